@@ -1,0 +1,35 @@
+{
+    "name": "Collections",
+    "version": "19.0.1.0.0",
+    "summary": "Receivables collection: follow-up plans and levels, daily reminder run, worklist and statements",
+    "category": "Accounting/Accounting",
+    "author": "collections_addon contributors",
+    "license": "LGPL-3",
+    "depends": ["account", "mail", "resource"],
+    "data": [
+        "security/collections_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/collections_policy_data.xml",
+        "data/ir_cron_data.xml",
+        "report/collections_report_templates.xml",
+        "report/collections_reports.xml",
+        "views/collections_policy_views.xml",
+        "views/collections_level_views.xml",
+        "views/collections_event_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "wizards/collections_preview_views.xml",
+        "views/collections_menus.xml",
+    ],
+    "demo": [
+        "demo/collections_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "collections_addon/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,299 @@
+"""Which follow-up step each customer is due for today, and what it covers.
+
+The model layer gathers plain values (levels, open items, the customer's
+situation, the plan's contact rules and calendar) and calls
+:func:`decide_partner`; this module never touches the database.
+
+>>> from datetime import date
+>>> levels = [FollowupLevel(id=1, days=-3), FollowupLevel(id=2, days=5), FollowupLevel(id=3, days=30)]
+>>> item = OpenItem(move_id=10, due_date=date(2026, 11, 10), currency="EUR", residual=100.0)
+>>> level_due_for_item(levels, item, date(2026, 11, 16)).id
+2
+>>> decision = decide_partner(
+...     today=date(2026, 11, 16), levels=levels, items=[item],
+...     situation=PartnerSituation(partner_id=7, contact_points=frozenset({"email"})),
+... )
+>>> decision.action, decision.level.id, decision.move_ids, decision.next_date
+('contact', 2, (10,), datetime.date(2026, 12, 10))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .business_calendar import BusinessCalendar
+
+CHANNELS = ("email", "sms", "whatsapp", "letter", "call")
+
+# Channels a collector acts on by hand: they need no contact point on file.
+_MANUAL_CHANNELS = frozenset({"call"})
+
+DEFAULT_CALENDAR = BusinessCalendar()
+
+
+@dataclass(frozen=True)
+class FollowupLevel:
+    """One step of a plan. ``days`` count from the due date (negative = before it)."""
+
+    id: int
+    days: int
+    min_amount: float = 0.0
+    channels: tuple[str, ...] = ("email",)
+    auto_execute: bool = True
+
+    def __post_init__(self):
+        if self.min_amount < 0:
+            raise ValueError(f"Level {self.id}: the minimum amount cannot be negative.")
+        unknown = set(self.channels) - set(CHANNELS)
+        if unknown:
+            raise ValueError(f"Level {self.id}: unknown channel(s) {sorted(unknown)}.")
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """An open receivable of the customer.
+
+    ``residual`` is in the item's own currency, ``residual_company`` in the
+    company currency; ``reached_days`` is the ``days`` of the last level the
+    item already received (``None`` when it received none).
+    """
+
+    move_id: int
+    due_date: date
+    currency: str | int
+    residual: float
+    residual_company: float | None = None
+    reached_days: int | None = None
+    excluded: bool = False
+
+    @property
+    def company_amount(self) -> float:
+        return self.residual if self.residual_company is None else self.residual_company
+
+
+@dataclass(frozen=True)
+class PartnerSituation:
+    partner_id: int
+    excluded: bool = False
+    paused_until: date | None = None
+    last_contact: date | None = None
+    # Channels the customer can be reached on ("email" when an address is on file, ...).
+    contact_points: frozenset[str] = frozenset(CHANNELS)
+
+
+@dataclass(frozen=True)
+class ContactRules:
+    """Harassment guard: at most one contact per ``min_gap_business_days`` business days."""
+
+    min_gap_business_days: int = 3
+    calendar: BusinessCalendar = DEFAULT_CALENDAR
+
+    def __post_init__(self):
+        if self.min_gap_business_days < 0:
+            raise ValueError("The minimum gap between contacts cannot be negative.")
+
+
+@dataclass(frozen=True)
+class PartnerDecision:
+    """What the run does for one customer today.
+
+    ``action`` is ``contact`` (act on ``channels``), ``skip`` (something is due
+    but a rule holds it back: see ``reason``) or ``none`` (nothing due).
+    ``status`` is the customer's collection status after the decision.
+    """
+
+    partner_id: int
+    action: str
+    reason: str
+    status: str
+    level: FollowupLevel | None = None
+    move_ids: tuple[int, ...] = ()
+    item_levels: Mapping[int, int] = field(default_factory=dict)
+    totals: tuple[tuple[str | int, float], ...] = ()
+    total_company: float = 0.0
+    max_days_late: int = 0
+    next_date: date | None = None
+    channels: tuple[str, ...] = ()
+    missing_channels: tuple[str, ...] = ()
+
+    @property
+    def auto_execute(self) -> bool:
+        return bool(self.level and self.level.auto_execute)
+
+
+REASONS = {
+    "due": "a follow-up step is due",
+    "nothing_due": "no invoice reached a new level",
+    "no_open_items": "no open receivable",
+    "excluded": "customer excluded from follow-up",
+    "paused": "follow-up paused",
+    "not_business_day": "today is not a business day of the plan's calendar",
+    "contact_gap": "contacted too recently (minimum gap between contacts)",
+    "below_minimum": "amount covered by the step under the level minimum",
+}
+
+
+def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
+    ordered = sorted(levels, key=lambda level: level.days)
+    for previous, current in zip(ordered, ordered[1:], strict=False):
+        if previous.days == current.days:
+            raise ValueError(f"Two levels of a plan have the same days ({current.days}); each step needs its own day.")
+    return ordered
+
+
+def level_due_for_item(levels: Sequence[FollowupLevel], item: OpenItem, today: date) -> FollowupLevel | None:
+    """The highest level whose days the item has reached and that it has not received yet."""
+    if item.excluded:
+        return None
+    age = (today - item.due_date).days
+    reached = None
+    for level in sorted_levels(levels):
+        if level.days <= age:
+            reached = level
+        else:
+            break
+    if reached is None:
+        return None
+    if item.reached_days is not None and reached.days <= item.reached_days:
+        return None
+    return reached
+
+
+def _next_level_date(levels: Sequence[FollowupLevel], item: OpenItem, reached_days: int | None) -> date | None:
+    for level in levels:
+        if reached_days is None or level.days > reached_days:
+            return item.due_date + timedelta(days=level.days)
+    return None
+
+
+def _round(amount: float, digits: int) -> float:
+    return round(amount, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def decide_partner(
+    *,
+    today: date,
+    levels: Iterable[FollowupLevel],
+    items: Iterable[OpenItem],
+    situation: PartnerSituation,
+    rules: ContactRules | None = None,
+    currency_digits: Mapping[str | int, int] | None = None,
+    company_digits: int = 2,
+) -> PartnerDecision:
+    rules = rules or ContactRules()
+    calendar = rules.calendar
+    currency_digits = currency_digits or {}
+    levels = sorted_levels(levels)
+    items = [item for item in items if item.residual]
+    partner_id = situation.partner_id
+
+    if not items:
+        return PartnerDecision(partner_id, "none", "no_open_items", "ok")
+    active = [item for item in items if not item.excluded]
+    overdue = [item for item in active if item.due_date < today]
+    max_days_late = max(((today - item.due_date).days for item in overdue), default=0)
+    first_days = levels[0].days if levels else None
+    covered = sorted(
+        (item for item in active if first_days is not None and (today - item.due_date).days >= first_days),
+        key=lambda item: (item.due_date, item.move_id),
+    )
+    due_levels = {item.move_id: level_due_for_item(levels, item, today) for item in covered}
+    due_levels = {move_id: level for move_id, level in due_levels.items() if level}
+    partner_level = max(due_levels.values(), key=lambda level: level.days, default=None)
+
+    totals: dict[str | int, float] = {}
+    for item in covered:
+        totals[item.currency] = totals.get(item.currency, 0.0) + item.residual
+    rounded_totals = tuple(
+        (currency, _round(amount, currency_digits.get(currency, 2))) for currency, amount in totals.items()
+    )
+    total_company = _round(math.fsum(item.company_amount for item in covered), company_digits)
+
+    def next_date_after(contact_day: date | None, assume_received: bool) -> date | None:
+        candidates = []
+        for item in active:
+            reached = item.reached_days
+            if assume_received and item.move_id in due_levels:
+                reached = due_levels[item.move_id].days
+            candidate = _next_level_date(levels, item, reached)
+            if candidate:
+                candidates.append(candidate)
+        if not candidates:
+            return None
+        earliest = min(candidates)
+        if contact_day is not None:
+            earliest = max(earliest, calendar.add_business_days(contact_day, rules.min_gap_business_days))
+        return calendar.add_business_days(max(earliest, today), 0)
+
+    common = dict(max_days_late=max_days_late, totals=rounded_totals, total_company=total_company)
+    status_waiting = "overdue" if overdue else "ok"
+
+    if situation.excluded:
+        return PartnerDecision(partner_id, "skip" if partner_level else "none", "excluded", "excluded", **common)
+    if situation.paused_until and situation.paused_until >= today:
+        return PartnerDecision(
+            partner_id,
+            "skip" if partner_level else "none",
+            "paused",
+            "paused",
+            next_date=calendar.add_business_days(situation.paused_until + timedelta(days=1), 0),
+            **common,
+        )
+    if partner_level is None:
+        return PartnerDecision(
+            partner_id,
+            "none",
+            "nothing_due",
+            status_waiting,
+            next_date=next_date_after(situation.last_contact, assume_received=False),
+            **common,
+        )
+
+    move_ids = tuple(item.move_id for item in covered)
+    item_levels = {move_id: level.id for move_id, level in due_levels.items()}
+    decision_base = dict(level=partner_level, move_ids=move_ids, item_levels=item_levels, **common)
+
+    allowed = today
+    if situation.last_contact is not None and rules.min_gap_business_days:
+        allowed = calendar.add_business_days(situation.last_contact, rules.min_gap_business_days)
+    if not calendar.is_business_day(today):
+        return PartnerDecision(
+            partner_id,
+            "skip",
+            "not_business_day",
+            status_waiting,
+            next_date=max(calendar.next_business_day(today), allowed),
+            **decision_base,
+        )
+    if allowed > today:
+            return PartnerDecision(partner_id, "skip", "contact_gap", status_waiting, next_date=allowed, **decision_base)
+    if total_company < partner_level.min_amount:
+        return PartnerDecision(
+            partner_id,
+            "skip",
+            "below_minimum",
+            status_waiting,
+            next_date=next_date_after(situation.last_contact, assume_received=True),
+            **decision_base,
+        )
+
+    channels = tuple(channel for channel in CHANNELS if channel in partner_level.channels)
+    missing = tuple(
+        channel
+        for channel in channels
+        if channel not in _MANUAL_CHANNELS and channel not in situation.contact_points
+    )
+    needs_collector = missing or not partner_level.auto_execute or "call" in channels
+    return PartnerDecision(
+        partner_id,
+        "contact",
+        "due",
+        "to_contact" if needs_collector else status_waiting,
+        channels=channels,
+        missing_channels=missing,
+        next_date=next_date_after(today, assume_received=True),
+        **decision_base,
+    )

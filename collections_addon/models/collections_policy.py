@@ -1,0 +1,142 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import BusinessCalendar, ContactRules
+
+
+class CollectionsPolicy(models.Model):
+    _name = "collections.policy"
+    _description = "Collections Plan"
+    _order = "company_id, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, ondelete="cascade"
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_kind = fields.Selection(
+        [("any", "Any customer"), ("person", "Individuals"), ("company", "Companies")],
+        string="Customer Kind",
+        required=True,
+        default="any",
+        help="Which customers get this plan by default: individuals, companies or both.",
+    )
+    is_default = fields.Boolean(
+        string="Default Plan",
+        help="Customers of this kind in this company follow this plan unless their form names another one.",
+    )
+    level_ids = fields.One2many("collections.level", "policy_id", string="Levels", copy=True)
+    level_count = fields.Integer(compute="_compute_level_count")
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Calendar",
+        help="Reminders go out only on this calendar's working days; its public holidays "
+        "(time off without a resource) are days off. Empty: Monday to Friday.",
+    )
+    min_contact_gap = fields.Integer(
+        string="Minimum Gap Between Contacts",
+        default=3,
+        help="At most one contact per customer every this many business days, across all channels.",
+    )
+    responsible_id = fields.Many2one(
+        "res.users",
+        string="Default Collector",
+        domain="[('share', '=', False)]",
+        help="Receives the call and follow-up tasks of customers without a collector of their own.",
+    )
+    note = fields.Html(translate=True)
+
+    _min_contact_gap_positive = models.Constraint(
+        "CHECK(min_contact_gap >= 0)",
+        "The minimum gap between contacts cannot be negative: use 0 to allow a contact every business day.",
+    )
+    _one_default_per_kind = models.UniqueIndex(
+        "(company_id, partner_kind) WHERE is_default AND active",
+        "A company can have only one default plan per customer kind: untick 'Default Plan' on the other one first.",
+    )
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for policy in self:
+            policy.level_count = len(policy.level_ids)
+
+    @api.constrains("is_default", "level_ids", "active")
+    def _check_default_has_levels(self):
+        for policy in self:
+            if policy.is_default and policy.active and not policy.level_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The plan '%(plan)s' is a default plan but has no level: add at least one level "
+                        "or untick 'Default Plan'.",
+                        plan=policy.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Engine inputs
+    # ------------------------------------------------------------------
+
+    def _engine_levels(self):
+        self.ensure_one()
+        return [level._engine_level() for level in self.level_ids]
+
+    def _engine_rules(self, date_from, date_to):
+        """Contact rules with the calendar's working weekdays and public holidays in [date_from, date_to]."""
+        self.ensure_one()
+        return ContactRules(
+            min_gap_business_days=self.min_contact_gap,
+            calendar=self._business_calendar(date_from, date_to),
+        )
+
+    def _business_calendar(self, date_from, date_to):
+        calendar = self.calendar_id
+        if not calendar:
+            holidays = self._public_holidays(self.env["resource.calendar"], date_from, date_to)
+            return BusinessCalendar(holidays=holidays)
+        workdays = {int(attendance.dayofweek) for attendance in calendar.attendance_ids}
+        return BusinessCalendar(workdays=workdays, holidays=self._public_holidays(calendar, date_from, date_to))
+
+    def _public_holidays(self, calendar, date_from, date_to):
+        """Days covered by company-wide time off (no resource) of ``calendar`` or of every calendar."""
+        leaves = self.env["resource.calendar.leaves"].search_fetch(
+            [
+                ("resource_id", "=", False),
+                ("calendar_id", "in", [False, *calendar.ids]),
+                ("company_id", "in", [False, self.company_id.id]),
+                ("date_from", "<=", fields.Datetime.to_datetime(date_to).replace(hour=23, minute=59)),
+                ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
+            ],
+            ["date_from", "date_to"],
+        )
+        tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        days = set()
+        for leave in leaves:
+            start = fields.Datetime.context_timestamp(self.with_context(tz=tz), leave.date_from).date()
+            end = fields.Datetime.context_timestamp(self.with_context(tz=tz), leave.date_to).date()
+            day = start
+            while day <= end:
+                days.add(day)
+                day = fields.Date.add(day, days=1)
+        return days
+
+    @api.model
+    def _default_for(self, company, is_company):
+        """The default plan of ``company`` for a customer (an exact customer kind wins over 'any')."""
+        kind = "company" if is_company else "person"
+        policies = self.search(
+            [("company_id", "=", company.id), ("is_default", "=", True), ("partner_kind", "in", (kind, "any"))]
+        )
+        return policies.sorted(lambda policy: (policy.partner_kind != kind, policy.sequence, policy.id))[:1]
+
+    def action_open_levels(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Levels"),
+            "res_model": "collections.level",
+            "view_mode": "list,form",
+            "domain": [("policy_id", "=", self.id)],
+            "context": {"default_policy_id": self.id},
+        }

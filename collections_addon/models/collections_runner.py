@@ -1,0 +1,703 @@
+"""The follow-up run: gather in bulk, decide in the engine, act in batches.
+
+Idempotency rests on three things: a contact is a ``collections.event`` whose
+unique key (customer, level, channel, day) forbids a second one; invoice levels
+and the customer's state move only once every channel of the step is queued;
+and batches are committed one by one, so a crash loses at most the batch in
+flight, which the next run redoes.
+"""
+
+import base64
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.tools import SQL, email_normalize
+
+from ..engine import BusinessCalendar, ContactRules, OpenItem, PartnerSituation, decide_partner
+
+_logger = logging.getLogger(__name__)
+
+# Holidays are loaded for this window around today: next dates can reach a year ahead.
+_CALENDAR_PAST_DAYS = 60
+_CALENDAR_FUTURE_DAYS = 400
+
+
+@dataclass
+class RunResult:
+    contacted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    reasons: dict = field(default_factory=dict)
+    decisions: list = field(default_factory=list)
+
+
+@dataclass
+class _PolicyContext:
+    policy: object
+    levels: list
+    rules: ContactRules
+
+
+class CollectionsRunner(models.AbstractModel):
+    _name = "collections.runner"
+    _description = "Collections Follow-up Run"
+
+    _batch_size = 200
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_followup(self):
+        self.env["collections.event"]._cron_sync_mail_states()
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._run(company, commit=True)
+
+    @api.model
+    def _run(self, company, partners=None, *, manual=False, commit=False, dry_run=False, batch_size=None):
+        """Follow up ``partners`` (default: every customer with open receivables) of ``company``.
+
+        ``manual`` acts even on steps that are not automatic and ignores the
+        contact gap and the calendar (a collector decided to contact now);
+        ``dry_run`` only decides and returns the decisions.
+        """
+        self = self.with_company(company)  # noqa: PLW0642 -- company-dependent fields must read this company
+        today = self._today(company)
+        partner_ids = partners.ids if partners is not None else self._partners_to_review(company)
+        result = RunResult()
+        policies = self._policy_contexts(company, today, manual)
+        batch_size = batch_size or self._batch_size
+        for start in range(0, len(partner_ids), batch_size):
+            batch = self.env["res.partner"].browse(partner_ids[start : start + batch_size])
+            decisions = self._decide_batch(company, batch, today, policies, manual)
+            result.decisions.extend(decisions)
+            if not dry_run:
+                self._act_batch(company, batch, today, decisions, policies, manual, result)
+            if commit:
+                remaining = len(partner_ids) - start - len(batch)
+                if self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) <= 0:
+                    break
+        for decision in result.decisions:
+            if decision.action != "contact" and decision.reason != "no_open_items":
+                result.reasons.setdefault(decision.partner_id, self._reason_label(decision.reason))
+        return result
+
+    @api.model
+    def _refresh_partners(self, partners, company):
+        """Recompute status and next date of ``partners`` without contacting anyone."""
+        runner = self.with_company(company)
+        today = runner._today(company)
+        policies = runner._policy_contexts(company, today, manual=False)
+        decisions = runner._decide_batch(company, partners, today, policies, manual=False)
+        runner._write_partner_states(company, partners, decisions, executed=set())
+        return decisions
+
+    # ------------------------------------------------------------------
+    # Gather
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _today(self, company):
+        tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz))
+
+    @api.model
+    def _partners_to_review(self, company):
+        """Customers with open receivables, plus those whose status must go back to 'up to date'."""
+        self.env["account.move.line"].flush_model()
+        rows = self.env.cr.execute_fetchall(
+            SQL(
+                """
+                SELECT DISTINCT line.partner_id
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                 WHERE line.company_id = %(company)s
+                   AND line.partner_id IS NOT NULL
+                   AND account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND NOT line.reconciled
+                   AND line.amount_residual != 0
+                """,
+                company=company.id,
+            )
+        )
+        partner_ids = {row[0] for row in rows}
+        stale = self.env["res.partner"].with_company(company).search(
+            [("collections_status", "not in", [False, "ok"]), ("id", "not in", list(partner_ids))]
+        )
+        return sorted(partner_ids | set(stale.ids))
+
+    @api.model
+    def _policy_contexts(self, company, today, manual):
+        policies = self.env["collections.policy"].search([("company_id", "=", company.id)])
+        contexts = {}
+        for policy in policies:
+            rules = policy._engine_rules(
+                today - timedelta(days=_CALENDAR_PAST_DAYS), today + timedelta(days=_CALENDAR_FUTURE_DAYS)
+            )
+            if manual:
+                rules = ContactRules(min_gap_business_days=0, calendar=BusinessCalendar(workdays=range(7)))
+            contexts[policy.id] = _PolicyContext(policy, policy._engine_levels(), rules)
+        return contexts
+
+    @api.model
+    def _open_items(self, company, partners):
+        """Open receivable lines of ``partners`` in ``company``, one query for the whole batch."""
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "company_id", "parent_state", "reconciled", "amount_residual", "amount_residual_currency",
+             "date_maturity", "currency_id", "no_followup", "collections_level_id", "move_id", "account_id"]
+        )
+        self.env["collections.level"].flush_model(["days"])
+        rows = self.env.cr.execute_fetchall(
+            SQL(
+                """
+                SELECT line.partner_id, line.id, line.move_id,
+                       COALESCE(line.date_maturity, move.invoice_date_due, line.date),
+                       line.currency_id, line.amount_residual_currency, line.amount_residual,
+                       line.no_followup, level.days
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_account account ON account.id = line.account_id
+             LEFT JOIN collections_level level ON level.id = line.collections_level_id
+                 WHERE line.company_id = %(company)s
+                   AND line.partner_id = ANY(%(partners)s)
+                   AND account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND NOT line.reconciled
+                   AND line.amount_residual > 0
+                 ORDER BY line.partner_id, 4, line.id
+                """,
+                company=company.id,
+                partners=partners.ids,
+            )
+        )
+        items = defaultdict(list)
+        for partner_id, line_id, move_id, due, currency_id, residual, residual_company, excluded, days in rows:
+            items[partner_id].append(
+                (
+                    line_id,
+                    OpenItem(
+                        move_id=move_id,
+                        due_date=due,
+                        currency=currency_id,
+                        residual=residual,
+                        residual_company=residual_company,
+                        reached_days=days,
+                        excluded=bool(excluded),
+                    ),
+                )
+            )
+        return items
+
+    @api.model
+    def _last_contacts(self, company, partners):
+        return {
+            partner.id: last
+            for partner, last in self.env["collections.event"]._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "not in", ("failed", "cancelled")),
+                ],
+                ["partner_id"],
+                ["date:max"],
+            )
+        }
+
+    @api.model
+    def _email_recipients(self, partners):
+        """Who receives the e-mail of each customer: its invoice contacts with an address, else itself."""
+        invoice_contacts = defaultdict(lambda: self.env["res.partner"])
+        for contact in self.env["res.partner"].search_fetch(
+            [("parent_id", "in", partners.ids), ("type", "=", "invoice"), ("email", "!=", False)],
+            ["parent_id", "email", "email_normalized"],
+        ):
+            invoice_contacts[contact.parent_id.id] |= contact
+        return {
+            partner.id: invoice_contacts[partner.id] or (partner if partner.email_normalized else partner.browse())
+            for partner in partners
+        }
+
+    @api.model
+    def _blacklisted(self, recipients_by_partner):
+        emails = {
+            contact.email_normalized for contacts in recipients_by_partner.values() for contact in contacts
+        } - {False}
+        if not emails:
+            return set()
+        blacklist = self.env["mail.blacklist"].sudo().search_fetch([("email", "in", list(emails))], ["email"])
+        return {email_normalize(entry.email) for entry in blacklist}
+
+    # ------------------------------------------------------------------
+    # Decide
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _decide_batch(self, company, partners, today, policies, manual):
+        partners = partners.with_company(company)
+        partners.fetch(
+            ["is_company", "email", "email_normalized", "collections_policy_id", "collections_paused_until",
+             "collections_excluded", "collections_excluded_until", "lang", "collections_responsible_id"]
+        )
+        items = self._open_items(company, partners)
+        last_contacts = self._last_contacts(company, partners)
+        recipients = self._email_recipients(partners)
+        blacklisted = self._blacklisted(recipients)
+        default_policy = {}
+        digits = {currency.id: currency.decimal_places for currency in self.env["res.currency"].search([])}
+        decisions = []
+        for partner in partners:
+            policy = partner.collections_policy_id
+            if not policy:
+                key = bool(partner.is_company)
+                if key not in default_policy:
+                    default_policy[key] = self.env["collections.policy"]._default_for(company, partner.is_company)
+                policy = default_policy[key]
+            context = policies.get(policy.id)
+            excluded = partner.collections_excluded and (
+                not partner.collections_excluded_until or partner.collections_excluded_until >= today
+            )
+            contact_points = set()
+            reachable = recipients[partner.id].filtered(lambda contact: contact.email_normalized not in blacklisted)
+            if reachable:
+                contact_points.add("email")
+            contact_points.update(("letter", "sms", "whatsapp"))
+            situation = PartnerSituation(
+                partner_id=partner.id,
+                excluded=bool(excluded),
+                paused_until=partner.collections_paused_until or None,
+                last_contact=last_contacts.get(partner.id),
+                contact_points=frozenset(contact_points),
+            )
+            decision = decide_partner(
+                today=today,
+                levels=context.levels if context else [],
+                items=[item for _line_id, item in items.get(partner.id, [])],
+                situation=situation,
+                rules=context.rules if context else None,
+                currency_digits=digits,
+                company_digits=company.currency_id.decimal_places,
+            )
+            decisions.append(
+                _Decision(
+                    engine=decision,
+                    partner=partner,
+                    policy=policy,
+                    lines=items.get(partner.id, []),
+                    recipients=reachable,
+                    blacklisted=recipients[partner.id] - reachable,
+                    engine_calendar=context.rules.calendar if context else BusinessCalendar(),
+                )
+            )
+        return decisions
+
+    def _reason_label(self, reason):
+        labels = {
+            "due": self.env._("a follow-up step is due"),
+            "nothing_due": self.env._("no invoice reached a new follow-up level"),
+            "no_open_items": self.env._("no open receivable"),
+            "excluded": self.env._("the customer is excluded from follow-up"),
+            "paused": self.env._("the follow-up is paused"),
+            "not_business_day": self.env._("today is not a business day of the plan's calendar"),
+            "contact_gap": self.env._("the customer was contacted too recently (minimum gap between contacts)"),
+            "below_minimum": self.env._("the overdue amount is under the level's minimum amount"),
+            "no_policy": self.env._("no collections plan applies to this customer"),
+        }
+        return labels.get(reason, reason)
+
+    # ------------------------------------------------------------------
+    # Act
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _act_batch(self, company, partners, today, decisions, policies, manual, result):
+        to_act = [
+            decision
+            for decision in decisions
+            if decision.engine.action == "contact" and (manual or decision.engine.auto_execute)
+        ]
+        executed = set()
+        if to_act:
+            try:
+                with self.env.cr.savepoint():
+                    executed = self._execute(company, today, to_act)
+            except Exception:
+                _logger.warning("Collections: batch failed, retrying customer by customer", exc_info=True)
+                self.env.invalidate_all()
+                executed = set()
+                for decision in to_act:
+                    try:
+                        with self.env.cr.savepoint():
+                            executed |= self._execute(company, today, [decision])
+                    except Exception as error:
+                        self.env.invalidate_all()
+                        _logger.exception("Collections: follow-up of customer %s failed", decision.partner.id)
+                        result.failed += 1
+                        result.reasons[decision.partner.id] = str(error)
+                        self._log_failure(company, today, decision, error)
+        result.contacted += len(executed)
+        result.skipped += sum(1 for decision in decisions if decision.engine.action == "skip")
+        self._write_partner_states(company, partners, decisions, executed)
+
+    def _log_failure(self, company, today, decision, error):
+        level = decision.engine.level
+        with self.env.cr.savepoint():
+            self._upsert_events(
+                company,
+                today,
+                [
+                    {
+                        "partner_id": decision.partner.id,
+                        "level_id": level.id,
+                        "channel": channel,
+                        "state": "failed",
+                        "error": self.env._("The follow-up could not be prepared: %(error)s", error=error),
+                        "move_ids": [Command.set(list(decision.engine.move_ids))],
+                        "amount_due": decision.engine.total_company,
+                    }
+                    for channel in decision.engine.channels
+                ],
+            )
+
+    def _execute(self, company, today, decisions):
+        """Queue every channel of each decision; returns the ids of customers whose step is complete."""
+        existing = self._existing_events(company, decisions)
+        event_vals = []
+        email_decisions = []
+        complete = set()
+        for decision in decisions:
+            engine = decision.engine
+            common = {
+                "partner_id": decision.partner.id,
+                "level_id": engine.level.id,
+                "move_ids": [Command.set(list(engine.move_ids))],
+                "amount_due": engine.total_company,
+                "user_id": self._collector(decision).id,
+            }
+            done_channels = {
+                channel for channel in engine.channels if existing.get((decision.partner.id, engine.level.id, channel))
+            }
+            failed = False
+            for channel in engine.channels:
+                if channel in done_channels:
+                    continue
+                if channel == "email":
+                    if decision.recipients:
+                        email_decisions.append(decision)
+                        continue
+                    failed = True
+                    event_vals.append(
+                        {**common, "channel": "email", **self._email_problem(decision)}
+                    )
+                elif channel == "letter":
+                    event_vals.append({**common, "channel": "letter", "state": "queued"})
+                elif channel == "call":
+                    event_vals.append({**common, "channel": "call", "state": "queued", "activity_id": False})
+            if not failed:
+                complete.add(decision.partner.id)
+        event_vals.extend(self._queue_emails(company, email_decisions))
+        events = self._upsert_events(company, today, event_vals)
+        self._schedule_tasks(company, today, events, decisions)
+        if complete:
+            self._advance_levels(company, today, [d for d in decisions if d.partner.id in complete])
+        return complete
+
+    def _existing_events(self, company, decisions):
+        """Events of these steps that already went out (any day): a retry must not repeat them."""
+        events = self.env["collections.event"].search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", [decision.partner.id for decision in decisions]),
+                ("level_id", "in", list({decision.engine.level.id for decision in decisions})),
+                ("state", "not in", ("failed", "cancelled")),
+            ],
+            ["partner_id", "level_id", "channel"],
+        )
+        return {(event.partner_id.id, event.level_id.id, event.channel): event for event in events}
+
+    def _email_problem(self, decision):
+        partner = decision.partner
+        if decision.blacklisted:
+            return {
+                "state": "cancelled",
+                "error": self.env._(
+                    "%(emails)s opted out of e-mails (blacklisted): contact the customer on another channel, "
+                    "or remove the address from the blacklist if the customer agrees.",
+                    emails=", ".join(decision.blacklisted.mapped("email")),
+                ),
+            }
+        return {
+            "state": "failed",
+            "error": self.env._(
+                "%(customer)s has no e-mail address: add one to the customer or to an invoice address; "
+                "the next run sends the reminder.",
+                customer=partner.display_name,
+            ),
+        }
+
+    def _upsert_events(self, company, today, vals_list):
+        """Create the events of today; a failed or cancelled one of the same step is reused, never duplicated."""
+        if not vals_list:
+            return self.env["collections.event"]
+        Event = self.env["collections.event"]
+        keys = {(vals["partner_id"], vals["level_id"], vals["channel"]) for vals in vals_list}
+        previous = Event.search(
+            [
+                ("company_id", "=", company.id),
+                ("date", "=", today),
+                ("partner_id", "in", list({key[0] for key in keys})),
+                ("state", "in", ("failed", "cancelled")),
+            ]
+        )
+        reusable = {(event.partner_id.id, event.level_id.id, event.channel): event for event in previous}
+        to_create = []
+        events = Event
+        for vals in vals_list:
+            event = reusable.get((vals["partner_id"], vals["level_id"], vals["channel"]))
+            if event:
+                event.write({"error": False, **vals})
+                events |= event
+            else:
+                to_create.append({**vals, "company_id": company.id, "date": today})
+        return events | Event.create(to_create)
+
+    def _collector(self, decision):
+        partner = decision.partner
+        return partner.collections_responsible_id or decision.policy.responsible_id or self.env.user
+
+    def _schedule_tasks(self, company, today, events, decisions):
+        """Call tasks and, for failed e-mails, a 'fix the address' task for the collector."""
+        by_partner = {decision.partner.id: decision for decision in decisions}
+        activity_vals = []
+        task_events = []
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        for event in events:
+            decision = by_partner.get(event.partner_id.id)
+            if not decision:
+                continue
+            if event.channel == "call" and event.state == "queued":
+                deadline = decision.engine_calendar.next_business_day(today)
+                level = event.level_id
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": event.partner_id.id,
+                        "activity_type_id": call_type.id,
+                        "summary": self.env._("Collections call: %(level)s", level=level.name),
+                        "note": level.call_script or False,
+                        "user_id": event.user_id.id,
+                        "date_deadline": deadline,
+                    }
+                )
+                task_events.append(event)
+            elif event.channel == "email" and event.state in ("failed", "cancelled"):
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": event.partner_id.id,
+                        "activity_type_id": todo_type.id,
+                        "summary": self.env._("Reminder not sent: fix the e-mail address"),
+                        "note": Markup("<p>%s</p>") % event.error,
+                        "user_id": event.user_id.id,
+                        "date_deadline": today,
+                    }
+                )
+                task_events.append(event)
+        if not activity_vals:
+            return
+        # sudo: collectors schedule tasks for each other; activity creation checks write access on the customer.
+        activities = self.env["mail.activity"].sudo().create(activity_vals)
+        for event, activity in zip(task_events, activities, strict=True):
+            event.activity_id = activity
+
+    def _queue_emails(self, company, decisions):
+        """Render the level templates in bulk and queue one e-mail per customer; returns event values."""
+        if not decisions:
+            return []
+        by_template = defaultdict(list)
+        for decision in decisions:
+            level = self.env["collections.level"].browse(decision.engine.level.id)
+            by_template[level.mail_template_id].append(decision)
+        author = self.env.user.partner_id
+        email_from_default = company.email_formatted or self.env.user.email_formatted
+        comment_subtype = self.env.ref("mail.mt_comment")
+        mail_vals, event_vals = [], []
+        for template, template_decisions in by_template.items():
+            rendered = template._generate_template(
+                [decision.partner.id for decision in template_decisions],
+                ["subject", "body_html", "email_from", "reply_to", "attachment_ids", "report_template_ids"],
+            )
+            for decision in template_decisions:
+                values = rendered[decision.partner.id]
+                attachments = [Command.link(attachment_id) for attachment_id in values.get("attachment_ids", [])]
+                generated = list(values.get("attachments", []))
+                if self.env["collections.level"].browse(decision.engine.level.id).attach_statement:
+                    generated.append(self._statement_pdf(decision.partner))
+                attachments += [
+                    Command.create({"name": name, "datas": data, "res_model": "res.partner", "res_id": decision.partner.id})
+                    for name, data in generated
+                ]
+                body = (values.get("body_html") or Markup()) + self._invoice_table(decision)
+                mail_vals.append(
+                    {
+                        "model": "res.partner",
+                        "res_id": decision.partner.id,
+                        "record_name": decision.partner.display_name,
+                        "message_type": "comment",
+                        "subtype_id": comment_subtype.id,
+                        "author_id": author.id,
+                        "reply_to": values.get("reply_to") or False,
+                        "subject": values.get("subject") or template.name,
+                        "body": body,
+                        "body_html": body,
+                        "partner_ids": [Command.link(recipient.id) for recipient in decision.recipients],
+                        "recipient_ids": [Command.link(recipient.id) for recipient in decision.recipients],
+                        "attachment_ids": attachments,
+                        "is_notification": True,
+                        "auto_delete": True,
+                        "state": "outgoing",
+                    }
+                )
+                email_from = values.get("email_from") or email_from_default
+                if email_from:
+                    mail_vals[-1]["email_from"] = email_from
+                event_vals.append(
+                    {
+                        "partner_id": decision.partner.id,
+                        "level_id": decision.engine.level.id,
+                        "channel": "email",
+                        "state": "queued",
+                        "move_ids": [Command.set(list(decision.engine.move_ids))],
+                        "amount_due": decision.engine.total_company,
+                        "user_id": self._collector(decision).id,
+                    }
+                )
+        # sudo: the mail queue is technical; what is sent was rendered from the level's own template above.
+        mails = self.env["mail.mail"].sudo().create(mail_vals)
+        notification_vals = []
+        for mail, vals in zip(mails, event_vals, strict=True):
+            vals["mail_id"] = mail.id
+            vals["message_id"] = mail.mail_message_id.id
+            notification_vals.extend(
+                {
+                    "author_id": author.id,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "mail_mail_id": mail.id,
+                    "res_partner_id": recipient.id,
+                    "notification_type": "email",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+                for recipient in mail.recipient_ids
+            )
+        self.env["mail.notification"].sudo().create(notification_vals)
+        return event_vals
+
+    def _invoice_table(self, decision):
+        lines_by_currency = defaultdict(list)
+        moves = self.env["account.move"].browse(decision.engine.move_ids)
+        moves.fetch(["name", "invoice_date", "ref", "payment_reference"])
+        covered = set(decision.engine.move_ids)
+        for line_id, item in decision.lines:
+            if item.move_id in covered and not item.excluded:
+                lines_by_currency[item.currency].append((self.env["account.move"].browse(item.move_id), item))
+        sections = []
+        for currency_id, entries in lines_by_currency.items():
+            currency = self.env["res.currency"].browse(currency_id)
+            sections.append(
+                {
+                    "currency": currency,
+                    "entries": entries,
+                    "total": currency.round(sum(item.residual for _move, item in entries)),
+                }
+            )
+        partner = decision.partner
+        return self.env["ir.qweb"].with_context(lang=partner.lang)._render(
+            "collections_addon.collections_invoice_table",
+            {"partner": partner, "sections": sections, "today": fields.Date.context_today(self)},
+        )
+
+    def _statement_pdf(self, partner):
+        report = self.env.ref("collections_addon.action_report_collections_statement")
+        pdf, _format = self.env["ir.actions.report"]._render_qweb_pdf(report, [partner.id])
+        return (self.env._("Statement %(customer)s.pdf", customer=partner.display_name), base64.b64encode(pdf))
+
+    def _advance_levels(self, company, today, decisions):
+        """Invoices and lines record the level they received; written grouped by level."""
+        lines_by_level = defaultdict(list)
+        moves_by_level = defaultdict(set)
+        all_moves = set()
+        for decision in decisions:
+            item_levels = decision.engine.item_levels
+            for line_id, item in decision.lines:
+                level_id = item_levels.get(item.move_id)
+                if level_id and not item.excluded:
+                    lines_by_level[level_id].append(line_id)
+                    moves_by_level[level_id].add(item.move_id)
+            all_moves.update(decision.engine.move_ids)
+        # sudo: collectors may not edit posted invoices; only the follow-up bookkeeping fields are written.
+        Line = self.env["account.move.line"].sudo()
+        Move = self.env["account.move"].sudo()
+        for level_id, line_ids in lines_by_level.items():
+            Line.browse(line_ids).write({"collections_level_id": level_id})
+        for level_id, move_ids in sorted(moves_by_level.items(), key=lambda entry: entry[0]):
+            Move.browse(list(move_ids)).write({"collections_level_id": level_id})
+        if all_moves:
+            Move.browse(list(all_moves)).write({"collections_last_date": today})
+
+    def _write_partner_states(self, company, partners, decisions, executed):
+        today = self._today(company)
+        groups = defaultdict(list)
+        for decision in decisions:
+            engine = decision.engine
+            if decision.partner.id in executed:
+                if "call" in engine.channels:
+                    status = "to_contact"
+                else:
+                    status = "overdue" if engine.max_days_late else "ok"
+                vals = (
+                    ("collections_status", status),
+                    ("collections_level_id", engine.level.id),
+                    ("collections_next_date", engine.next_date or False),
+                    ("collections_last_date", today),
+                )
+            elif engine.action == "contact":
+                # Due but not done: a manual step, or a channel that failed; the worklist shows it today.
+                vals = (
+                    ("collections_status", "to_contact"),
+                    ("collections_level_id", engine.level.id),
+                    ("collections_next_date", today),
+                )
+            else:
+                vals = (
+                    ("collections_status", engine.status),
+                    ("collections_next_date", engine.next_date or False),
+                )
+                if engine.reason == "no_open_items":
+                    vals += (("collections_level_id", False),)
+            groups[vals].append(decision.partner.id)
+        Partner = self.env["res.partner"].with_company(company).with_context(collections_no_refresh=True)
+        for vals, partner_ids in groups.items():
+            # sudo: the run keeps the follow-up bookkeeping of customers the collector may not edit.
+            Partner.browse(partner_ids).sudo().write(dict(vals))
+
+
+@dataclass
+class _Decision:
+    """An engine decision with the records the act step needs."""
+
+    engine: object
+    partner: object
+    policy: object
+    lines: list
+    recipients: object
+    blacklisted: object
+    engine_calendar: BusinessCalendar = None

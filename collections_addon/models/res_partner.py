@@ -1,0 +1,179 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+COLLECTIONS_STATUS = [
+    ("ok", "Up to date"),
+    ("overdue", "Overdue"),
+    ("to_contact", "To contact"),
+    ("paused", "Paused"),
+    ("excluded", "Excluded"),
+]
+
+# Writing any of these changes what the follow-up would do: the status is refreshed at once.
+_STATUS_INPUTS = {
+    "collections_policy_id",
+    "collections_paused_until",
+    "collections_excluded",
+    "collections_excluded_until",
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Company-dependent: a customer of two companies follows each company's plan separately.
+    collections_policy_id = fields.Many2one(
+        "collections.policy",
+        string="Collections Plan",
+        company_dependent=True,
+        help="Plan for this customer in the current company. Empty: the company's default plan for its kind.",
+    )
+    collections_level_id = fields.Many2one(
+        "collections.level", string="Collections Level", company_dependent=True, readonly=True, copy=False
+    )
+    collections_next_date = fields.Date(
+        string="Next Collections Action", company_dependent=True, copy=False, help="When the next follow-up step is due."
+    )
+    collections_last_date = fields.Date(string="Last Contact", company_dependent=True, readonly=True, copy=False)
+    collections_responsible_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        company_dependent=True,
+        domain="[('share', '=', False)]",
+        help="Collector in charge of this customer; receives its call and follow-up tasks.",
+    )
+    collections_status = fields.Selection(
+        COLLECTIONS_STATUS, string="Collections Status", company_dependent=True, readonly=True, copy=False
+    )
+    collections_paused_until = fields.Date(
+        string="Follow-up Paused Until", company_dependent=True, copy=False, help="No reminder until after this date."
+    )
+    collections_pause_reason = fields.Char(string="Pause Reason", company_dependent=True, copy=False)
+    collections_excluded = fields.Boolean(
+        string="Excluded from Follow-up", company_dependent=True, copy=False, help="No reminder at all while excluded."
+    )
+    collections_excluded_until = fields.Date(
+        string="Excluded Until", company_dependent=True, copy=False, help="Empty: excluded until unticked."
+    )
+    collections_exclusion_reason = fields.Char(string="Exclusion Reason", company_dependent=True, copy=False)
+
+    collections_currency_id = fields.Many2one("res.currency", compute="_compute_collections_amounts")
+    collections_due_amount = fields.Monetary(
+        string="Total Due", currency_field="collections_currency_id", compute="_compute_collections_amounts"
+    )
+    collections_overdue_amount = fields.Monetary(
+        string="Total Overdue", currency_field="collections_currency_id", compute="_compute_collections_amounts"
+    )
+    collections_days_late = fields.Integer(string="Days Late", compute="_compute_collections_amounts")
+    collections_open_move_ids = fields.Many2many(
+        "account.move", string="Open Invoices", compute="_compute_collections_amounts"
+    )
+    collections_event_ids = fields.One2many("collections.event", "partner_id", string="Collections History")
+    collections_event_count = fields.Integer(compute="_compute_collections_event_count")
+
+    def _collections_open_lines_domain(self, company):
+        return [
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", company.id),
+            ("account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]
+
+    @api.depends_context("company")
+    def _compute_collections_amounts(self):
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        lines = self.env["account.move.line"]
+        due, overdue, oldest, moves = {}, {}, {}, {}
+        if self.commercial_partner_id.ids:
+            domain = self._collections_open_lines_domain(company)
+            for partner, amount in lines._read_group(domain, ["partner_id"], ["amount_residual:sum"]):
+                due[partner.id] = amount
+            overdue_domain = [*domain, ("date_maturity", "<", today)]
+            for partner, amount, first_due in lines._read_group(
+                overdue_domain, ["partner_id"], ["amount_residual:sum", "date_maturity:min"]
+            ):
+                overdue[partner.id] = amount
+                oldest[partner.id] = first_due
+            for partner, partner_moves in lines._read_group(domain, ["partner_id"], ["move_id:recordset"]):
+                moves[partner.id] = partner_moves
+        for partner in self:
+            commercial_id = partner.commercial_partner_id.id
+            partner.collections_currency_id = company.currency_id
+            partner.collections_due_amount = due.get(commercial_id, 0.0)
+            partner.collections_overdue_amount = overdue.get(commercial_id, 0.0)
+            first_due = oldest.get(commercial_id)
+            partner.collections_days_late = (today - first_due).days if first_due else 0
+            partner.collections_open_move_ids = moves.get(commercial_id, self.env["account.move"])
+
+    def _compute_collections_event_count(self):
+        counts = dict(
+            self.env["collections.event"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.collections_event_count = counts.get(partner, 0)
+
+    def _collections_policy(self, company=None):
+        """The plan this customer follows in ``company`` (its own, else the company's default)."""
+        self.ensure_one()
+        company = company or self.env.company
+        partner = self.commercial_partner_id.with_company(company)
+        return partner.collections_policy_id or self.env["collections.policy"].with_company(company)._default_for(
+            company, partner.is_company
+        )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if _STATUS_INPUTS & set(vals) and not self.env.context.get("collections_no_refresh"):
+            self.env["collections.runner"]._refresh_partners(self.commercial_partner_id, self.env.company)
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_collections_send_now(self):
+        """Run the follow-up for these customers now, whatever the plan's automatic flags say."""
+        self._check_collections_access()
+        result = self.env["collections.runner"]._run(self.env.company, partners=self.commercial_partner_id, manual=True)
+        if not result.contacted and len(self) == 1:
+            raise UserError(
+                self.env._(
+                    "Nothing to send to %(customer)s today: %(reason)s.",
+                    customer=self.display_name,
+                    reason=result.reasons.get(self.commercial_partner_id.id, self.env._("no follow-up step is due")),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s customer(s) contacted.", count=result.contacted),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_collections_preview(self):
+        self._check_collections_access()
+        return self.env["collections.preview"]._open_for(self.env.company, self.commercial_partner_id)
+
+    def action_collections_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_event_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_collections_statement(self):
+        return self.env.ref("collections_addon.action_report_collections_statement").report_action(
+            self.commercial_partner_id
+        )
+
+    def _check_collections_access(self):
+        if not self.env.user.has_group("collections_addon.group_collections_user"):
+            raise UserError(self.env._("Only collectors and collections managers can run the follow-up."))

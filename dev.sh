@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Developer entry point for collections_addon: set-up, demo server, tests, bench.
+#   ./dev.sh demo | test | bench [--partners N --invoices M] | odoo ARGS... | lint | stop
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE="$ROOT/.dev"
+ODOO_SRC=${ODOO_SRC:-$HOME/.cache/collections_addon/odoo-19.0}
+ODOO_ARCHIVE_URL=${ODOO_ARCHIVE_URL:-https://github.com/odoo/odoo/archive/refs/heads/19.0.tar.gz}
+VENV="$STATE/venv"
+PGDATA="$STATE/pgdata"
+PGSOCK="$STATE/pgsock"
+PGPORT=${COLLECTIONS_PGPORT:-55432}
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+ADDONS="$STATE/addons"
+CONF="$STATE/odoo.conf"
+DB_ROLE=odoo
+HTTP_PORT=${COLLECTIONS_HTTP_PORT:-8069}
+
+say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31m[dev] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_pg() {
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres OS user then.
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+ensure_debian_packages() {
+    local wanted=(libldap2-dev libsasl2-dev libpq-dev wkhtmltopdf chromium postgresql)
+    local missing=()
+    for pkg in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        die "missing Debian packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}"
+    fi
+    say "installing Debian packages: ${missing[*]}"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+}
+
+ensure_odoo_source() {
+    if [ -f "$ODOO_SRC/odoo-bin" ]; then return 0; fi
+    say "Odoo 19.0 source not found at $ODOO_SRC (set ODOO_SRC to use another tree); downloading $ODOO_ARCHIVE_URL"
+    local tmp
+    tmp=$(mktemp -d)
+    if ! curl -fL --connect-timeout 10 --speed-limit 1000 --speed-time 30 -o "$tmp/odoo.tar.gz" "$ODOO_ARCHIVE_URL"; then
+        rm -rf "$tmp"
+        die "cannot download Odoo 19.0 source. Put an Odoo 19.0 Community tree (with odoo-bin) at $ODOO_SRC or point ODOO_SRC at one, then run again."
+    fi
+    mkdir -p "$ODOO_SRC"
+    tar -xzf "$tmp/odoo.tar.gz" -C "$ODOO_SRC" --strip-components=1
+    rm -rf "$tmp"
+    [ -f "$ODOO_SRC/odoo-bin" ] || die "the downloaded archive has no odoo-bin; remove $ODOO_SRC and retry"
+}
+
+ensure_venv() {
+    local stamp="$VENV/.requirements.sha"
+    local want
+    want=$(cat "$ODOO_SRC/requirements.txt" "$ROOT/requirements-dev.txt" | sha256sum | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    say "creating virtualenv in $VENV (Odoo requirements + dev tools; takes a few minutes once)"
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    # cbor2's build breaks with setuptools 81+; the constraint also reaches isolated builds.
+    printf 'setuptools<81\n' > "$STATE/pip-constraints.txt"
+    export PIP_CONSTRAINT="$STATE/pip-constraints.txt"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip wheel 'setuptools<81'
+    local build_constraint=()
+    if "$VENV/bin/pip" install --help | grep -q -- '--build-constraint'; then
+        build_constraint=(--build-constraint "$STATE/pip-constraints.txt")
+    fi
+    "$VENV/bin/pip" install -q --disable-pip-version-check "${build_constraint[@]}" \
+        -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements-dev.txt"
+    echo "$want" > "$stamp"
+}
+
+pg_running() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+ensure_postgres() {
+    [ -n "$PGBIN" ] && [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL server binaries not found (install Debian's postgresql)"
+    mkdir -p "$PGSOCK"
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PGSOCK"; fi
+    if [ ! -f "$PGDATA/PG_VERSION" ]; then
+        say "initialising private PostgreSQL cluster in $PGDATA"
+        mkdir -p "$PGDATA"
+        if [ "$(id -u)" = 0 ]; then chown postgres "$PGDATA"; fi
+        as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    if ! pg_running; then
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/postgresql.log" -w -t 60 \
+            -o "-c listen_addresses='' -k $PGSOCK -p $PGPORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c max_connections=100" \
+            start >/dev/null || die "PostgreSQL did not start; see $PGDATA/postgresql.log"
+    fi
+    if ! as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
+            "SELECT 1 FROM pg_roles WHERE rolname='$DB_ROLE'" | grep -q 1; then
+        as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qc \
+            "CREATE ROLE $DB_ROLE LOGIN CREATEDB" >/dev/null
+    fi
+}
+
+write_config() {
+    mkdir -p "$ADDONS" "$STATE/filestore"
+    ln -sfn "$ROOT" "$ADDONS/collections_addon"
+    cat > "$CONF" <<CONF
+[options]
+addons_path = $ODOO_SRC/addons,$ADDONS
+data_dir = $STATE/filestore
+db_host = $PGSOCK
+db_port = $PGPORT
+db_user = $DB_ROLE
+db_password = False
+http_interface = 127.0.0.1
+http_port = $HTTP_PORT
+admin_passwd = admin
+list_db = True
+CONF
+}
+
+setup() {
+    mkdir -p "$STATE"
+    ensure_debian_packages
+    ensure_odoo_source
+    ensure_venv
+    ensure_postgres
+    write_config
+}
+
+odoo() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+
+psql_odoo() { as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U "$DB_ROLE" "$@"; }
+
+db_exists() { psql_odoo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
+
+drop_db() { psql_odoo -d postgres -qc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null; }
+
+cmd_demo() {
+    setup
+    local db=collections_demo
+    if ! db_exists "$db" || ! psql_odoo -d "$db" -tAc \
+            "SELECT 1 FROM ir_module_module WHERE name='collections_addon' AND state='installed'" | grep -q 1; then
+        say "creating database $db with demo data (about a minute)"
+        drop_db "$db"
+        odoo -d "$db" -i collections_addon --with-demo --stop-after-init --log-level=warn
+    fi
+    say "Odoo is starting: http://127.0.0.1:$HTTP_PORT/odoo   login: admin   password: admin   (Ctrl-C stops it)"
+    odoo -d "$db" --db-filter="^$db\$" "$@"
+}
+
+cmd_test() {
+    setup
+    local db=collections_test log="$STATE/test-odoo.log" rc=0
+    say "engine tests (pytest tests/engine)"
+    "$VENV/bin/python" -m pytest -q "$ROOT/tests/engine" || rc=1
+    say "Odoo tests on a fresh database $db (log: $log)"
+    drop_db "$db"
+    set +e
+    odoo -d "$db" -i collections_addon --test-enable --test-tags /collections_addon \
+        --stop-after-init --log-level=info --http-port="$((HTTP_PORT + 100))" > "$log" 2>&1
+    local odoo_rc=$?
+    set -e
+    grep -E "(ERROR|CRITICAL|FAIL:|odoo\.tests\.result|Traceback)" "$log" | grep -v "^\s*$" | tail -n 60 || true
+    local summary
+    summary=$(grep -E "odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1 || true)
+    if [ -z "$summary" ]; then
+        say "no Odoo test summary found: the Odoo tests did not run (see $log)"
+        exit 1
+    fi
+    local failed errors total skipped
+    failed=$(sed -E 's/.*: ([0-9]+) failed.*/\1/' <<<"$summary")
+    errors=$(sed -E 's/.* ([0-9]+) error\(s\).*/\1/' <<<"$summary")
+    total=$(sed -E 's/.* of ([0-9]+) tests.*/\1/' <<<"$summary")
+    skipped=$(grep -cE "odoo\.addons\.collections_addon\..* skipped " "$log" || true)
+    if [ "$total" -eq 0 ]; then say "Odoo ran no test of collections_addon"; rc=1; fi
+    if [ "$skipped" -gt 0 ]; then
+        grep -E "odoo\.addons\.collections_addon\..* skipped " "$log" >&2
+        say "$skipped Odoo test(s) skipped: a skipped test is a failure here (is chromium installed?)"
+        rc=1
+    fi
+    if [ "$odoo_rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$errors" -ne 0 ]; then rc=1; fi
+    if grep -qE " (ERROR|CRITICAL) $db " "$log"; then
+        say "errors were logged during the Odoo run (see above)"
+        rc=1
+    fi
+    echo "odoo: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped"
+    exit "$rc"
+}
+
+cmd_bench() {
+    setup
+    local db=collections_bench
+    drop_db "$db"
+    say "creating bench database $db"
+    odoo -d "$db" -i collections_addon --stop-after-init --log-level=warn
+    "$VENV/bin/python" "$ROOT/tools/bench.py" --odoo-src "$ODOO_SRC" --config "$CONF" --database "$db" "$@"
+}
+
+setup_venv_only() { mkdir -p "$STATE"; ensure_odoo_source; ensure_venv; }
+
+cmd_stop() {
+    if [ -f "$PGDATA/PG_VERSION" ] && pg_running; then
+        as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null && say "PostgreSQL stopped"
+    else
+        say "PostgreSQL is not running"
+    fi
+}
+
+case "${1:-}" in
+    demo) shift; cmd_demo "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    bench) shift; cmd_bench "$@" ;;
+    odoo) shift; setup; odoo "$@" ;;
+    lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
+    stop) cmd_stop ;;
+    *) echo "usage: ./dev.sh demo | test | bench [--partners N --invoices M] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+esac
