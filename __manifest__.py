@@ -19,7 +19,7 @@
         "views/collections_event_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
-        "wizards/collections_preview_views.xml",
+        "views/collections_preview_views.xml",
         "views/collections_menus.xml",
     ],
     "demo": [

@@ -110,7 +110,6 @@ data_dir = $STATE/filestore
 db_host = $PGSOCK
 db_port = $PGPORT
 db_user = $DB_ROLE
-db_password = False
 http_interface = 127.0.0.1
 http_port = $HTTP_PORT
 admin_passwd = admin

@@ -6,5 +6,8 @@ from . import (
     collections_policy,
     collections_runner,
     mail_mail,
+    report_collections_letter,
+    report_collections_statement,
+    res_company,
     res_partner,
 )

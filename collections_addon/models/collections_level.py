@@ -89,17 +89,6 @@ class CollectionsLevel(models.Model):
                     )
                 )
 
-    @api.constrains("min_amount")
-    def _check_min_amount(self):
-        for level in self:
-            if level.min_amount < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The minimum amount of level '%(level)s' cannot be negative: use 0 to act on any amount.",
-                        level=level.name,
-                    )
-                )
-
     def _channels(self):
         self.ensure_one()
         flags = (("email", self.send_email), ("letter", self.send_letter), ("call", self.schedule_call))

@@ -84,8 +84,9 @@ class CollectionsRunner(models.AbstractModel):
                 if self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) <= 0:
                     break
         for decision in result.decisions:
-            if decision.action != "contact" and decision.reason != "no_open_items":
-                result.reasons.setdefault(decision.partner_id, self._reason_label(decision.reason))
+            engine = decision.engine
+            if engine.action != "contact" and engine.reason != "no_open_items":
+                result.reasons.setdefault(engine.partner_id, self._reason_label(engine.reason))
         return result
 
     @api.model
@@ -111,7 +112,7 @@ class CollectionsRunner(models.AbstractModel):
     def _partners_to_review(self, company):
         """Customers with open receivables, plus those whose status must go back to 'up to date'."""
         self.env["account.move.line"].flush_model()
-        rows = self.env.cr.execute_fetchall(
+        rows = self.env.execute_query(
             SQL(
                 """
                 SELECT DISTINCT line.partner_id
@@ -154,7 +155,7 @@ class CollectionsRunner(models.AbstractModel):
              "date_maturity", "currency_id", "no_followup", "collections_level_id", "move_id", "account_id"]
         )
         self.env["collections.level"].flush_model(["days"])
-        rows = self.env.cr.execute_fetchall(
+        rows = self.env.execute_query(
             SQL(
                 """
                 SELECT line.partner_id, line.id, line.move_id,
@@ -601,28 +602,27 @@ class CollectionsRunner(models.AbstractModel):
         self.env["mail.notification"].sudo().create(notification_vals)
         return event_vals
 
-    def _invoice_table(self, decision):
+    def _invoice_sections(self, lines, move_ids):
+        """Covered open lines grouped by currency, with a total each, for the invoice table."""
+        moves = self.env["account.move"].browse(move_ids)
+        moves.fetch(["name", "invoice_date", "ref"])
+        covered = set(move_ids)
         lines_by_currency = defaultdict(list)
-        moves = self.env["account.move"].browse(decision.engine.move_ids)
-        moves.fetch(["name", "invoice_date", "ref", "payment_reference"])
-        covered = set(decision.engine.move_ids)
-        for line_id, item in decision.lines:
+        for _line_id, item in lines:
             if item.move_id in covered and not item.excluded:
                 lines_by_currency[item.currency].append((self.env["account.move"].browse(item.move_id), item))
         sections = []
         for currency_id, entries in lines_by_currency.items():
             currency = self.env["res.currency"].browse(currency_id)
-            sections.append(
-                {
-                    "currency": currency,
-                    "entries": entries,
-                    "total": currency.round(sum(item.residual for _move, item in entries)),
-                }
-            )
+            total = currency.round(sum(item.residual for _move, item in entries))
+            sections.append({"currency": currency, "entries": entries, "total": total})
+        return sections
+
+    def _invoice_table(self, decision):
         partner = decision.partner
         return self.env["ir.qweb"].with_context(lang=partner.lang)._render(
             "collections_addon.collections_invoice_table",
-            {"partner": partner, "sections": sections, "today": fields.Date.context_today(self)},
+            {"sections": self._invoice_sections(decision.lines, decision.engine.move_ids)},
         )
 
     def _statement_pdf(self, partner):

@@ -1,1 +1,1 @@
-from . import collections_preview
+from . import collections_preview, collections_preview_line

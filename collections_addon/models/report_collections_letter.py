@@ -1,0 +1,31 @@
+from markupsafe import Markup
+
+from odoo import api, models
+
+
+class ReportCollectionsLetter(models.AbstractModel):
+    _name = "report.collections_addon.report_collections_letter"
+    _description = "Collections: follow-up letter"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        events = self.env["collections.event"].browse(docids)
+        runner = self.env["collections.runner"]
+        letters = {}
+        for company in events.company_id:
+            company_events = events.filtered(lambda event, company=company: event.company_id == company)
+            items = runner._open_items(company, company_events.partner_id)
+            for event in company_events:
+                lines = [
+                    (line_id, item)
+                    for line_id, item in items.get(event.partner_id.id, [])
+                    if item.move_id in event.move_ids.ids
+                ]
+                template = event.level_id.mail_template_id
+                body = Markup()
+                if template:
+                    body = template.with_context(lang=event.partner_id.lang)._render_field(
+                        "body_html", event.partner_id.ids, compute_lang=True
+                    )[event.partner_id.id]
+                letters[event.id] = {"body": body, "sections": runner._invoice_sections(lines, event.move_ids.ids)}
+        return {"doc_ids": docids, "doc_model": "collections.event", "docs": events, "letters": letters}

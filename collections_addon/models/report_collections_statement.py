@@ -1,0 +1,71 @@
+from collections import defaultdict
+
+from odoo import api, models
+
+from ..engine.aging import aging, bucket_labels
+
+
+class ReportCollectionsStatement(models.AbstractModel):
+    _name = "report.collections_addon.report_collections_statement"
+    _description = "Collections: customer statement"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        partners = self.env["res.partner"].browse(docids)
+        company = self.env.company
+        today = self.env["collections.runner"]._today(company)
+        items = self.env["collections.runner"]._open_items(company, partners.commercial_partner_id)
+        events = self.env["collections.event"].search(
+            [("partner_id", "in", partners.commercial_partner_id.ids), ("company_id", "=", company.id)], limit=None
+        )
+        events_by_partner = defaultdict(lambda: self.env["collections.event"])
+        for event in events:
+            events_by_partner[event.partner_id.id] |= event
+        moves = self.env["account.move"].browse({item.move_id for rows in items.values() for _line, item in rows})
+        moves.fetch(["name", "ref", "invoice_date"])
+        statements = {}
+        for partner in partners:
+            by_currency = defaultdict(list)
+            for _line_id, item in items.get(partner.commercial_partner_id.id, []):
+                by_currency[item.currency].append(item)
+            sections = []
+            for currency_id, currency_items in by_currency.items():
+                currency = self.env["res.currency"].browse(currency_id)
+                buckets = aging(
+                    ((item.due_date, item.residual) for item in currency_items), today, digits=currency.decimal_places
+                )
+                sections.append(
+                    {
+                        "currency": currency,
+                        "lines": [
+                            {
+                                "move": self.env["account.move"].browse(item.move_id),
+                                "due_date": item.due_date,
+                                "days_late": (today - item.due_date).days,
+                                "residual": item.residual,
+                            }
+                            for item in currency_items
+                        ],
+                        "aging": buckets,
+                        "total": currency.round(sum(item.residual for item in currency_items)),
+                        "overdue": currency.round(sum(buckets[1:])),
+                    }
+                )
+            statements[partner.id] = {
+                "sections": sections,
+                "bucket_labels": self._bucket_labels(),
+                "events": events_by_partner[partner.commercial_partner_id.id][:20],
+            }
+        return {
+            "doc_ids": docids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "statements": statements,
+            "today": today,
+            "company": company,
+        }
+
+    def _bucket_labels(self):
+        labels = bucket_labels()
+        labels[0] = self.env._("Not due")
+        return labels

@@ -1,0 +1,22 @@
+from odoo import fields, models
+
+
+class CollectionsPreviewLine(models.TransientModel):
+    _name = "collections.preview.line"
+    _description = "Collections: preview line"
+    _order = "action, amount desc"
+
+    preview_id = fields.Many2one("collections.preview", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="preview_id.company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    level_id = fields.Many2one("collections.level", string="Level", readonly=True)
+    action = fields.Selection(
+        [("contact", "Contact"), ("worklist", "To worklist"), ("skip", "Held back")], readonly=True
+    )
+    channels = fields.Char(readonly=True)
+    missing = fields.Char(string="Missing Contact", readonly=True)
+    reason = fields.Char(readonly=True)
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    invoice_count = fields.Integer(string="Invoices", readonly=True)
+    days_late = fields.Integer(readonly=True)
+    next_date = fields.Date(string="Next Action", readonly=True)

@@ -1,0 +1,353 @@
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
+
+from .common import CollectionsCase
+
+
+class SimulatedCrash(BaseException):
+    """Stands for the process dying (OOM, kill): not an error a handler would catch."""
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestFollowupRun(CollectionsCase):
+    def test_levels_reached_by_age(self):
+        soon = self.make_customer("Soon Due")
+        late = self.make_customer("Six Days Late")
+        very_late = self.make_customer("Thirty Days Late")
+        fresh = self.make_customer("Fresh")
+        inv_soon = self.make_invoice(soon, 100, -2)
+        inv_late = self.make_invoice(late, 100, 6)
+        inv_very_late = self.make_invoice(very_late, 100, 30)
+        self.make_invoice(fresh, 100, -10)
+
+        self.run_followup()
+
+        self.assertEqual(inv_soon.collections_level_id, self.level_pre, "pre-due reminder reached 3 days before")
+        self.assertEqual(inv_late.collections_level_id, self.level_first)
+        self.assertEqual(inv_very_late.collections_level_id, self.level_call, "skips straight to the highest level")
+        self.assertFalse(self.events_of(fresh), "an invoice due in 10 days reaches no level")
+        self.assertEqual(self.events_of(late).mapped("channel"), ["email"])
+        self.assertEqual(sorted(self.events_of(very_late).mapped("channel")), ["call", "email"])
+        call = self.events_of(very_late, channel="call")
+        self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(str(call.activity_id.date_deadline), "2026-03-17", "call due on the next business day")
+        self.assertIn("is everything ok", call.activity_id.note)
+        self.assertEqual(very_late.with_company(self.company).collections_status, "to_contact")
+        self.assertEqual(late.with_company(self.company).collections_status, "overdue")
+        self.assertEqual(soon.with_company(self.company).collections_status, "ok")
+        self.assertEqual(str(inv_late.collections_last_date), "2026-03-16")
+
+    def test_one_message_per_partner_covering_all_invoices_by_currency(self):
+        customer = self.make_customer("Many Invoices")
+        eur = self.setup_other_currency("EUR")
+        invoices = (
+            self.make_invoice(customer, 100, 6)
+            + self.make_invoice(customer, 250.5, 10)
+            + self.make_invoice(customer, 40, 7, currency=eur)
+        )
+        self.run_followup()
+        mails = self.mails_of(customer)
+        self.assertEqual(len(mails), 1, "one message per customer per run")
+        for invoice in invoices:
+            self.assertIn(invoice.name, mails.body_html)
+        self.assertIn("350.50", mails.body_html, "total of the company-currency invoices")
+        self.assertIn("40.00", mails.body_html)
+        self.assertEqual(mails.recipient_ids, customer)
+        self.assertEqual(mails.state, "outgoing")
+        event = self.events_of(customer)
+        self.assertEqual(event.move_ids, invoices)
+        self.assertEqual(event.message_id, mails.mail_message_id, "the reminder is in the customer's chatter")
+        self.assertIn(mails.mail_message_id, customer.message_ids)
+
+    def test_second_run_sends_nothing(self):
+        customers = [self.make_customer(f"Twice {index}") for index in range(3)]
+        for customer in customers:
+            self.make_invoice(customer, 100, 8)
+        first = self.run_followup()
+        mails = self.env["mail.mail"].search([("model", "=", "res.partner")])
+        events = self.env["collections.event"].search([])
+        second = self.run_followup()
+        self.assertEqual(first.contacted, 3)
+        self.assertEqual(second.contacted, 0)
+        self.assertEqual(self.env["mail.mail"].search([("model", "=", "res.partner")]), mails)
+        self.assertEqual(self.env["collections.event"].search([]), events)
+
+    def test_unique_step_per_day_is_enforced_by_the_database(self):
+        customer = self.make_customer("Unique")
+        self.make_invoice(customer, 100, 8)
+        self.run_followup()
+        event = self.events_of(customer)
+        with self.assertRaisesRegex(IntegrityError, "one_send_per_step"), mute_logger("odoo.sql_db"):
+            event.copy()
+
+    def test_failure_of_one_partner_rolls_back_only_that_partner(self):
+        good = self.make_customer("Good")
+        bad = self.make_customer("Bad")
+        good_invoice = self.make_invoice(good, 100, 8)
+        bad_invoice = self.make_invoice(bad, 100, 8)
+        original = CollectionsRunner._invoice_table
+
+        def broken_table(runner, decision):
+            if decision.partner == bad:
+                raise ValueError("template engine exploded")
+            return original(runner, decision)
+
+        with patch.object(CollectionsRunner, "_invoice_table", broken_table):
+            result = self.run_followup()
+        self.assertEqual(result.contacted, 1)
+        self.assertEqual(result.failed, 1)
+        self.assertEqual(len(self.mails_of(good)), 1)
+        self.assertFalse(self.mails_of(bad), "nothing half-written for the failing customer")
+        self.assertFalse(bad_invoice.collections_level_id, "its invoices did not move")
+        self.assertEqual(good_invoice.collections_level_id, self.level_first)
+        failed = self.events_of(bad)
+        self.assertEqual(failed.state, "failed")
+        self.assertIn("template engine exploded", failed.error)
+        # Fixed: the next run contacts it, once, reusing today's failed step.
+        result = self.run_followup()
+        self.assertEqual(result.contacted, 1)
+        self.assertEqual(len(self.mails_of(bad)), 1)
+        self.assertEqual(len(self.mails_of(good)), 1)
+        self.assertEqual(self.events_of(bad).state, "queued")
+
+    def test_crash_mid_batch_then_rerun_contacts_everyone_exactly_once(self):
+        customers = [self.make_customer(f"Batch {index}") for index in range(7)]
+        for customer in customers:
+            self.make_invoice(customer, 100, 8)
+        committed = []
+        batches = []
+
+        def commit_progress(cron, processed=0, remaining=None, deactivate=False):
+            # What ir.cron does between batches: make the work so far durable.
+            self.env.flush_all()
+            committed.append(self.env.cr.savepoint(flush=False))
+            return float("inf")
+
+        original_queue = CollectionsRunner._queue_emails
+
+        def queue_then_crash(runner, company, decisions):
+            batches.append(decisions)
+            values = original_queue(runner, company, decisions)
+            if len(batches) == 3:
+                raise SimulatedCrash()
+            return values
+
+        # Not assertRaises: Odoo's version rolls the whole block back, and with it the "commits".
+        crashed = False
+        with (
+            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
+            patch.object(CollectionsRunner, "_queue_emails", queue_then_crash),
+        ):
+            try:
+                self.run_followup(commit=True, batch_size=2)
+            except SimulatedCrash:
+                crashed = True
+        self.assertTrue(crashed)
+        # The process died in the third batch: only what was committed survives.
+        committed[-1].rollback()
+        self.env.invalidate_all()
+        self.assertEqual(len(self.env["mail.mail"].search([("model", "=", "res.partner")])), 4)
+
+        self.run_followup(commit=False, batch_size=2)
+        for customer in customers:
+            self.assertEqual(len(self.mails_of(customer)), 1, f"{customer.name} contacted exactly once")
+            self.assertEqual(len(self.events_of(customer)), 1)
+
+    def test_excluded_invoice_and_partner(self):
+        excluded_partner = self.make_customer("Excluded")
+        self.make_invoice(excluded_partner, 100, 8)
+        excluded_partner.with_company(self.company).write(
+            {"collections_excluded": True, "collections_exclusion_reason": "Key account"}
+        )
+        self.assertEqual(excluded_partner.with_company(self.company).collections_status, "excluded")
+        mixed = self.make_customer("Mixed")
+        kept = self.make_invoice(mixed, 100, 8)
+        skipped = self.make_invoice(mixed, 70, 9)
+        skipped.no_followup = True
+        result = self.run_followup()
+        self.assertFalse(self.events_of(excluded_partner))
+        self.assertIn("excluded", result.reasons[excluded_partner.id])
+        self.assertEqual(self.events_of(mixed).move_ids, kept)
+        self.assertNotIn(skipped.name, self.mails_of(mixed).body_html)
+        self.assertFalse(skipped.collections_level_id)
+
+    def test_paused_partner_waits_until_the_end_of_the_pause(self):
+        customer = self.make_customer("Paused")
+        self.make_invoice(customer, 100, 8)
+        customer.with_company(self.company).write(
+            {"collections_paused_until": "2026-03-20", "collections_pause_reason": "Promise to pay"}
+        )
+        partner = customer.with_company(self.company)
+        self.assertEqual(partner.collections_status, "paused")
+        self.assertEqual(str(partner.collections_next_date), "2026-03-23", "first business day after the pause")
+        self.run_followup()
+        self.assertFalse(self.events_of(customer))
+
+    def test_partial_payment_and_paid_customers_drop_out(self):
+        customer = self.make_customer("Payer")
+        invoice = self.make_invoice(customer, 300, 8)
+        self._register_payment(invoice, amount=100)
+        self.run_followup()
+        event = self.events_of(customer)
+        self.assertEqual(event.amount_due, 200.0, "only what is still open is claimed")
+        self.assertIn("200.00", self.mails_of(customer).body_html)
+        self._register_payment(invoice, amount=200)
+        with freeze_time("2026-04-20 10:00:00"):
+            result = self.run_followup()
+        self.assertEqual(result.contacted, 0)
+        self.assertEqual(customer.with_company(self.company).collections_status, "ok")
+        self.assertFalse(customer.with_company(self.company).collections_level_id)
+
+    def test_amount_under_level_minimum_is_skipped(self):
+        self.level_first.min_amount = 500
+        customer = self.make_customer("Small")
+        self.make_invoice(customer, 499.99, 8)
+        result = self.run_followup()
+        self.assertFalse(self.events_of(customer))
+        self.assertIn("minimum", result.reasons[customer.id])
+        self.make_invoice(customer, 0.01, 9)
+        self.assertEqual(self.run_followup().contacted, 1, "exactly the minimum is enough")
+
+    def test_missing_email_fails_clearly_and_retries_once_fixed(self):
+        customer = self.make_customer("No Mail", email=False)
+        invoice = self.make_invoice(customer, 100, 8)
+        self.run_followup()
+        event = self.events_of(customer)
+        self.assertEqual(event.state, "failed")
+        self.assertIn("no e-mail address", event.error)
+        self.assertTrue(event.activity_id, "the collector gets a task to fix the address")
+        self.assertFalse(invoice.collections_level_id, "state does not move when nothing was sent")
+        self.assertEqual(customer.with_company(self.company).collections_status, "to_contact")
+        customer.email = "found@customer.example"
+        with freeze_time("2026-03-17 10:00:00"):
+            result = self.run_followup()
+        self.assertEqual(result.contacted, 1)
+        self.assertEqual(len(self.mails_of(customer)), 1)
+        self.assertEqual(invoice.collections_level_id, self.level_first)
+
+    def test_blacklisted_address_is_cancelled_not_sent(self):
+        customer = self.make_customer("Opted Out")
+        self.make_invoice(customer, 100, 8)
+        self.env["mail.blacklist"].create({"email": customer.email})
+        self.run_followup()
+        event = self.events_of(customer)
+        self.assertEqual(event.state, "cancelled")
+        self.assertIn("blacklist", event.error)
+        self.assertFalse(self.mails_of(customer))
+
+    def test_cancelled_mail_in_queue_cancels_the_event(self):
+        customer = self.make_customer("Cancelled")
+        self.make_invoice(customer, 100, 8)
+        self.run_followup()
+        self.mails_of(customer).cancel()
+        self.assertEqual(self.events_of(customer).state, "cancelled")
+
+    def test_sent_mail_marks_the_event_sent_even_after_the_mail_is_deleted(self):
+        customer = self.make_customer("Sent")
+        self.make_invoice(customer, 100, 8)
+        self.run_followup()
+        mail = self.mails_of(customer)
+        message = mail.mail_message_id
+        mail.send()
+        self.assertFalse(mail.exists() and (mail.state, mail.failure_reason), "auto-deleted once sent")
+        event = self.events_of(customer)
+        self.assertEqual(event.state, "sent")
+        self.assertTrue(message.exists(), "the chatter keeps the reminder")
+
+    def test_contact_gap_across_levels(self):
+        customer = self.make_customer("Gap")
+        self.make_invoice(customer, 100, -3)
+        self.run_followup()
+        self.make_invoice(customer, 50, 5)
+        with freeze_time("2026-03-18 10:00:00"):
+            result = self.run_followup()
+        self.assertEqual(result.contacted, 0, "two business days after the last contact")
+        self.assertIn("recently", result.reasons[customer.id])
+        with freeze_time("2026-03-19 10:00:00"):
+            self.assertEqual(self.run_followup().contacted, 1)
+
+    def test_weekend_and_holiday_send_nothing(self):
+        customer = self.make_customer("Weekend")
+        self.make_invoice(customer, 100, 8)
+        with freeze_time("2026-03-21 10:00:00"):
+            self.assertEqual(self.run_followup().contacted, 0)
+        calendar = self.env["resource.calendar"].create({"name": "Test calendar", "company_id": self.company.id})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": calendar.id,
+                "company_id": self.company.id,
+                "date_from": "2026-03-16 00:00:00",
+                "date_to": "2026-03-16 23:59:59",
+            }
+        )
+        self.policy.calendar_id = calendar
+        self.assertEqual(self.run_followup().contacted, 0)
+        self.assertEqual(str(customer.with_company(self.company).collections_next_date), "2026-03-17")
+
+    def test_manual_level_goes_to_worklist_and_send_now_acts(self):
+        customer = self.make_customer("Protest Candidate")
+        self.make_invoice(customer, 1000, 61)
+        self.run_followup()
+        partner = customer.with_company(self.company)
+        self.assertFalse(self.events_of(customer, level_id=self.level_protest.id))
+        self.assertEqual(partner.collections_status, "to_contact")
+        self.assertEqual(partner.collections_level_id, self.level_protest)
+        customer.with_user(self.collector).action_collections_send_now()
+        self.assertEqual(self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id,
+                         self.level_protest)
+
+    def test_preview_lists_what_the_run_would_do_without_doing_it(self):
+        customer = self.make_customer("Preview")
+        self.make_invoice(customer, 100, 8)
+        held = self.make_customer("Held")
+        self.make_invoice(held, 100, 8)
+        held.with_company(self.company).collections_paused_until = "2026-03-30"
+        action = self.env["collections.preview"].with_user(self.collector)._open_for(self.company)
+        preview = self.env["collections.preview"].browse(action["res_id"])
+        line = preview.line_ids.filtered(lambda line: line.partner_id == customer)
+        self.assertEqual(line.action, "contact")
+        self.assertEqual(line.level_id, self.level_first)
+        self.assertEqual(line.channels, "E-mail")
+        self.assertEqual(preview.line_ids.filtered(lambda line: line.partner_id == held).action, "skip")
+        self.assertFalse(self.env["collections.event"].search([]), "a preview sends nothing")
+        self.assertFalse(self.mails_of(customer))
+
+    @mute_logger("odoo.sql_db")
+    def test_bad_configuration_is_refused(self):
+        with self.assertRaisesRegex(IntegrityError, "days_unique_per_plan"), self.env.cr.savepoint():
+            self.env["collections.level"].create({"policy_id": self.policy.id, "name": "Dup", "days": 5})
+        with self.assertRaisesRegex(IntegrityError, "min_amount_positive"), self.env.cr.savepoint():
+            self.env["collections.level"].create({"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1})
+        invoice_template = self.env["mail.template"].search([("model", "=", "account.move")], limit=1)
+        with self.assertRaisesRegex(ValidationError, "res.partner"), self.env.cr.savepoint():
+            self.env["collections.level"].create(
+                {"policy_id": self.policy.id, "name": "Wrong", "days": 8, "send_email": True,
+                 "mail_template_id": invoice_template.id}
+            )
+        with self.assertRaisesRegex(ValidationError, "no level"), self.env.cr.savepoint():
+            self.env["collections.policy"].create({"name": "Empty", "partner_kind": "person", "is_default": True})
+        with self.assertRaisesRegex(ValidationError, "at least one level"), self.env.cr.savepoint():
+            self.policy.level_ids.unlink()
+
+    def test_shipped_plans_are_ready_for_every_company(self):
+        for xmlid in ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company"):
+            plan = self.env.ref(xmlid).sudo()
+            self.assertTrue(plan.is_default)
+            self.assertGreaterEqual(len(plan.level_ids), 6)
+            self.assertTrue(any(level.days < 0 for level in plan.level_ids), "a polite pre-due reminder")
+            self.assertEqual(set(plan.level_ids.mapped("escalation")), {"none", "negotiation", "protest"})
+        # setUpClass's company was created after install: it received its own copies.
+        copies = self.env["collections.policy"].search(
+            [("company_id", "=", self.company.id), ("id", "!=", self.policy.id)]
+        )
+        self.assertEqual(sorted(copies.mapped("partner_kind")), ["company", "person"])
