@@ -1,2 +1,2 @@
 if __name__.startswith("odoo.addons."):
-    from . import test_followup_run  # noqa: F401
+    from . import test_followup_run, test_mail_delivery  # noqa: F401

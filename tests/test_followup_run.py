@@ -251,18 +251,6 @@ class TestFollowupRun(CollectionsCase):
         self.mails_of(customer).cancel()
         self.assertEqual(self.events_of(customer).state, "cancelled")
 
-    def test_sent_mail_marks_the_event_sent_even_after_the_mail_is_deleted(self):
-        customer = self.make_customer("Sent")
-        self.make_invoice(customer, 100, 8)
-        self.run_followup()
-        mail = self.mails_of(customer)
-        message = mail.mail_message_id
-        mail.send()
-        self.assertFalse(mail.exists() and (mail.state, mail.failure_reason), "auto-deleted once sent")
-        event = self.events_of(customer)
-        self.assertEqual(event.state, "sent")
-        self.assertTrue(message.exists(), "the chatter keeps the reminder")
-
     def test_contact_gap_across_levels(self):
         customer = self.make_customer("Gap")
         self.make_invoice(customer, 100, -3)

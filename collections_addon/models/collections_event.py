@@ -68,7 +68,12 @@ class CollectionsEvent(models.Model):
         Covers every way a queued mail ends, including cancellation and
         blacklisting where the post-send hook never runs.
         """
-        events = self.filtered(lambda event: event.channel == "email" and event.state == "queued")
+        # Not only queued ones: the mail queue marks a mail failed before sending it, then sent.
+        events = self.filtered(
+            lambda event: event.channel == "email"
+            and event.state in ("queued", "sent", "failed")
+            and (event.mail_id or event.message_id)
+        )
         if not events:
             return
         notification_status = {}
@@ -99,6 +104,8 @@ class CollectionsEvent(models.Model):
                 vals = {"state": state}
                 if state in ("failed", "cancelled"):
                     vals["error"] = reason or event.error
+                elif state == "sent":
+                    vals["error"] = False
                 event.write(vals)
 
     @api.model

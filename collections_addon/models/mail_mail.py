@@ -12,5 +12,5 @@ class MailMail(models.Model):
 
     def _collections_sync_events(self):
         # sudo: the mail queue runs as whoever sends it; the event only mirrors the mail's own state.
-        events = self.env["collections.event"].sudo().search([("mail_id", "in", self.ids), ("state", "=", "queued")])
+        events = self.env["collections.event"].sudo().search([("mail_id", "in", self.ids)])
         events._sync_from_mail_queue()
