@@ -126,7 +126,16 @@ setup() {
     write_config
 }
 
-odoo() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+odoo() {
+    # A subcommand (shell, db, ...) must come before the options.
+    if [ $# -gt 0 ] && [[ "$1" != -* ]]; then
+        local subcommand=$1
+        shift
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$subcommand" -c "$CONF" "$@"
+    else
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"
+    fi
+}
 
 psql_odoo() { as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U "$DB_ROLE" "$@"; }
 
@@ -188,11 +197,8 @@ cmd_test() {
 
 cmd_bench() {
     setup
-    local db=collections_bench
-    drop_db "$db"
-    say "creating bench database $db"
-    odoo -d "$db" -i collections_addon --stop-after-init --log-level=warn
-    "$VENV/bin/python" "$ROOT/tools/bench.py" --odoo-src "$ODOO_SRC" --config "$CONF" --database "$db" "$@"
+    COLLECTIONS_DEV="$ROOT/dev.sh" "$VENV/bin/python" "$ROOT/tools/bench.py" \
+        --odoo-src "$ODOO_SRC" --config "$CONF" --database collections_bench "$@"
 }
 
 setup_venv_only() { mkdir -p "$STATE"; ensure_odoo_source; ensure_venv; }
@@ -210,6 +216,7 @@ case "${1:-}" in
     test) shift; cmd_test "$@" ;;
     bench) shift; cmd_bench "$@" ;;
     odoo) shift; setup; odoo "$@" ;;
+    psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
     *) echo "usage: ./dev.sh demo | test | bench [--partners N --invoices M] | odoo ARGS... | lint | stop" >&2; exit 2 ;;

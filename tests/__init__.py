@@ -1,2 +1,9 @@
 if __name__.startswith("odoo.addons."):
-    from . import test_followup_run, test_mail_delivery  # noqa: F401
+    from . import (  # noqa: F401
+        test_followup_run,
+        test_mail_delivery,
+        test_performance,
+        test_reports,
+        test_security,
+        test_tour,
+    )

@@ -96,10 +96,10 @@ class TestFollowupRun(CollectionsCase):
         bad_invoice = self.make_invoice(bad, 100, 8)
         original = CollectionsRunner._invoice_table
 
-        def broken_table(runner, decision):
+        def broken_table(runner, decision, *args):
             if decision.partner == bad:
                 raise ValueError("template engine exploded")
-            return original(runner, decision)
+            return original(runner, decision, *args)
 
         with patch.object(CollectionsRunner, "_invoice_table", broken_table):
             result = self.run_followup()
@@ -290,9 +290,29 @@ class TestFollowupRun(CollectionsCase):
         self.assertFalse(self.events_of(customer, level_id=self.level_protest.id))
         self.assertEqual(partner.collections_status, "to_contact")
         self.assertEqual(partner.collections_level_id, self.level_protest)
+        tasks = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("summary", "ilike", "Protest")]
+        )
+        self.assertEqual(len(tasks), 1, "the collector gets a task for the manual step")
+        with freeze_time("2026-03-19 10:00:00"):
+            self.run_followup()
+        self.assertEqual(
+            len(self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])),
+            1,
+            "and only once",
+        )
         customer.with_user(self.collector).action_collections_send_now()
         self.assertEqual(self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id,
                          self.level_protest)
+
+    def test_status_refresh_keeps_automatic_steps_off_the_worklist(self):
+        customer = self.make_customer("Automatic")
+        self.make_invoice(customer, 100, 8)
+        partner = customer.with_company(self.company)
+        partner.collections_paused_until = "2026-03-10"  # an old pause: writing it refreshes the status
+        self.assertEqual(partner.collections_status, "overdue", "the run sends it by itself: not the collector's job")
+        self.assertEqual(str(partner.collections_next_date), "2026-03-16")
+        self.assertFalse(self.events_of(customer), "a refresh contacts no one")
 
     def test_preview_lists_what_the_run_would_do_without_doing_it(self):
         customer = self.make_customer("Preview")

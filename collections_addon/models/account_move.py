@@ -17,7 +17,10 @@ class AccountMove(models.Model):
         string="Last Reminder", copy=False, readonly=True, help="When this invoice was last part of a reminder."
     )
     collections_event_ids = fields.Many2many(
-        "collections.event", string="Reminders", compute="_compute_collections_event_ids"
+        "collections.event",
+        string="Reminders",
+        compute="_compute_collections_event_ids",
+        groups="collections_addon.group_collections_user",
     )
 
     def _compute_collections_event_ids(self):

@@ -16,7 +16,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import SQL, email_normalize
+from odoo.tools import SQL, email_normalize, format_date, formatLang
 
 from ..engine import BusinessCalendar, ContactRules, OpenItem, PartnerSituation, decide_partner
 
@@ -90,13 +90,20 @@ class CollectionsRunner(models.AbstractModel):
         return result
 
     @api.model
+    def _refresh_company(self, company_id):
+        """Status and next date of every customer of the company, contacting no one."""
+        company = self.env["res.company"].browse(company_id)
+        partners = self.env["res.partner"].browse(self.with_company(company)._partners_to_review(company))
+        return self._refresh_partners(partners, company)
+
+    @api.model
     def _refresh_partners(self, partners, company):
         """Recompute status and next date of ``partners`` without contacting anyone."""
         runner = self.with_company(company)
         today = runner._today(company)
         policies = runner._policy_contexts(company, today, manual=False)
         decisions = runner._decide_batch(company, partners, today, policies, manual=False)
-        runner._write_partner_states(company, partners, decisions, executed=set())
+        runner._write_partner_states(company, partners, decisions, executed=set(), attempted=set(), from_run=False)
         return decisions
 
     # ------------------------------------------------------------------
@@ -244,7 +251,8 @@ class CollectionsRunner(models.AbstractModel):
         partners = partners.with_company(company)
         partners.fetch(
             ["is_company", "email", "email_normalized", "collections_policy_id", "collections_paused_until",
-             "collections_excluded", "collections_excluded_until", "lang", "collections_responsible_id"]
+             "collections_excluded", "collections_excluded_until", "lang", "collections_responsible_id",
+             "collections_level_id", "collections_last_date"]
         )
         items = self._open_items(company, partners)
         last_contacts = self._last_contacts(company, partners)
@@ -344,7 +352,53 @@ class CollectionsRunner(models.AbstractModel):
                         self._log_failure(company, today, decision, error)
         result.contacted += len(executed)
         result.skipped += sum(1 for decision in decisions if decision.engine.action == "skip")
-        self._write_partner_states(company, partners, decisions, executed)
+        waiting = [
+            decision
+            for decision in decisions
+            if decision.engine.action == "contact" and decision not in to_act
+        ]
+        self._schedule_manual_steps(company, today, waiting)
+        attempted = {decision.partner.id for decision in to_act}
+        self._write_partner_states(company, partners, decisions, executed, attempted)
+
+    def _schedule_manual_steps(self, company, today, decisions):
+        """A step the collector does by hand gets a task once, when the customer first reaches it."""
+        new = [
+            decision
+            for decision in decisions
+            if decision.partner.collections_level_id.id != decision.engine.level.id
+        ]
+        if not new:
+            return
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        # sudo: the task goes to the customer's collector, who may not be the user running the job.
+        self.env["mail.activity"].sudo().create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": decision.partner.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": self.env._(
+                        "Collections step due: %(level)s", level=decision.engine.level and
+                        self.env["collections.level"].browse(decision.engine.level.id).name
+                    ),
+                    "note": self._manual_step_note(decision),
+                    "user_id": self._collector(decision).id,
+                    "date_deadline": today,
+                }
+                for decision in new
+            ]
+        )
+
+    def _manual_step_note(self, decision):
+        level = self.env["collections.level"].browse(decision.engine.level.id)
+        escalation = dict(level._fields["escalation"]._description_selection(self.env)).get(level.escalation)
+        lines = [self.env._("The customer reached the step '%(level)s'.", level=level.name)]
+        if level.escalation != "none":
+            lines.append(self.env._("Proposed escalation: %(escalation)s.", escalation=escalation))
+        lines.append(self.env._("Use 'Send reminder now' on the customer once you have decided."))
+        return Markup("<br/>").join(lines)
 
     def _log_failure(self, company, today, decision, error):
         level = decision.engine.level
@@ -399,12 +453,12 @@ class CollectionsRunner(models.AbstractModel):
                 elif channel == "letter":
                     event_vals.append({**common, "channel": "letter", "state": "queued"})
                 elif channel == "call":
-                    event_vals.append({**common, "channel": "call", "state": "queued", "activity_id": False})
+                    event_vals.append({**common, "channel": "call", "state": "queued"})
             if not failed:
                 complete.add(decision.partner.id)
         event_vals.extend(self._queue_emails(company, email_decisions))
-        events = self._upsert_events(company, today, event_vals)
-        self._schedule_tasks(company, today, events, decisions)
+        self._schedule_tasks(today, event_vals, decisions)
+        self._upsert_events(company, today, event_vals)
         if complete:
             self._advance_levels(company, today, [d for d in decisions if d.partner.id in complete])
         return complete
@@ -472,52 +526,51 @@ class CollectionsRunner(models.AbstractModel):
         partner = decision.partner
         return partner.collections_responsible_id or decision.policy.responsible_id or self.env.user
 
-    def _schedule_tasks(self, company, today, events, decisions):
-        """Call tasks and, for failed e-mails, a 'fix the address' task for the collector."""
+    def _schedule_tasks(self, today, event_vals, decisions):
+        """Call tasks, and 'fix the address' tasks for failed e-mails, linked into the event values.
+
+        Created before the events so that each event is inserted with its task: linking
+        afterwards costs one UPDATE per event.
+        """
         by_partner = {decision.partner.id: decision for decision in decisions}
-        activity_vals = []
-        task_events = []
+        levels = self.env["collections.level"].browse({vals["level_id"] for vals in event_vals})
+        levels.fetch(["name", "call_script"])
         model_id = self.env["ir.model"]._get_id("res.partner")
         call_type = self.env.ref("mail.mail_activity_data_call")
         todo_type = self.env.ref("mail.mail_activity_data_todo")
-        for event in events:
-            decision = by_partner.get(event.partner_id.id)
-            if not decision:
-                continue
-            if event.channel == "call" and event.state == "queued":
-                deadline = decision.engine_calendar.next_business_day(today)
-                level = event.level_id
+        activity_vals, task_event_vals = [], []
+        for vals in event_vals:
+            decision = by_partner[vals["partner_id"]]
+            common = {"res_model_id": model_id, "res_id": vals["partner_id"], "user_id": vals["user_id"]}
+            if vals["channel"] == "call" and vals["state"] == "queued":
+                level = levels.browse(vals["level_id"])
                 activity_vals.append(
                     {
-                        "res_model_id": model_id,
-                        "res_id": event.partner_id.id,
+                        **common,
                         "activity_type_id": call_type.id,
                         "summary": self.env._("Collections call: %(level)s", level=level.name),
                         "note": level.call_script or False,
-                        "user_id": event.user_id.id,
-                        "date_deadline": deadline,
+                        "date_deadline": decision.engine_calendar.next_business_day(today),
                     }
                 )
-                task_events.append(event)
-            elif event.channel == "email" and event.state in ("failed", "cancelled"):
+                task_event_vals.append(vals)
+            elif vals["channel"] == "email" and vals["state"] in ("failed", "cancelled"):
                 activity_vals.append(
                     {
-                        "res_model_id": model_id,
-                        "res_id": event.partner_id.id,
+                        **common,
                         "activity_type_id": todo_type.id,
                         "summary": self.env._("Reminder not sent: fix the e-mail address"),
-                        "note": Markup("<p>%s</p>") % event.error,
-                        "user_id": event.user_id.id,
+                        "note": Markup("<p>%s</p>") % vals["error"],
                         "date_deadline": today,
                     }
                 )
-                task_events.append(event)
+                task_event_vals.append(vals)
         if not activity_vals:
             return
         # sudo: collectors schedule tasks for each other; activity creation checks write access on the customer.
         activities = self.env["mail.activity"].sudo().create(activity_vals)
-        for event, activity in zip(task_events, activities, strict=True):
-            event.activity_id = activity
+        for vals, activity in zip(task_event_vals, activities, strict=True):
+            vals["activity_id"] = activity.id
 
     def _queue_emails(self, company, decisions):
         """Render the level templates in bulk and queue one e-mail per customer; returns event values."""
@@ -531,6 +584,10 @@ class CollectionsRunner(models.AbstractModel):
         email_from_default = company.email_formatted or self.env.user.email_formatted
         comment_subtype = self.env.ref("mail.mt_comment")
         mail_vals, event_vals = [], []
+        formats = {}
+        self.env["account.move"].browse(
+            {move_id for decision in decisions for move_id in decision.engine.move_ids}
+        ).fetch(["name", "invoice_date"])
         for template, template_decisions in by_template.items():
             rendered = template._generate_template(
                 [decision.partner.id for decision in template_decisions],
@@ -546,7 +603,7 @@ class CollectionsRunner(models.AbstractModel):
                     Command.create({"name": name, "datas": data, "res_model": "res.partner", "res_id": decision.partner.id})
                     for name, data in generated
                 ]
-                body = (values.get("body_html") or Markup()) + self._invoice_table(decision)
+                body = (values.get("body_html") or Markup()) + self._invoice_table(decision, formats)
                 mail_vals.append(
                     {
                         "model": "res.partner",
@@ -602,27 +659,55 @@ class CollectionsRunner(models.AbstractModel):
         self.env["mail.notification"].sudo().create(notification_vals)
         return event_vals
 
-    def _invoice_sections(self, lines, move_ids):
-        """Covered open lines grouped by currency, with a total each, for the invoice table."""
-        moves = self.env["account.move"].browse(move_ids)
-        moves.fetch(["name", "invoice_date", "ref"])
+    def _invoice_sections(self, lines, move_ids, lang, formats=None):
+        """Covered open lines grouped by currency, formatted for the invoice table.
+
+        ``formats`` caches formatted dates and amounts across customers of a run: the same
+        dates and currencies repeat, and formatting is most of the cost of the table.
+        """
+        formats = {} if formats is None else formats
+        env = self.env
+
+        def fmt_date(value):
+            key = ("date", value, lang)
+            if key not in formats:
+                formats[key] = format_date(env, value, lang_code=lang) if value else ""
+            return formats[key]
+
+        def fmt_amount(value, currency):
+            key = ("amount", value, currency.id, lang)
+            if key not in formats:
+                formats[key] = formatLang(env(context=dict(env.context, lang=lang)), value, currency_obj=currency)
+            return formats[key]
+
         covered = set(move_ids)
         lines_by_currency = defaultdict(list)
         for _line_id, item in lines:
             if item.move_id in covered and not item.excluded:
-                lines_by_currency[item.currency].append((self.env["account.move"].browse(item.move_id), item))
+                lines_by_currency[item.currency].append(item)
         sections = []
-        for currency_id, entries in lines_by_currency.items():
-            currency = self.env["res.currency"].browse(currency_id)
-            total = currency.round(sum(item.residual for _move, item in entries))
-            sections.append({"currency": currency, "entries": entries, "total": total})
+        for currency_id, items in lines_by_currency.items():
+            currency = env["res.currency"].browse(currency_id)
+            entries = []
+            for item in items:
+                move = env["account.move"].browse(item.move_id)
+                entries.append(
+                    {
+                        "name": move.name,
+                        "date": fmt_date(move.invoice_date),
+                        "due": fmt_date(item.due_date),
+                        "amount": fmt_amount(item.residual, currency),
+                    }
+                )
+            total = currency.round(sum(item.residual for item in items))
+            sections.append({"currency": currency, "entries": entries, "total": fmt_amount(total, currency)})
         return sections
 
-    def _invoice_table(self, decision):
+    def _invoice_table(self, decision, formats=None):
         partner = decision.partner
-        return self.env["ir.qweb"].with_context(lang=partner.lang)._render(
+        return self.env["ir.qweb"]._render(
             "collections_addon.collections_invoice_table",
-            {"sections": self._invoice_sections(decision.lines, decision.engine.move_ids)},
+            {"sections": self._invoice_sections(decision.lines, decision.engine.move_ids, partner.lang, formats)},
         )
 
     def _statement_pdf(self, partner):
@@ -643,51 +728,101 @@ class CollectionsRunner(models.AbstractModel):
                     lines_by_level[level_id].append(line_id)
                     moves_by_level[level_id].add(item.move_id)
             all_moves.update(decision.engine.move_ids)
-        # sudo: collectors may not edit posted invoices; only the follow-up bookkeeping fields are written.
-        Line = self.env["account.move.line"].sudo()
-        Move = self.env["account.move"].sudo()
+        # Plain SQL on purpose: these are the addon's own bookkeeping columns, and an ORM write on
+        # posted invoices re-synchronises every dynamic line of the move (seconds per hundred invoices).
+        # It also spares collectors, who may not edit posted invoices, an access error.
+        self.env["account.move.line"].flush_model(["collections_level_id"])
+        self.env["account.move"].flush_model(["collections_level_id", "collections_last_date"])
         for level_id, line_ids in lines_by_level.items():
-            Line.browse(line_ids).write({"collections_level_id": level_id})
-        for level_id, move_ids in sorted(moves_by_level.items(), key=lambda entry: entry[0]):
-            Move.browse(list(move_ids)).write({"collections_level_id": level_id})
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move_line SET collections_level_id = %s WHERE id = ANY(%s)",
+                    level_id,
+                    line_ids,
+                )
+            )
+        # A move holds the highest level of its lines: levels are written in increasing days.
+        level_days = dict(self.env["collections.level"].browse(list(moves_by_level)).mapped(lambda l: (l.id, l.days)))
+        for level_id in sorted(moves_by_level, key=level_days.get):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE account_move SET collections_level_id = %s WHERE id = ANY(%s)",
+                    level_id,
+                    list(moves_by_level[level_id]),
+                )
+            )
         if all_moves:
-            Move.browse(list(all_moves)).write({"collections_last_date": today})
+            self.env.cr.execute(
+                SQL("UPDATE account_move SET collections_last_date = %s WHERE id = ANY(%s)", today, list(all_moves))
+            )
+        self.env["account.move.line"].invalidate_model(["collections_level_id"])
+        self.env["account.move"].invalidate_model(["collections_level_id", "collections_last_date"])
 
-    def _write_partner_states(self, company, partners, decisions, executed):
+    def _write_partner_states(self, company, partners, decisions, executed, attempted, from_run=True):
+        """Status, level, next and last date of every customer of the batch, in one UPDATE."""
         today = self._today(company)
-        groups = defaultdict(list)
+        rows = []
         for decision in decisions:
             engine = decision.engine
-            if decision.partner.id in executed:
+            partner = decision.partner
+            level_id = partner.collections_level_id.id or None
+            last_date = partner.collections_last_date or None
+            if partner.id in executed:
                 if "call" in engine.channels:
                     status = "to_contact"
                 else:
                     status = "overdue" if engine.max_days_late else "ok"
-                vals = (
-                    ("collections_status", status),
-                    ("collections_level_id", engine.level.id),
-                    ("collections_next_date", engine.next_date or False),
-                    ("collections_last_date", today),
-                )
+                level_id, next_date, last_date = engine.level.id, engine.next_date, today
+            elif engine.action == "contact" and partner.id in attempted:
+                # Tried but not complete (a channel failed): the worklist shows it today.
+                status, level_id, next_date = "to_contact", engine.level.id, today
             elif engine.action == "contact":
-                # Due but not done: a manual step, or a channel that failed; the worklist shows it today.
-                vals = (
-                    ("collections_status", "to_contact"),
-                    ("collections_level_id", engine.level.id),
-                    ("collections_next_date", today),
-                )
+                status, next_date = engine.status, today
+                if not engine.auto_execute and from_run:
+                    # The collector's step: its task was just scheduled, the level shows what to do.
+                    level_id = engine.level.id
             else:
-                vals = (
-                    ("collections_status", engine.status),
-                    ("collections_next_date", engine.next_date or False),
-                )
+                status, next_date = engine.status, engine.next_date
                 if engine.reason == "no_open_items":
-                    vals += (("collections_level_id", False),)
-            groups[vals].append(decision.partner.id)
-        Partner = self.env["res.partner"].with_company(company).with_context(collections_no_refresh=True)
-        for vals, partner_ids in groups.items():
-            # sudo: the run keeps the follow-up bookkeeping of customers the collector may not edit.
-            Partner.browse(partner_ids).sudo().write(dict(vals))
+                    level_id = None
+            rows.append(
+                SQL(
+                    "(%s, %s, %s::integer, %s::date, %s::date)",
+                    partner.id,
+                    status,
+                    level_id or None,
+                    next_date or None,
+                    last_date,
+                )
+            )
+        if not rows:
+            return
+        Partner = self.env["res.partner"]
+        fields_written = ["collections_status", "collections_level_id", "collections_next_date", "collections_last_date"]
+        Partner.flush_model(fields_written)
+        # One statement for the batch; the ORM would issue one UPDATE per distinct set of values.
+        # These company-dependent columns are jsonb maps {company id: value}: only this company's key changes.
+        key = str(company.id)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner AS partner
+                   SET collections_status = COALESCE(partner.collections_status, '{}'::jsonb)
+                                            || jsonb_build_object(%(key)s, batch.status),
+                       collections_level_id = COALESCE(partner.collections_level_id, '{}'::jsonb)
+                                              || jsonb_build_object(%(key)s, batch.level_id),
+                       collections_next_date = COALESCE(partner.collections_next_date, '{}'::jsonb)
+                                               || jsonb_build_object(%(key)s, batch.next_date),
+                       collections_last_date = COALESCE(partner.collections_last_date, '{}'::jsonb)
+                                               || jsonb_build_object(%(key)s, batch.last_date)
+                  FROM (VALUES %(rows)s) AS batch(id, status, level_id, next_date, last_date)
+                 WHERE partner.id = batch.id
+                """,
+                key=key,
+                rows=SQL(", ").join(rows),
+            )
+        )
+        Partner.invalidate_model(fields_written)
 
 
 @dataclass

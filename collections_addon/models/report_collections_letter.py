@@ -12,6 +12,7 @@ class ReportCollectionsLetter(models.AbstractModel):
         events = self.env["collections.event"].browse(docids)
         runner = self.env["collections.runner"]
         letters = {}
+        events.move_ids.fetch(["name", "invoice_date"])
         for company in events.company_id:
             company_events = events.filtered(lambda event, company=company: event.company_id == company)
             items = runner._open_items(company, company_events.partner_id)
@@ -27,5 +28,5 @@ class ReportCollectionsLetter(models.AbstractModel):
                     body = template.with_context(lang=event.partner_id.lang)._render_field(
                         "body_html", event.partner_id.ids, compute_lang=True
                     )[event.partner_id.id]
-                letters[event.id] = {"body": body, "sections": runner._invoice_sections(lines, event.move_ids.ids)}
+                letters[event.id] = {"body": body, "sections": runner._invoice_sections(lines, event.move_ids.ids, event.partner_id.lang)}
         return {"doc_ids": docids, "doc_model": "collections.event", "docs": events, "letters": letters}

@@ -17,9 +17,9 @@ class ResCompany(models.Model):
         # sudo: company creation may be done by a user without collections rights; plans are configuration.
         Policy = self.env["collections.policy"].sudo()
         for xmlid in SHIPPED_PLANS:
-            template = self.env.ref(xmlid, raise_if_not_found=False)
+            template = Policy.env.ref(xmlid, raise_if_not_found=False)
             if not template:
                 continue
             for company in self:
                 if not Policy.search_count([("company_id", "=", company.id), ("partner_kind", "=", template.partner_kind)]):
-                    template.sudo().with_context(active_test=False).copy({"company_id": company.id})
+                    template.copy({"company_id": company.id})

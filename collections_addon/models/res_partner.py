@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 COLLECTIONS_STATUS = [
     ("ok", "Up to date"),
@@ -68,8 +68,12 @@ class ResPartner(models.Model):
     collections_open_move_ids = fields.Many2many(
         "account.move", string="Open Invoices", compute="_compute_collections_amounts"
     )
-    collections_event_ids = fields.One2many("collections.event", "partner_id", string="Collections History")
-    collections_event_count = fields.Integer(compute="_compute_collections_event_count")
+    collections_event_ids = fields.One2many(
+        "collections.event", "partner_id", string="Collections History", groups="collections_addon.group_collections_user"
+    )
+    collections_event_count = fields.Integer(
+        compute="_compute_collections_event_count", groups="collections_addon.group_collections_user"
+    )
 
     def _collections_open_lines_domain(self, company):
         return [
@@ -176,4 +180,4 @@ class ResPartner(models.Model):
 
     def _check_collections_access(self):
         if not self.env.user.has_group("collections_addon.group_collections_user"):
-            raise UserError(self.env._("Only collectors and collections managers can run the follow-up."))
+            raise AccessError(self.env._("Only collectors and collections managers can run the follow-up."))

@@ -1,0 +1,68 @@
+from freezegun import freeze_time
+
+from odoo.tests import HttpCase, tagged
+
+from .common import CollectionsCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestReports(CollectionsCase):
+    def test_statement_lists_open_invoices_aging_and_history(self):
+        customer = self.make_customer("Statement <Customer>", email=False)
+        customer.email = "statement@customer.example"
+        recent = self.make_invoice(customer, 100, 8)
+        old = self.make_invoice(customer, 250, 45)
+        not_due = self.make_invoice(customer, 40, -5)
+        self.run_followup()
+        self.assertTrue(self.events_of(customer))
+        report = self.env.ref("collections_addon.action_report_collections_statement")
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(report, customer.ids)
+        html = html.decode()
+        for invoice in (recent, old, not_due):
+            self.assertIn(invoice.name, html)
+        for label in ("Not due", "1-30", "31-60", "61-90", "+90"):
+            self.assertIn(label, html)
+        self.assertIn("Reminder History", html)
+        self.assertIn("Statement &lt;Customer&gt;", html, "customer data is escaped")
+        self.assertNotIn("Statement <Customer>", html)
+
+    def test_letter_event_prints_the_letter(self):
+        self.level_first.send_letter = True
+        customer = self.make_customer("Letter Customer")
+        invoice = self.make_invoice(customer, 321, 8)
+        self.run_followup()
+        letter = self.events_of(customer, channel="letter")
+        self.assertEqual(letter.state, "queued", "waiting to be printed")
+        report = self.env.ref("collections_addon.action_report_collections_letter")
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(report, letter.ids)
+        html = html.decode()
+        self.assertIn(invoice.name, html)
+        self.assertIn("321.00", html)
+        self.assertIn("We were unable to identify your payment", html)
+
+    def test_email_body_escapes_customer_data(self):
+        customer = self.make_customer("Evil")
+        invoice = self.make_invoice(customer, 100, 8)
+        invoice.name = "<script>alert(1)</script>"
+        self.run_followup()
+        body = self.mails_of(customer).body_html
+        self.assertNotIn("<script>alert(1)</script>", body)
+        self.assertIn("&lt;script&gt;", body)
+
+
+@tagged("post_install", "-at_install")
+class TestStatementPdf(CollectionsCase, HttpCase):
+    """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests."""
+
+    def test_statement_pdf_renders(self):
+        # One document: Debian's wkhtmltopdf (unpatched Qt) cannot merge several in one call.
+        customers = self.make_customer("Pdf One")
+        for customer in customers:
+            self.make_invoice(customer, 100, 8)
+        report = self.env.ref("collections_addon.action_report_collections_statement")
+        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            report, customers.ids
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))

@@ -1,0 +1,122 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import CollectionsCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestSecurity(CollectionsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoicing_user = new_test_user(
+            cls.env,
+            login="billing_clerk",
+            name="Billing Clerk",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.customer = cls.make_customer("Secured Customer")
+        cls.invoice = cls.make_invoice(cls.customer, 100, 8)
+
+    def read_form(self, record, user):
+        """Read every field the user's form view shows, as the web client does."""
+        record = record.with_user(user)
+        views = record.get_views([(False, "form")])
+        fields = list(views["models"][record._name]["fields"])
+        return record.read(fields)
+
+    def test_plain_invoicing_user_keeps_working(self):
+        self.run_followup()
+        self.read_form(self.customer, self.invoicing_user)
+        self.read_form(self.invoice, self.invoicing_user)
+        view = self.customer.with_user(self.invoicing_user).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("collections_status", view, "the Collections tab is for collectors")
+        with self.assertRaises(AccessError):
+            self.env["collections.event"].with_user(self.invoicing_user).search([])
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.invoicing_user).action_collections_send_now()
+
+    def test_collector_works_the_worklist_but_cannot_configure(self):
+        self.read_form(self.customer, self.collector)
+        self.read_form(self.invoice, self.collector)
+        view = self.customer.with_user(self.collector).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("collections_status", view)
+        self.customer.with_user(self.collector).action_collections_send_now()
+        event = self.env["collections.event"].with_user(self.collector).search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(event.channel, "email")
+        self.assertEqual(self.invoice.collections_level_id, self.level_first, "bookkeeping written for the collector")
+        with self.assertRaises(AccessError):
+            self.level_first.with_user(self.collector).write({"days": 6})
+        with self.assertRaises(AccessError):
+            self.env["collections.policy"].with_user(self.collector).create({"name": "Mine"})
+        with self.assertRaises(AccessError):
+            self.env["collections.preview"].with_user(self.collector)._action_run_now()
+        with self.assertRaises(AccessError):
+            event.with_user(self.collector).unlink()
+
+    def test_manager_configures_and_runs(self):
+        level = self.env["collections.level"].with_user(self.manager).create(
+            {"policy_id": self.policy.id, "name": "Late letter", "days": 45, "send_letter": True}
+        )
+        self.assertEqual(level.company_id, self.company)
+        action = self.env["collections.preview"].with_user(self.manager)._action_run_now()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertTrue(self.events_of(self.customer))
+
+    def test_other_company_sees_nothing(self):
+        other = self.setup_other_company(name="Other Co")["company"]
+        stranger = new_test_user(
+            self.env,
+            login="stranger",
+            groups="collections_addon.group_collections_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        self.run_followup()
+        self.assertFalse(self.env["collections.event"].with_user(stranger).search([]))
+        self.assertFalse(self.env["collections.policy"].with_user(stranger).search([("id", "=", self.policy.id)]))
+        with self.assertRaises(AccessError):
+            self.events_of(self.customer).with_user(stranger).read(["state"])
+        with self.assertRaises(AccessError):
+            self.policy.with_user(stranger).read(["name"])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestMultiCompany(CollectionsCase):
+    def test_companies_follow_up_separately(self):
+        other_data = self.setup_other_company(name="Second Co")
+        other = other_data["company"]
+        other.email = "billing@second.example"
+        shared = self.make_customer("Shared Customer")
+        invoice_a = self.make_invoice(shared, 100, 8)
+        invoice_b = self.make_invoice(shared, 700, 30, company=other)
+        # The second company got the shipped plans on creation: its own follow-up works out of the box.
+        self.assertTrue(self.env["collections.policy"].search([("company_id", "=", other.id), ("is_default", "=", True)]))
+
+        result_a = self.run_followup(self.company)
+        self.assertEqual(result_a.contacted, 1)
+        event_a = self.events_of(shared)
+        self.assertEqual(event_a.company_id, self.company)
+        self.assertEqual(event_a.move_ids, invoice_a, "company A's reminder lists only A's invoices")
+        self.assertNotIn("700.00", self.mails_of(shared).body_html)
+        self.assertFalse(invoice_b.collections_level_id)
+
+        shared_a = shared.with_company(self.company)
+        shared_b = shared.with_company(other)
+        self.assertEqual(shared_a.collections_level_id, self.level_first)
+        self.assertFalse(shared_b.collections_level_id, "levels are per company")
+        self.assertEqual(shared_a.collections_overdue_amount, 100.0)
+        self.assertEqual(shared_b.collections_overdue_amount, 700.0)
+
+        self.run_followup(other)
+        event_b = self.events_of(shared).filtered(lambda event: event.company_id == other)
+        self.assertEqual(event_b.move_ids, invoice_b)
+        self.assertEqual(event_b.level_id.policy_id.company_id, other)
+        self.assertTrue(shared_b.collections_level_id)

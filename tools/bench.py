@@ -1,0 +1,174 @@
+"""Benchmark of the follow-up run on generated data.
+
+Usage (through ./dev.sh bench, which prepares the database):
+    bench.py --config CONF --database DB [--partners N] [--invoices M]
+
+Generates N customers and M posted overdue invoices once (kept as a template
+database, so later runs start at once), then runs the follow-up in a fresh
+process on a copy and prints wall time, customers per second, SQL queries and
+the peak memory of that process.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+
+def odoo_env(odoo_src, config, database):
+    sys.path.insert(0, odoo_src)
+    import odoo  # noqa: PLC0415
+    from odoo.tools import config as odoo_config  # noqa: PLC0415
+
+    odoo_config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
+    odoo.netsvc.init_logger()
+    registry = odoo.modules.registry.Registry(database)
+    return odoo, registry
+
+
+def generate(args):
+    odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        if not env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1):
+            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        company.email = "billing@bench.example"
+        # Every step acts by e-mail, so that every customer gets a message queued (the figure to beat).
+        final_notice = env.ref("collections_addon.mail_template_collections_final_notice")
+        for level in env["collections.level"].search([("company_id", "=", company.id)]):
+            level.write({"auto_execute": True, "send_email": True, "mail_template_id": level.mail_template_id.id or final_notice.id})
+        partners = env["res.partner"].create(
+            [
+                {
+                    "name": f"Bench customer {index:05d}",
+                    "email": f"customer{index:05d}@bench.example",
+                    "is_company": bool(index % 2),
+                }
+                for index in range(args.partners)
+            ]
+        )
+        today = date.today()
+        per_partner = max(1, args.invoices // args.partners)
+        started = time.time()
+        vals = []
+        for number in range(args.invoices):
+            partner = partners[number % len(partners)]
+            # Ages from 2 days before due to 120 days late, spread over each customer's invoices.
+            days_late = -2 + (number // len(partners)) * (122 // per_partner) + number % 7
+            due = today - timedelta(days=days_late)
+            vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": min(due, today),
+                    "invoice_date_due": due,
+                    "invoice_payment_term_id": False,
+                    "invoice_line_ids": [(0, 0, {"name": "Service", "quantity": 1, "price_unit": 50 + number % 900, "tax_ids": []})],
+                }
+            )
+            if len(vals) == 1000 or number == args.invoices - 1:
+                moves = env["account.move"].with_context(tracking_disable=True).create(vals)
+                for move, move_vals in zip(moves, vals, strict=True):
+                    move.invoice_date_due = move_vals["invoice_date_due"]
+                moves.action_post()
+                env.flush_all()
+                env.invalidate_all()
+                vals = []
+                print(f"  generated {number + 1}/{args.invoices} invoices ({time.time() - started:.0f} s)", flush=True)
+        cr.commit()
+
+
+def run(args):
+    odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
+    from odoo import sql_db  # noqa: PLC0415
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        company = env.company
+        partners = len(env["collections.runner"]._partners_to_review(company))
+        queries_before = sql_db.sql_counter
+        started = time.perf_counter()
+        result = env["collections.runner"]._run(company, commit=True)
+        cr.commit()
+        elapsed = time.perf_counter() - started
+        queries = sql_db.sql_counter - queries_before
+        mails = env["mail.mail"].search_count([("model", "=", "res.partner")])
+        events = env["collections.event"].search_count([])
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "customers": partners,
+                "contacted": result.contacted,
+                "failed": result.failed,
+                "mails_queued": mails,
+                "events": events,
+                "seconds": round(elapsed, 2),
+                "customers_per_second": round(partners / elapsed, 1) if elapsed else None,
+                "sql_queries": queries,
+                "peak_rss_mib": round(peak_kib / 1024, 1),
+            }
+        )
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--odoo-src", required=True)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--partners", type=int, default=2000)
+    parser.add_argument("--invoices", type=int, default=20000)
+    parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.partners < 1 or args.invoices < args.partners:
+        parser.error("--partners must be at least 1 and --invoices at least --partners (one invoice per customer)")
+    if args.step == "generate":
+        return generate(args)
+    if args.step == "run":
+        return run(args)
+    # Each step in its own process, so the run's peak memory is the run's alone.
+    base = [sys.executable, __file__, "--odoo-src", args.odoo_src, "--config", args.config,
+            "--partners", str(args.partners), "--invoices", str(args.invoices)]
+    template = f"{args.database}_data_{args.partners}_{args.invoices}"
+    env = dict(os.environ)
+    if not _database_exists(args, template):
+        print(f"generating {args.partners} customers and {args.invoices} invoices in {template} (once)", flush=True)
+        subprocess.run([os.environ["COLLECTIONS_DEV"], "odoo", "-d", template, "-i", "collections_addon",
+                        "--stop-after-init", "--log-level=warn"], check=True, env=env)
+        subprocess.run([*base, "--database", template, "--step", "generate"], check=True, env=env)
+    _psql(args, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+    _psql(args, f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
+    output = subprocess.run([*base, "--database", args.database, "--step", "run"], check=True, env=env,
+                            capture_output=True, text=True)
+    figures = json.loads(output.stdout.strip().splitlines()[-1])
+    print(f"follow-up run on {figures['customers']} customers / {args.invoices} invoices:")
+    print(f"  wall time          {figures['seconds']:.2f} s")
+    print(f"  customers/s        {figures['customers_per_second']}")
+    print(f"  contacted          {figures['contacted']} ({figures['mails_queued']} e-mails queued, "
+          f"{figures['events']} events, {figures['failed']} failed)")
+    print(f"  SQL queries        {figures['sql_queries']}")
+    print(f"  peak RSS           {figures['peak_rss_mib']} MiB")
+    return 0
+
+
+def _psql(args, statement):
+    subprocess.run([os.environ["COLLECTIONS_DEV"], "psql", "-d", "postgres", "-qc", statement], check=True)
+
+
+def _database_exists(args, name):
+    output = subprocess.run(
+        [os.environ["COLLECTIONS_DEV"], "psql", "-d", "postgres", "-tAc",
+         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        check=True, capture_output=True, text=True,
+    )
+    return output.stdout.strip() == "1"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
