@@ -1,5 +1,5 @@
 if __name__.startswith("odoo.addons."):
-    from . import (  # noqa: F401
+    from . import (
         test_followup_run,
         test_mail_delivery,
         test_performance,

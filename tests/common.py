@@ -1,9 +1,8 @@
 from datetime import date, timedelta
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
 
 # Tests run on a fixed Monday so that business-day rules give the same answer every day of the year.
 TODAY = date(2026, 3, 16)
@@ -33,7 +32,12 @@ class CollectionsCase(AccountTestInvoicingCommon):
                 "min_contact_gap": 3,
                 "level_ids": [
                     Command.create(
-                        {"name": "Before due", "days": -3, "send_email": True, "mail_template_id": cls.template_pre_due.id}
+                        {
+                            "name": "Before due",
+                            "days": -3,
+                            "send_email": True,
+                            "mail_template_id": cls.template_pre_due.id,
+                        }
                     ),
                     Command.create(
                         {"name": "First", "days": 5, "send_email": True, "mail_template_id": cls.template_first.id}
@@ -95,7 +99,9 @@ class CollectionsCase(AccountTestInvoicingCommon):
                     "invoice_date_due": due,
                     "invoice_payment_term_id": False,
                     "currency_id": (currency or company.currency_id).id,
-                    "invoice_line_ids": [Command.create({"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []})],
+                    "invoice_line_ids": [
+                        Command.create({"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []})
+                    ],
                 }
             )
         )

@@ -3,11 +3,10 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-
-from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
 
 from .common import CollectionsCase
 
@@ -89,6 +88,7 @@ class TestFollowupRun(CollectionsCase):
         with self.assertRaisesRegex(IntegrityError, "one_send_per_step"), mute_logger("odoo.sql_db"):
             event.copy()
 
+    @mute_logger("odoo.addons.collections_addon.collections_addon.models.collections_runner")
     def test_failure_of_one_partner_rolls_back_only_that_partner(self):
         good = self.make_customer("Good")
         bad = self.make_customer("Bad")
@@ -302,8 +302,9 @@ class TestFollowupRun(CollectionsCase):
             "and only once",
         )
         customer.with_user(self.collector).action_collections_send_now()
-        self.assertEqual(self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id,
-                         self.level_protest)
+        self.assertEqual(
+            self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id, self.level_protest
+        )
 
     def test_status_refresh_keeps_automatic_steps_off_the_worklist(self):
         customer = self.make_customer("Automatic")
@@ -335,12 +336,19 @@ class TestFollowupRun(CollectionsCase):
         with self.assertRaisesRegex(IntegrityError, "days_unique_per_plan"), self.env.cr.savepoint():
             self.env["collections.level"].create({"policy_id": self.policy.id, "name": "Dup", "days": 5})
         with self.assertRaisesRegex(IntegrityError, "min_amount_positive"), self.env.cr.savepoint():
-            self.env["collections.level"].create({"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1})
+            self.env["collections.level"].create(
+                {"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1}
+            )
         invoice_template = self.env["mail.template"].search([("model", "=", "account.move")], limit=1)
         with self.assertRaisesRegex(ValidationError, "res.partner"), self.env.cr.savepoint():
             self.env["collections.level"].create(
-                {"policy_id": self.policy.id, "name": "Wrong", "days": 8, "send_email": True,
-                 "mail_template_id": invoice_template.id}
+                {
+                    "policy_id": self.policy.id,
+                    "name": "Wrong",
+                    "days": 8,
+                    "send_email": True,
+                    "mail_template_id": invoice_template.id,
+                }
             )
         with self.assertRaisesRegex(ValidationError, "no level"), self.env.cr.savepoint():
             self.env["collections.policy"].create({"name": "Empty", "partner_kind": "person", "is_default": True})

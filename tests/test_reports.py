@@ -61,8 +61,10 @@ class TestStatementPdf(CollectionsCase, HttpCase):
         for customer in customers:
             self.make_invoice(customer, 100, 8)
         report = self.env.ref("collections_addon.action_report_collections_statement")
-        pdf, kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            report, customers.ids
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, customers.ids)
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

@@ -61,8 +61,10 @@ class TestSecurity(CollectionsCase):
             event.with_user(self.collector).unlink()
 
     def test_manager_configures_and_runs(self):
-        level = self.env["collections.level"].with_user(self.manager).create(
-            {"policy_id": self.policy.id, "name": "Late letter", "days": 45, "send_letter": True}
+        level = (
+            self.env["collections.level"]
+            .with_user(self.manager)
+            .create({"policy_id": self.policy.id, "name": "Late letter", "days": 45, "send_letter": True})
         )
         self.assertEqual(level.company_id, self.company)
         action = self.env["collections.preview"].with_user(self.manager)._action_run_now()
@@ -98,7 +100,9 @@ class TestMultiCompany(CollectionsCase):
         invoice_a = self.make_invoice(shared, 100, 8)
         invoice_b = self.make_invoice(shared, 700, 30, company=other)
         # The second company got the shipped plans on creation: its own follow-up works out of the box.
-        self.assertTrue(self.env["collections.policy"].search([("company_id", "=", other.id), ("is_default", "=", True)]))
+        self.assertTrue(
+            self.env["collections.policy"].search([("company_id", "=", other.id), ("is_default", "=", True)])
+        )
 
         result_a = self.run_followup(self.company)
         self.assertEqual(result_a.contacted, 1)

@@ -21,8 +21,8 @@ from datetime import date, timedelta
 
 def odoo_env(odoo_src, config, database):
     sys.path.insert(0, odoo_src)
-    import odoo  # noqa: PLC0415
-    from odoo.tools import config as odoo_config  # noqa: PLC0415
+    import odoo
+    from odoo.tools import config as odoo_config
 
     odoo_config.parse_config(["-c", config, "-d", database, "--log-level=warn"])
     odoo.netsvc.init_logger()
@@ -41,7 +41,13 @@ def generate(args):
         # Every step acts by e-mail, so that every customer gets a message queued (the figure to beat).
         final_notice = env.ref("collections_addon.mail_template_collections_final_notice")
         for level in env["collections.level"].search([("company_id", "=", company.id)]):
-            level.write({"auto_execute": True, "send_email": True, "mail_template_id": level.mail_template_id.id or final_notice.id})
+            level.write(
+                {
+                    "auto_execute": True,
+                    "send_email": True,
+                    "mail_template_id": level.mail_template_id.id or final_notice.id,
+                }
+            )
         partners = env["res.partner"].create(
             [
                 {
@@ -68,7 +74,9 @@ def generate(args):
                     "invoice_date": min(due, today),
                     "invoice_date_due": due,
                     "invoice_payment_term_id": False,
-                    "invoice_line_ids": [(0, 0, {"name": "Service", "quantity": 1, "price_unit": 50 + number % 900, "tax_ids": []})],
+                    "invoice_line_ids": [
+                        (0, 0, {"name": "Service", "quantity": 1, "price_unit": 50 + number % 900, "tax_ids": []})
+                    ],
                 }
             )
             if len(vals) == 1000 or number == args.invoices - 1:
@@ -85,7 +93,7 @@ def generate(args):
 
 def run(args):
     odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
-    from odoo import sql_db  # noqa: PLC0415
+    from odoo import sql_db
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -133,25 +141,50 @@ def main():
     if args.step == "run":
         return run(args)
     # Each step in its own process, so the run's peak memory is the run's alone.
-    base = [sys.executable, __file__, "--odoo-src", args.odoo_src, "--config", args.config,
-            "--partners", str(args.partners), "--invoices", str(args.invoices)]
+    base = [
+        sys.executable,
+        __file__,
+        "--odoo-src",
+        args.odoo_src,
+        "--config",
+        args.config,
+        "--partners",
+        str(args.partners),
+        "--invoices",
+        str(args.invoices),
+    ]
     template = f"{args.database}_data_{args.partners}_{args.invoices}"
     env = dict(os.environ)
     if not _database_exists(args, template):
         print(f"generating {args.partners} customers and {args.invoices} invoices in {template} (once)", flush=True)
-        subprocess.run([os.environ["COLLECTIONS_DEV"], "odoo", "-d", template, "-i", "collections_addon",
-                        "--stop-after-init", "--log-level=warn"], check=True, env=env)
+        subprocess.run(
+            [
+                os.environ["COLLECTIONS_DEV"],
+                "odoo",
+                "-d",
+                template,
+                "-i",
+                "collections_addon",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+            env=env,
+        )
         subprocess.run([*base, "--database", template, "--step", "generate"], check=True, env=env)
     _psql(args, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
     _psql(args, f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
-    output = subprocess.run([*base, "--database", args.database, "--step", "run"], check=True, env=env,
-                            capture_output=True, text=True)
+    output = subprocess.run(
+        [*base, "--database", args.database, "--step", "run"], check=True, env=env, capture_output=True, text=True
+    )
     figures = json.loads(output.stdout.strip().splitlines()[-1])
     print(f"follow-up run on {figures['customers']} customers / {args.invoices} invoices:")
     print(f"  wall time          {figures['seconds']:.2f} s")
     print(f"  customers/s        {figures['customers_per_second']}")
-    print(f"  contacted          {figures['contacted']} ({figures['mails_queued']} e-mails queued, "
-          f"{figures['events']} events, {figures['failed']} failed)")
+    print(
+        f"  contacted          {figures['contacted']} ({figures['mails_queued']} e-mails queued, "
+        f"{figures['events']} events, {figures['failed']} failed)"
+    )
     print(f"  SQL queries        {figures['sql_queries']}")
     print(f"  peak RSS           {figures['peak_rss_mib']} MiB")
     return 0
@@ -163,9 +196,17 @@ def _psql(args, statement):
 
 def _database_exists(args, name):
     output = subprocess.run(
-        [os.environ["COLLECTIONS_DEV"], "psql", "-d", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        check=True, capture_output=True, text=True,
+        [
+            os.environ["COLLECTIONS_DEV"],
+            "psql",
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return output.stdout.strip() == "1"
 

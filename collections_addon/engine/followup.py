@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 
 from .business_calendar import BusinessCalendar
 
@@ -138,7 +139,7 @@ REASONS = {
 
 def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
     ordered = sorted(levels, key=lambda level: level.days)
-    for previous, current in zip(ordered, ordered[1:], strict=False):
+    for previous, current in pairwise(ordered):
         if previous.days == current.days:
             raise ValueError(f"Two levels of a plan have the same days ({current.days}); each step needs its own day.")
     return ordered
@@ -228,7 +229,7 @@ def decide_partner(
             earliest = max(earliest, calendar.add_business_days(contact_day, rules.min_gap_business_days))
         return calendar.add_business_days(max(earliest, today), 0)
 
-    common = dict(max_days_late=max_days_late, totals=rounded_totals, total_company=total_company)
+    common = {"max_days_late": max_days_late, "totals": rounded_totals, "total_company": total_company}
     status_waiting = "overdue" if overdue else "ok"
 
     if situation.excluded:
@@ -254,7 +255,7 @@ def decide_partner(
 
     move_ids = tuple(item.move_id for item in covered)
     item_levels = {move_id: level.id for move_id, level in due_levels.items()}
-    decision_base = dict(level=partner_level, move_ids=move_ids, item_levels=item_levels, **common)
+    decision_base = {"level": partner_level, "move_ids": move_ids, "item_levels": item_levels, **common}
 
     allowed = today
     if situation.last_contact is not None and rules.min_gap_business_days:
@@ -269,7 +270,7 @@ def decide_partner(
             **decision_base,
         )
     if allowed > today:
-            return PartnerDecision(partner_id, "skip", "contact_gap", status_waiting, next_date=allowed, **decision_base)
+        return PartnerDecision(partner_id, "skip", "contact_gap", status_waiting, next_date=allowed, **decision_base)
     if total_company < partner_level.min_amount:
         return PartnerDecision(
             partner_id,
@@ -282,9 +283,7 @@ def decide_partner(
 
     channels = tuple(channel for channel in CHANNELS if channel in partner_level.channels)
     missing = tuple(
-        channel
-        for channel in channels
-        if channel not in _MANUAL_CHANNELS and channel not in situation.contact_points
+        channel for channel in channels if channel not in _MANUAL_CHANNELS and channel not in situation.contact_points
     )
     needs_collector = missing or not partner_level.auto_execute or "call" in channels
     return PartnerDecision(

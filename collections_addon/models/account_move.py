@@ -26,4 +26,4 @@ class AccountMove(models.Model):
     def _compute_collections_event_ids(self):
         events = self.env["collections.event"].search([("move_ids", "in", self.ids)])
         for move in self:
-            move.collections_event_ids = events.filtered(lambda event: move in event.move_ids)
+            move.collections_event_ids = events.filtered(lambda event, move=move: move in event.move_ids)

@@ -1,7 +1,13 @@
 from odoo import api, fields, models
 
 # mail.mail states and mail.notification statuses mapped onto event states.
-MAIL_STATE_TO_EVENT = {"outgoing": "queued", "sent": "sent", "received": "sent", "exception": "failed", "cancel": "cancelled"}
+MAIL_STATE_TO_EVENT = {
+    "outgoing": "queued",
+    "sent": "sent",
+    "received": "sent",
+    "exception": "failed",
+    "cancel": "cancelled",
+}
 NOTIFICATION_STATUS_TO_EVENT = {
     "ready": "queued",
     "process": "queued",
@@ -60,7 +66,9 @@ class CollectionsEvent(models.Model):
     def _compute_display_name(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for event in self:
-            event.display_name = f"{event.partner_id.display_name} · {event.level_id.name or ''} · {channels.get(event.channel, '')}"
+            event.display_name = (
+                f"{event.partner_id.display_name} · {event.level_id.name or ''} · {channels.get(event.channel, '')}"
+            )
 
     def _sync_from_mail_queue(self):
         """Align e-mail events with their mail (or, once sent and deleted, its notification).
@@ -70,18 +78,24 @@ class CollectionsEvent(models.Model):
         """
         # Not only queued ones: the mail queue marks a mail failed before sending it, then sent.
         events = self.filtered(
-            lambda event: event.channel == "email"
-            and event.state in ("queued", "sent", "failed")
-            and (event.mail_id or event.message_id)
+            lambda event: (
+                event.channel == "email"
+                and event.state in ("queued", "sent", "failed")
+                and (event.mail_id or event.message_id)
+            )
         )
         if not events:
             return
         notification_status = {}
         messages = events.message_id
         if messages:
-            for notification in self.env["mail.notification"].sudo().search_fetch(
-                [("mail_message_id", "in", messages.ids), ("notification_type", "=", "email")],
-                ["mail_message_id", "notification_status", "failure_reason"],
+            for notification in (
+                self.env["mail.notification"]
+                .sudo()
+                .search_fetch(
+                    [("mail_message_id", "in", messages.ids), ("notification_type", "=", "email")],
+                    ["mail_message_id", "notification_status", "failure_reason"],
+                )
             ):
                 notification_status[notification.mail_message_id.id] = (
                     notification.notification_status,

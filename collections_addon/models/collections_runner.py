@@ -136,8 +136,10 @@ class CollectionsRunner(models.AbstractModel):
             )
         )
         partner_ids = {row[0] for row in rows}
-        stale = self.env["res.partner"].with_company(company).search(
-            [("collections_status", "not in", [False, "ok"]), ("id", "not in", list(partner_ids))]
+        stale = (
+            self.env["res.partner"]
+            .with_company(company)
+            .search([("collections_status", "not in", [False, "ok"]), ("id", "not in", list(partner_ids))])
         )
         return sorted(partner_ids | set(stale.ids))
 
@@ -158,8 +160,20 @@ class CollectionsRunner(models.AbstractModel):
     def _open_items(self, company, partners):
         """Open receivable lines of ``partners`` in ``company``, one query for the whole batch."""
         self.env["account.move.line"].flush_model(
-            ["partner_id", "company_id", "parent_state", "reconciled", "amount_residual", "amount_residual_currency",
-             "date_maturity", "currency_id", "no_followup", "collections_level_id", "move_id", "account_id"]
+            [
+                "partner_id",
+                "company_id",
+                "parent_state",
+                "reconciled",
+                "amount_residual",
+                "amount_residual_currency",
+                "date_maturity",
+                "currency_id",
+                "no_followup",
+                "collections_level_id",
+                "move_id",
+                "account_id",
+            ]
         )
         self.env["collections.level"].flush_model(["days"])
         rows = self.env.execute_query(
@@ -234,9 +248,9 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _blacklisted(self, recipients_by_partner):
-        emails = {
-            contact.email_normalized for contacts in recipients_by_partner.values() for contact in contacts
-        } - {False}
+        emails = {contact.email_normalized for contacts in recipients_by_partner.values() for contact in contacts} - {
+            False
+        }
         if not emails:
             return set()
         blacklist = self.env["mail.blacklist"].sudo().search_fetch([("email", "in", list(emails))], ["email"])
@@ -250,9 +264,19 @@ class CollectionsRunner(models.AbstractModel):
     def _decide_batch(self, company, partners, today, policies, manual):
         partners = partners.with_company(company)
         partners.fetch(
-            ["is_company", "email", "email_normalized", "collections_policy_id", "collections_paused_until",
-             "collections_excluded", "collections_excluded_until", "lang", "collections_responsible_id",
-             "collections_level_id", "collections_last_date"]
+            [
+                "is_company",
+                "email",
+                "email_normalized",
+                "collections_policy_id",
+                "collections_paused_until",
+                "collections_excluded",
+                "collections_excluded_until",
+                "lang",
+                "collections_responsible_id",
+                "collections_level_id",
+                "collections_last_date",
+            ]
         )
         items = self._open_items(company, partners)
         last_contacts = self._last_contacts(company, partners)
@@ -352,11 +376,7 @@ class CollectionsRunner(models.AbstractModel):
                         self._log_failure(company, today, decision, error)
         result.contacted += len(executed)
         result.skipped += sum(1 for decision in decisions if decision.engine.action == "skip")
-        waiting = [
-            decision
-            for decision in decisions
-            if decision.engine.action == "contact" and decision not in to_act
-        ]
+        waiting = [decision for decision in decisions if decision.engine.action == "contact" and decision not in to_act]
         self._schedule_manual_steps(company, today, waiting)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)
@@ -364,9 +384,7 @@ class CollectionsRunner(models.AbstractModel):
     def _schedule_manual_steps(self, company, today, decisions):
         """A step the collector does by hand gets a task once, when the customer first reaches it."""
         new = [
-            decision
-            for decision in decisions
-            if decision.partner.collections_level_id.id != decision.engine.level.id
+            decision for decision in decisions if decision.partner.collections_level_id.id != decision.engine.level.id
         ]
         if not new:
             return
@@ -380,8 +398,9 @@ class CollectionsRunner(models.AbstractModel):
                     "res_id": decision.partner.id,
                     "activity_type_id": todo_type.id,
                     "summary": self.env._(
-                        "Collections step due: %(level)s", level=decision.engine.level and
-                        self.env["collections.level"].browse(decision.engine.level.id).name
+                        "Collections step due: %(level)s",
+                        level=decision.engine.level
+                        and self.env["collections.level"].browse(decision.engine.level.id).name,
                     ),
                     "note": self._manual_step_note(decision),
                     "user_id": self._collector(decision).id,
@@ -447,9 +466,7 @@ class CollectionsRunner(models.AbstractModel):
                         email_decisions.append(decision)
                         continue
                     failed = True
-                    event_vals.append(
-                        {**common, "channel": "email", **self._email_problem(decision)}
-                    )
+                    event_vals.append({**common, "channel": "email", **self._email_problem(decision)})
                 elif channel == "letter":
                     event_vals.append({**common, "channel": "letter", "state": "queued"})
                 elif channel == "call":
@@ -600,7 +617,9 @@ class CollectionsRunner(models.AbstractModel):
                 if self.env["collections.level"].browse(decision.engine.level.id).attach_statement:
                     generated.append(self._statement_pdf(decision.partner))
                 attachments += [
-                    Command.create({"name": name, "datas": data, "res_model": "res.partner", "res_id": decision.partner.id})
+                    Command.create(
+                        {"name": name, "datas": data, "res_model": "res.partner", "res_id": decision.partner.id}
+                    )
                     for name, data in generated
                 ]
                 body = (values.get("body_html") or Markup()) + self._invoice_table(decision, formats)
@@ -742,7 +761,9 @@ class CollectionsRunner(models.AbstractModel):
                 )
             )
         # A move holds the highest level of its lines: levels are written in increasing days.
-        level_days = dict(self.env["collections.level"].browse(list(moves_by_level)).mapped(lambda l: (l.id, l.days)))
+        level_days = dict(
+            self.env["collections.level"].browse(list(moves_by_level)).mapped(lambda level: (level.id, level.days))
+        )
         for level_id in sorted(moves_by_level, key=level_days.get):
             self.env.cr.execute(
                 SQL(
@@ -798,7 +819,12 @@ class CollectionsRunner(models.AbstractModel):
         if not rows:
             return
         Partner = self.env["res.partner"]
-        fields_written = ["collections_status", "collections_level_id", "collections_next_date", "collections_last_date"]
+        fields_written = [
+            "collections_status",
+            "collections_level_id",
+            "collections_next_date",
+            "collections_last_date",
+        ]
         Partner.flush_model(fields_written)
         # One statement for the batch; the ORM would issue one UPDATE per distinct set of values.
         # These company-dependent columns are jsonb maps {company id: value}: only this company's key changes.

@@ -28,5 +28,8 @@ class ReportCollectionsLetter(models.AbstractModel):
                     body = template.with_context(lang=event.partner_id.lang)._render_field(
                         "body_html", event.partner_id.ids, compute_lang=True
                     )[event.partner_id.id]
-                letters[event.id] = {"body": body, "sections": runner._invoice_sections(lines, event.move_ids.ids, event.partner_id.lang)}
+                letters[event.id] = {
+                    "body": body,
+                    "sections": runner._invoice_sections(lines, event.move_ids.ids, event.partner_id.lang),
+                }
         return {"doc_ids": docids, "doc_model": "collections.event", "docs": events, "letters": letters}

@@ -21,5 +21,7 @@ class ResCompany(models.Model):
             if not template:
                 continue
             for company in self:
-                if not Policy.search_count([("company_id", "=", company.id), ("partner_kind", "=", template.partner_kind)]):
+                if not Policy.search_count(
+                    [("company_id", "=", company.id), ("partner_kind", "=", template.partner_kind)]
+                ):
                     template.copy({"company_id": company.id})

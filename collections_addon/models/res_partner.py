@@ -32,7 +32,10 @@ class ResPartner(models.Model):
         "collections.level", string="Collections Level", company_dependent=True, readonly=True, copy=False
     )
     collections_next_date = fields.Date(
-        string="Next Collections Action", company_dependent=True, copy=False, help="When the next follow-up step is due."
+        string="Next Collections Action",
+        company_dependent=True,
+        copy=False,
+        help="When the next follow-up step is due.",
     )
     collections_last_date = fields.Date(string="Last Contact", company_dependent=True, readonly=True, copy=False)
     collections_responsible_id = fields.Many2one(
@@ -69,7 +72,10 @@ class ResPartner(models.Model):
         "account.move", string="Open Invoices", compute="_compute_collections_amounts"
     )
     collections_event_ids = fields.One2many(
-        "collections.event", "partner_id", string="Collections History", groups="collections_addon.group_collections_user"
+        "collections.event",
+        "partner_id",
+        string="Collections History",
+        groups="collections_addon.group_collections_user",
     )
     collections_event_count = fields.Integer(
         compute="_compute_collections_event_count", groups="collections_addon.group_collections_user"
@@ -114,9 +120,7 @@ class ResPartner(models.Model):
 
     def _compute_collections_event_count(self):
         counts = dict(
-            self.env["collections.event"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
-            )
+            self.env["collections.event"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
         )
         for partner in self:
             partner.collections_event_count = counts.get(partner, 0)

@@ -75,7 +75,8 @@ class CollectionsPreview(models.TransientModel):
                 "type": "success",
                 "sticky": False,
                 "message": self.env._(
-                    "Follow-up run done: %(contacted)s customer(s) contacted, %(skipped)s held back, %(failed)s failed.",
+                    "Follow-up run done: %(contacted)s customer(s) contacted, %(skipped)s held back, "
+                    "%(failed)s failed.",
                     contacted=result.contacted,
                     skipped=result.skipped,
                     failed=result.failed,
@@ -85,4 +86,3 @@ class CollectionsPreview(models.TransientModel):
 
     def action_run_now(self):
         return self._action_run_now()
-
