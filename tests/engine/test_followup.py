@@ -453,6 +453,19 @@ def test_saturday_is_not_a_business_day():
     assert d.channels == ()
 
 
+def test_weekend_next_date_still_respects_the_contact_gap():
+    # Regression: on a non-business day the next date ignored the gap. Last contact Thu 03-12,
+    # gap 3 -> allowed Tue 03-17, not the first business day Mon 03-16.
+    saturday = date(2026, 3, 14)
+    d = decide(
+        [item(1, 5, today=saturday)],
+        today=saturday,
+        situation=situation(last_contact=date(2026, 3, 12)),
+    )
+    assert d.reason == "not_business_day"
+    assert d.next_date == date(2026, 3, 17)
+
+
 def test_holiday_is_not_a_business_day():
     rules = ContactRules(calendar=BusinessCalendar(holidays={TODAY}))
     d = decide([item(1, 5)], rules=rules)
