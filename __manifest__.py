@@ -9,11 +9,11 @@
     "data": [
         "security/collections_security.xml",
         "security/ir.model.access.csv",
+        "report/collections_report_templates.xml",
+        "report/collections_reports.xml",
         "data/mail_template_data.xml",
         "data/collections_policy_data.xml",
         "data/ir_cron_data.xml",
-        "report/collections_report_templates.xml",
-        "report/collections_reports.xml",
         "views/collections_policy_views.xml",
         "views/collections_level_views.xml",
         "views/collections_event_views.xml",

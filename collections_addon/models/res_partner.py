@@ -182,6 +182,31 @@ class ResPartner(models.Model):
             self.commercial_partner_id
         )
 
+    def action_collections_statement_screen(self):
+        return self.env.ref("collections_addon.action_report_collections_statement_html").report_action(
+            self.commercial_partner_id
+        )
+
+    def action_collections_send_statement(self):
+        """Odoo's composer with the statement template: the PDF is attached, the message posted in each chatter."""
+        customers = self.commercial_partner_id
+        template = self.env.ref("collections_addon.mail_template_collections_statement")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Statement"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": "res.partner",
+                "default_res_ids": customers.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment" if len(customers) == 1 else "mass_mail",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+            },
+        }
+
     def _check_collections_access(self):
         if not self.env.user.has_group("collections_addon.group_collections_user"):
             raise AccessError(self.env._("Only collectors and collections managers can run the follow-up."))
