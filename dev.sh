@@ -160,7 +160,7 @@ cmd_test() {
     setup
     local db=collections_test log="$STATE/test-odoo.log" rc=0
     say "engine tests (pytest tests/engine)"
-    "$VENV/bin/python" -m pytest -q "$ROOT/tests/engine" || rc=1
+    "$VENV/bin/python" -m pytest "$ROOT/tests/engine" || rc=1
     say "Odoo tests on a fresh database $db (log: $log)"
     drop_db "$db"
     set +e
@@ -186,7 +186,8 @@ cmd_test() {
         say "$skipped Odoo test(s) skipped: a skipped test is a failure here (is chromium installed?)"
         rc=1
     fi
-    if [ "$odoo_rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$errors" -ne 0 ]; then rc=1; fi
+    if [ "$odoo_rc" -ne 0 ]; then say "odoo-bin exited with code $odoo_rc"; rc=1; fi
+    if [ "$failed" -ne 0 ] || [ "$errors" -ne 0 ]; then rc=1; fi
     if grep -qE " (ERROR|CRITICAL) $db " "$log"; then
         say "errors were logged during the Odoo run (see above)"
         rc=1

@@ -94,14 +94,14 @@ class TestFollowupRun(CollectionsCase):
         bad = self.make_customer("Bad")
         good_invoice = self.make_invoice(good, 100, 8)
         bad_invoice = self.make_invoice(bad, 100, 8)
-        original = CollectionsRunner._invoice_table
+        original = CollectionsRunner._invoice_sections
 
-        def broken_table(runner, decision, *args):
-            if decision.partner == bad:
+        def broken_sections(runner, lines, move_ids, *args):
+            if bad_invoice.id in move_ids:
                 raise ValueError("template engine exploded")
-            return original(runner, decision, *args)
+            return original(runner, lines, move_ids, *args)
 
-        with patch.object(CollectionsRunner, "_invoice_table", broken_table):
+        with patch.object(CollectionsRunner, "_invoice_sections", broken_sections):
             result = self.run_followup()
         self.assertEqual(result.contacted, 1)
         self.assertEqual(result.failed, 1)

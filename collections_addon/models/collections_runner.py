@@ -601,10 +601,10 @@ class CollectionsRunner(models.AbstractModel):
         email_from_default = company.email_formatted or self.env.user.email_formatted
         comment_subtype = self.env.ref("mail.mt_comment")
         mail_vals, event_vals = [], []
-        formats = {}
         self.env["account.move"].browse(
             {move_id for decision in decisions for move_id in decision.engine.move_ids}
         ).fetch(["name", "invoice_date"])
+        tables = self._invoice_tables(decisions, formats={})
         for template, template_decisions in by_template.items():
             rendered = template._generate_template(
                 [decision.partner.id for decision in template_decisions],
@@ -622,7 +622,7 @@ class CollectionsRunner(models.AbstractModel):
                     )
                     for name, data in generated
                 ]
-                body = (values.get("body_html") or Markup()) + self._invoice_table(decision, formats)
+                body = (values.get("body_html") or Markup()) + tables[decision.partner.id]
                 mail_vals.append(
                     {
                         "model": "res.partner",
@@ -722,12 +722,32 @@ class CollectionsRunner(models.AbstractModel):
             sections.append({"currency": currency, "entries": entries, "total": fmt_amount(total, currency)})
         return sections
 
-    def _invoice_table(self, decision, formats=None):
-        partner = decision.partner
-        return self.env["ir.qweb"]._render(
-            "collections_addon.collections_invoice_table",
-            {"sections": self._invoice_sections(decision.lines, decision.engine.move_ids, partner.lang, formats)},
-        )
+    def _invoice_tables(self, decisions, formats):
+        """The invoice table of each decision, rendered in one QWeb call per language.
+
+        A QWeb render has a fixed cost that dominates a small table; the tables are cut
+        apart on a comment that escaped customer data can never contain.
+        """
+        separator = Markup("<!-- collections-table -->")
+        tables = {}
+        by_lang = defaultdict(list)
+        for decision in decisions:
+            by_lang[decision.partner.lang].append(decision)
+        for lang, lang_decisions in by_lang.items():
+            sections = [
+                self._invoice_sections(decision.lines, decision.engine.move_ids, lang, formats)
+                for decision in lang_decisions
+            ]
+            html = self.env["ir.qweb"].with_context(lang=lang)._render(
+                "collections_addon.collections_invoice_tables",
+                {"tables": sections, "separator": separator},
+            )
+            parts = str(html).split(str(separator))[: len(lang_decisions)]
+            if len(parts) != len(lang_decisions):
+                raise ValueError("The invoice table template must render exactly one table per customer.")
+            for decision, part in zip(lang_decisions, parts, strict=True):
+                tables[decision.partner.id] = Markup(part)
+        return tables
 
     def _statement_pdf(self, partner):
         report = self.env.ref("collections_addon.action_report_collections_statement")
