@@ -7,12 +7,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE="$ROOT/.dev"
 ODOO_SRC=${ODOO_SRC:-$HOME/.cache/collections_addon/odoo-19.0}
 ODOO_ARCHIVE_URL=${ODOO_ARCHIVE_URL:-https://github.com/odoo/odoo/archive/refs/heads/19.0.tar.gz}
-VENV="$STATE/venv"
+# The virtualenv and the addons-path link live outside the repository: Odoo walks a module's folder
+# (following links) when it extracts translatable strings, and would read the venv or loop forever.
+CACHE=${COLLECTIONS_CACHE:-$HOME/.cache/collections_addon}
+VENV=${COLLECTIONS_VENV:-$CACHE/venv}
 PGDATA="$STATE/pgdata"
 PGSOCK="$STATE/pgsock"
 PGPORT=${COLLECTIONS_PGPORT:-55432}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-ADDONS="$STATE/addons"
+ADDONS="$CACHE/addons-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
 CONF="$STATE/odoo.conf"
 DB_ROLE=odoo
 HTTP_PORT=${COLLECTIONS_HTTP_PORT:-8069}
@@ -66,12 +69,12 @@ ensure_venv() {
     # cbor2's build breaks with setuptools 81+; the constraint also reaches isolated builds.
     printf 'setuptools<81\n' > "$STATE/pip-constraints.txt"
     export PIP_CONSTRAINT="$STATE/pip-constraints.txt"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --upgrade pip wheel 'setuptools<81'
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip wheel 'setuptools<81'
     local build_constraint=()
-    if "$VENV/bin/pip" install --help | grep -q -- '--build-constraint'; then
+    if "$VENV/bin/python" -m pip install --help | grep -q -- '--build-constraint'; then
         build_constraint=(--build-constraint "$STATE/pip-constraints.txt")
     fi
-    "$VENV/bin/pip" install -q --disable-pip-version-check "${build_constraint[@]}" \
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${build_constraint[@]}" \
         -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements-dev.txt"
     echo "$want" > "$stamp"
 }
@@ -102,6 +105,7 @@ ensure_postgres() {
 
 write_config() {
     mkdir -p "$ADDONS" "$STATE/filestore"
+    rm -rf "$STATE/addons" "$STATE/venv"  # earlier layout kept them in the repository
     ln -sfn "$ROOT" "$ADDONS/collections_addon"
     cat > "$CONF" <<CONF
 [options]
@@ -127,11 +131,15 @@ setup() {
 }
 
 odoo() {
-    # A subcommand (shell, db, ...) must come before the options.
+    # A subcommand (shell, i18n export, db ...) must come before the options.
     if [ $# -gt 0 ] && [[ "$1" != -* ]]; then
-        local subcommand=$1
+        local subcommand=("$1")
         shift
-        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$subcommand" -c "$CONF" "$@"
+        if [[ "${subcommand[0]}" =~ ^(i18n|db|module)$ ]] && [ $# -gt 0 ]; then
+            subcommand+=("$1")
+            shift
+        fi
+        "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${subcommand[@]}" -c "$CONF" "$@"
     else
         "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"
     fi

@@ -227,12 +227,15 @@ class TestFollowupRun(CollectionsCase):
         self.assertTrue(event.activity_id, "the collector gets a task to fix the address")
         self.assertFalse(invoice.collections_level_id, "state does not move when nothing was sent")
         self.assertEqual(customer.with_company(self.company).collections_status, "to_contact")
+        self.assertEqual(customer.with_company(self.company).collections_due_level_id, self.level_first)
+        self.assertFalse(customer.with_company(self.company).collections_level_id, "nothing was sent yet")
         customer.email = "found@customer.example"
         with freeze_time("2026-03-17 10:00:00"):
             result = self.run_followup()
         self.assertEqual(result.contacted, 1)
         self.assertEqual(len(self.mails_of(customer)), 1)
         self.assertEqual(invoice.collections_level_id, self.level_first)
+        self.assertFalse(customer.with_company(self.company).collections_due_level_id, "done: off the worklist")
 
     def test_blacklisted_address_is_cancelled_not_sent(self):
         customer = self.make_customer("Opted Out")
@@ -290,6 +293,7 @@ class TestFollowupRun(CollectionsCase):
         self.assertFalse(self.events_of(customer, level_id=self.level_protest.id))
         self.assertEqual(partner.collections_status, "to_contact")
         self.assertEqual(partner.collections_level_id, self.level_protest)
+        self.assertEqual(partner.collections_due_level_id, self.level_protest, "the worklist shows the step to do")
         tasks = self.env["mail.activity"].search(
             [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("summary", "ilike", "Protest")]
         )

@@ -174,6 +174,21 @@ def main():
         subprocess.run([*base, "--database", template, "--step", "generate"], check=True, env=env)
     _psql(args, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
     _psql(args, f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
+    # The data is kept across versions of the addon: bring the copy's schema up to the code's.
+    subprocess.run(
+        [
+            os.environ["COLLECTIONS_DEV"],
+            "odoo",
+            "-d",
+            args.database,
+            "-u",
+            "collections_addon",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+        env=env,
+    )
     output = subprocess.run(
         [*base, "--database", args.database, "--step", "run"], check=True, env=env, capture_output=True, text=True
     )

@@ -604,7 +604,9 @@ class CollectionsRunner(models.AbstractModel):
         self.env["account.move"].browse(
             {move_id for decision in decisions for move_id in decision.engine.move_ids}
         ).fetch(["name", "invoice_date"])
-        tables = self._invoice_tables(decisions, formats={})
+        formats = {}
+        tables = self._invoice_tables(decisions, formats)
+        chatter_tables = self._invoice_tables(decisions, formats, chatter=True)
         for template, template_decisions in by_template.items():
             rendered = template._generate_template(
                 [decision.partner.id for decision in template_decisions],
@@ -622,7 +624,7 @@ class CollectionsRunner(models.AbstractModel):
                     )
                     for name, data in generated
                 ]
-                body = (values.get("body_html") or Markup()) + tables[decision.partner.id]
+                template_body = values.get("body_html") or Markup()
                 mail_vals.append(
                     {
                         "model": "res.partner",
@@ -633,8 +635,8 @@ class CollectionsRunner(models.AbstractModel):
                         "author_id": author.id,
                         "reply_to": values.get("reply_to") or False,
                         "subject": values.get("subject") or template.name,
-                        "body": body,
-                        "body_html": body,
+                        "body": template_body + chatter_tables[decision.partner.id],
+                        "body_html": template_body + tables[decision.partner.id],
                         "partner_ids": [Command.link(recipient.id) for recipient in decision.recipients],
                         "recipient_ids": [Command.link(recipient.id) for recipient in decision.recipients],
                         "attachment_ids": attachments,
@@ -722,11 +724,13 @@ class CollectionsRunner(models.AbstractModel):
             sections.append({"currency": currency, "entries": entries, "total": fmt_amount(total, currency)})
         return sections
 
-    def _invoice_tables(self, decisions, formats):
+    def _invoice_tables(self, decisions, formats, chatter=False):
         """The invoice table of each decision, rendered in one QWeb call per language.
 
         A QWeb render has a fixed cost that dominates a small table; the tables are cut
-        apart on a comment that escaped customer data can never contain.
+        apart on a comment that escaped customer data can never contain. ``chatter``
+        gives the variant for the customer's chatter (styled by the web client) instead
+        of the e-mail one (inline styles, as mail clients drop style sheets).
         """
         separator = Markup("<!-- collections-table -->")
         tables = {}
@@ -738,9 +742,13 @@ class CollectionsRunner(models.AbstractModel):
                 self._invoice_sections(decision.lines, decision.engine.move_ids, lang, formats)
                 for decision in lang_decisions
             ]
-            html = self.env["ir.qweb"].with_context(lang=lang)._render(
-                "collections_addon.collections_invoice_tables",
-                {"tables": sections, "separator": separator},
+            html = (
+                self.env["ir.qweb"]
+                .with_context(lang=lang)
+                ._render(
+                    "collections_addon.collections_invoice_tables",
+                    {"tables": sections, "separator": separator, "chatter": chatter},
+                )
             )
             parts = str(html).split(str(separator))[: len(lang_decisions)]
             if len(parts) != len(lang_decisions):
@@ -755,7 +763,7 @@ class CollectionsRunner(models.AbstractModel):
         return (self.env._("Statement %(customer)s.pdf", customer=partner.display_name), base64.b64encode(pdf))
 
     def _advance_levels(self, company, today, decisions):
-        """Invoices and lines record the level they received; written grouped by level."""
+        """Lines record the level they received, invoices the highest of their lines and the date."""
         lines_by_level = defaultdict(list)
         moves_by_level = defaultdict(set)
         all_moves = set()
@@ -780,21 +788,36 @@ class CollectionsRunner(models.AbstractModel):
                     line_ids,
                 )
             )
-        # A move holds the highest level of its lines: levels are written in increasing days.
+        # One UPDATE for the moves: each gets the highest level of its lines and today's date.
         level_days = dict(
             self.env["collections.level"].browse(list(moves_by_level)).mapped(lambda level: (level.id, level.days))
         )
+        move_level = {}
         for level_id in sorted(moves_by_level, key=level_days.get):
+            move_level.update(dict.fromkeys(moves_by_level[level_id], level_id))
+        if all_moves:
+            rows = SQL(", ").join(
+                SQL("(%s, %s::integer)", move_id, move_level.get(move_id)) for move_id in sorted(all_moves)
+            )
             self.env.cr.execute(
                 SQL(
-                    "UPDATE account_move SET collections_level_id = %s WHERE id = ANY(%s)",
-                    level_id,
-                    list(moves_by_level[level_id]),
+                    """
+                    UPDATE account_move AS move
+                       SET collections_level_id = CASE
+                               WHEN batch.level_id IS NULL OR move.collections_level_id IS NULL
+                                   THEN COALESCE(batch.level_id, move.collections_level_id)
+                               WHEN (SELECT days FROM collections_level WHERE id = batch.level_id)
+                                    >= (SELECT days FROM collections_level WHERE id = move.collections_level_id)
+                                   THEN batch.level_id
+                               ELSE move.collections_level_id
+                           END,
+                           collections_last_date = %(today)s
+                      FROM (VALUES %(rows)s) AS batch(id, level_id)
+                     WHERE move.id = batch.id
+                    """,
+                    today=today,
+                    rows=rows,
                 )
-            )
-        if all_moves:
-            self.env.cr.execute(
-                SQL("UPDATE account_move SET collections_last_date = %s WHERE id = ANY(%s)", today, list(all_moves))
             )
         self.env["account.move.line"].invalidate_model(["collections_level_id"])
         self.env["account.move"].invalidate_model(["collections_level_id", "collections_last_date"])
@@ -808,17 +831,18 @@ class CollectionsRunner(models.AbstractModel):
             partner = decision.partner
             level_id = partner.collections_level_id.id or None
             last_date = partner.collections_last_date or None
+            due_level_id = None
             if partner.id in executed:
                 if "call" in engine.channels:
-                    status = "to_contact"
+                    status, due_level_id = "to_contact", engine.level.id
                 else:
                     status = "overdue" if engine.max_days_late else "ok"
                 level_id, next_date, last_date = engine.level.id, engine.next_date, today
             elif engine.action == "contact" and partner.id in attempted:
                 # Tried but not complete (a channel failed): the worklist shows it today.
-                status, level_id, next_date = "to_contact", engine.level.id, today
+                status, next_date, due_level_id = "to_contact", today, engine.level.id
             elif engine.action == "contact":
-                status, next_date = engine.status, today
+                status, next_date, due_level_id = engine.status, today, engine.level.id
                 if not engine.auto_execute and from_run:
                     # The collector's step: its task was just scheduled, the level shows what to do.
                     level_id = engine.level.id
@@ -828,12 +852,13 @@ class CollectionsRunner(models.AbstractModel):
                     level_id = None
             rows.append(
                 SQL(
-                    "(%s, %s, %s::integer, %s::date, %s::date)",
+                    "(%s, %s, %s::integer, %s::date, %s::date, %s::integer)",
                     partner.id,
                     status,
                     level_id or None,
                     next_date or None,
                     last_date,
+                    due_level_id,
                 )
             )
         if not rows:
@@ -844,6 +869,7 @@ class CollectionsRunner(models.AbstractModel):
             "collections_level_id",
             "collections_next_date",
             "collections_last_date",
+            "collections_due_level_id",
         ]
         Partner.flush_model(fields_written)
         # One statement for the batch; the ORM would issue one UPDATE per distinct set of values.
@@ -860,8 +886,10 @@ class CollectionsRunner(models.AbstractModel):
                        collections_next_date = COALESCE(partner.collections_next_date, '{}'::jsonb)
                                                || jsonb_build_object(%(key)s, batch.next_date),
                        collections_last_date = COALESCE(partner.collections_last_date, '{}'::jsonb)
-                                               || jsonb_build_object(%(key)s, batch.last_date)
-                  FROM (VALUES %(rows)s) AS batch(id, status, level_id, next_date, last_date)
+                                               || jsonb_build_object(%(key)s, batch.last_date),
+                       collections_due_level_id = COALESCE(partner.collections_due_level_id, '{}'::jsonb)
+                                                  || jsonb_build_object(%(key)s, batch.due_level_id)
+                  FROM (VALUES %(rows)s) AS batch(id, status, level_id, next_date, last_date, due_level_id)
                  WHERE partner.id = batch.id
                 """,
                 key=key,

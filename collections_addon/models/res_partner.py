@@ -31,6 +31,14 @@ class ResPartner(models.Model):
     collections_level_id = fields.Many2one(
         "collections.level", string="Collections Level", company_dependent=True, readonly=True, copy=False
     )
+    collections_due_level_id = fields.Many2one(
+        "collections.level",
+        string="Step Due",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="The follow-up step waiting for this customer (a manual step, a call or a failed channel).",
+    )
     collections_next_date = fields.Date(
         string="Next Collections Action",
         company_dependent=True,

@@ -12,6 +12,11 @@ class CollectionsPreview(models.TransientModel):
     contact_count = fields.Integer(compute="_compute_counts")
     skip_count = fields.Integer(compute="_compute_counts")
 
+    @api.depends("date")
+    def _compute_display_name(self):
+        for preview in self:
+            preview.display_name = self.env._("Follow-up preview")
+
     @api.depends("line_ids.action")
     def _compute_counts(self):
         for preview in self:
@@ -29,10 +34,12 @@ class CollectionsPreview(models.TransientModel):
             engine = decision.engine
             if engine.action == "none":
                 continue
-            if engine.action == "contact":
-                action = "contact" if engine.auto_execute else "worklist"
+            if engine.action == "contact" and engine.auto_execute:
+                action, reason = "contact", ""
+            elif engine.action == "contact":
+                action, reason = "worklist", self.env._("manual step: the collector decides")
             else:
-                action = "skip"
+                action, reason = "skip", runner._reason_label(engine.reason)
             lines.append(
                 {
                     "partner_id": decision.partner.id,
@@ -40,7 +47,7 @@ class CollectionsPreview(models.TransientModel):
                     "action": action,
                     "channels": ", ".join(channel_labels[channel] for channel in engine.channels),
                     "missing": ", ".join(channel_labels[channel] for channel in engine.missing_channels),
-                    "reason": runner._reason_label(engine.reason),
+                    "reason": reason,
                     "amount": engine.total_company,
                     "invoice_count": len(engine.move_ids),
                     "days_late": engine.max_days_late,
