@@ -58,24 +58,23 @@ class CollectionsCase(AccountTestInvoicingCommon):
         )
         cls.policy.is_default = True
         cls.level_pre, cls.level_first, cls.level_call, cls.level_protest = cls.policy.level_ids.sorted("days")
-        cls.collector = new_test_user(
-            cls.env,
-            login="collector",
-            name="Carla Collector",
-            email="carla@company.example",
-            groups="collections_addon.group_collections_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="collections_manager",
-            name="Manuel Manager",
-            groups="collections_addon.group_collections_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.collector = cls.make_user("collector", "collections_addon.group_collections_user", name="Carla Collector")
+        cls.manager = cls.make_user("collections_manager", "collections_addon.group_collections_manager")
         cls.runner = cls.env["collections.runner"]
+
+    @classmethod
+    def make_user(cls, login, groups, company=None, **values):
+        """A user of ``company`` (default: the test company) only; the password is the login."""
+        company = company or cls.company
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+            email=f"{login}@company.example",
+            **values,
+        )
 
     @classmethod
     def make_customer(cls, name, email=True, **values):

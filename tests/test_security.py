@@ -1,8 +1,7 @@
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CollectionsCase
 
@@ -13,14 +12,7 @@ class TestSecurity(CollectionsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.invoicing_user = new_test_user(
-            cls.env,
-            login="billing_clerk",
-            name="Billing Clerk",
-            groups="account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.invoicing_user = cls.make_user("billing_clerk", "account.group_account_invoice")
         cls.customer = cls.make_customer("Secured Customer")
         cls.invoice = cls.make_invoice(cls.customer, 100, 8)
 
@@ -73,13 +65,7 @@ class TestSecurity(CollectionsCase):
 
     def test_other_company_sees_nothing(self):
         other = self.setup_other_company(name="Other Co")["company"]
-        stranger = new_test_user(
-            self.env,
-            login="stranger",
-            groups="collections_addon.group_collections_manager",
-            company_id=other.id,
-            company_ids=[Command.set(other.ids)],
-        )
+        stranger = self.make_user("stranger", "collections_addon.group_collections_manager", company=other)
         self.run_followup()
         self.assertFalse(self.env["collections.event"].with_user(stranger).search([]))
         self.assertFalse(self.env["collections.policy"].with_user(stranger).search([("id", "=", self.policy.id)]))

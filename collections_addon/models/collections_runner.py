@@ -9,7 +9,7 @@ flight, which the next run redoes.
 
 import base64
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -83,10 +83,23 @@ class CollectionsRunner(models.AbstractModel):
                 remaining = len(partner_ids) - start - len(batch)
                 if self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) <= 0:
                     break
+        held_back = Counter()
         for decision in result.decisions:
             engine = decision.engine
             if engine.action != "contact" and engine.reason != "no_open_items":
                 result.reasons.setdefault(engine.partner_id, self._reason_label(engine.reason))
+                if engine.action == "skip":
+                    held_back[engine.reason] += 1
+                    _logger.debug("Collections: customer %s held back: %s", engine.partner_id, engine.reason)
+        _logger.info(
+            "Collections %s for %s: %s customer(s) reviewed, %s contacted, %s failed, held back: %s",
+            "preview" if dry_run else "run",
+            company.name,
+            len(result.decisions),
+            result.contacted,
+            result.failed,
+            dict(held_back) or "none",
+        )
         return result
 
     @api.model
