@@ -96,6 +96,11 @@ class ContactRules:
         if self.min_gap_business_days < 0:
             raise ValueError("The minimum gap between contacts cannot be negative.")
 
+    @classmethod
+    def unrestricted(cls) -> ContactRules:
+        """For a collector who decided to contact now: any day, whatever the last contact."""
+        return cls(min_gap_business_days=0, calendar=BusinessCalendar(workdays=range(7)))
+
 
 @dataclass(frozen=True)
 class PartnerDecision:
@@ -123,6 +128,13 @@ class PartnerDecision:
     @property
     def auto_execute(self) -> bool:
         return bool(self.level and self.level.auto_execute)
+
+    @property
+    def status_when_done(self) -> str:
+        """The status once every channel of the step was queued: a call still needs the collector."""
+        if "call" in self.channels:
+            return "to_contact"
+        return "overdue" if self.max_days_late else "ok"
 
 
 REASONS = {

@@ -165,7 +165,7 @@ class CollectionsRunner(models.AbstractModel):
                 today - timedelta(days=_CALENDAR_PAST_DAYS), today + timedelta(days=_CALENDAR_FUTURE_DAYS)
             )
             if manual:
-                rules = ContactRules(min_gap_business_days=0, calendar=BusinessCalendar(workdays=range(7)))
+                rules = ContactRules.unrestricted()
             contexts[policy.id] = _PolicyContext(policy, policy._engine_levels(), rules)
         return contexts
 
@@ -846,10 +846,9 @@ class CollectionsRunner(models.AbstractModel):
             last_date = partner.collections_last_date or None
             due_level_id = None
             if partner.id in executed:
-                if "call" in engine.channels:
-                    status, due_level_id = "to_contact", engine.level.id
-                else:
-                    status = "overdue" if engine.max_days_late else "ok"
+                status = engine.status_when_done
+                if status == "to_contact":
+                    due_level_id = engine.level.id
                 level_id, next_date, last_date = engine.level.id, engine.next_date, today
             elif engine.action == "contact" and partner.id in attempted:
                 # Tried but not complete (a channel failed): the worklist shows it today.

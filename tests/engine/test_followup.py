@@ -707,3 +707,21 @@ def test_pre_due_reminder_does_not_make_the_partner_overdue():
     assert d.action == "contact"
     assert d.max_days_late == 0
     assert d.status == "ok"
+
+
+def test_status_when_done_keeps_calls_on_the_worklist():
+    call_level = FollowupLevel(id=9, days=5, channels=("email", "call"))
+    assert decide([item(1, 8)], levels=[call_level]).status_when_done == "to_contact"
+    assert decide([item(1, 8)]).status_when_done == "overdue"
+    assert decide([item(1, -2)]).status_when_done == "ok", "only a pre-due reminder: nothing is overdue"
+
+
+def test_unrestricted_rules_allow_a_sunday_right_after_a_contact():
+    sunday = date(2026, 3, 15)
+    d = decide(
+        [item(1, 8, today=sunday)],
+        today=sunday,
+        rules=ContactRules.unrestricted(),
+        situation=situation(last_contact=date(2026, 3, 13)),
+    )
+    assert (d.action, d.reason) == ("contact", "due")
