@@ -3,6 +3,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo import sql_db
 from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -161,6 +162,23 @@ class TestFollowupRun(CollectionsCase):
         for customer in customers:
             self.assertEqual(len(self.mails_of(customer)), 1, f"{customer.name} contacted exactly once")
             self.assertEqual(len(self.events_of(customer)), 1)
+
+    def test_a_second_full_run_of_the_company_waits_for_nothing(self):
+        customer = self.make_customer("Concurrent")
+        self.make_invoice(customer, 100, 8)
+        # Another worker (a real second connection) is running the follow-up of this company.
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute("SELECT pg_advisory_lock(4277, %s)", [self.company.id])
+            result = self.run_followup()
+            self.assertTrue(result.busy)
+            self.assertFalse(self.events_of(customer))
+            action = self.env["collections.preview"]._action_run_now()
+            self.assertEqual(action["params"]["type"], "warning")
+        finally:
+            other.execute("SELECT pg_advisory_unlock(4277, %s)", [self.company.id])
+            other.close()
+        self.assertEqual(self.run_followup().contacted, 1, "once the other run is over")
 
     def test_excluded_invoice_and_partner(self):
         excluded_partner = self.make_customer("Excluded")

@@ -25,10 +25,13 @@ _logger = logging.getLogger(__name__)
 # Holidays are loaded for this window around today: next dates can reach a year ahead.
 _CALENDAR_PAST_DAYS = 60
 _CALENDAR_FUTURE_DAYS = 400
+# First key of the advisory lock that serialises full runs of a company (the second key is the company id).
+_RUN_LOCK_KEY = 4277
 
 
 @dataclass
 class RunResult:
+    busy: bool = False  # another full run of the company was in progress: nothing was done
     contacted: int = 0
     skipped: int = 0
     failed: int = 0
@@ -68,6 +71,26 @@ class CollectionsRunner(models.AbstractModel):
         ``dry_run`` only decides and returns the decisions.
         """
         self = self.with_company(company)  # noqa: PLW0642 -- company-dependent fields must read this company
+        if not dry_run and partners is None:
+            # One full run per company at a time (the cron and a manager's "Run now"): a second one waits
+            # for nothing and returns, the unique key on events guarding the rest.
+            if not self._try_lock_company(company):
+                _logger.info("Collections: a follow-up run for %s is already in progress; skipped", company.name)
+                return RunResult(busy=True)
+            try:
+                return self._run_locked(company, partners, manual, commit, dry_run, batch_size)
+            finally:
+                self._unlock_company(company)
+        return self._run_locked(company, partners, manual, commit, dry_run, batch_size)
+
+    def _try_lock_company(self, company):
+        # A session-level lock: it survives the commits between batches.
+        return self.env.execute_query(SQL("SELECT pg_try_advisory_lock(%s, %s)", _RUN_LOCK_KEY, company.id))[0][0]
+
+    def _unlock_company(self, company):
+        self.env.execute_query(SQL("SELECT pg_advisory_unlock(%s, %s)", _RUN_LOCK_KEY, company.id))
+
+    def _run_locked(self, company, partners, manual, commit, dry_run, batch_size):
         today = self._today(company)
         partner_ids = partners.ids if partners is not None else self._partners_to_review(company)
         result = RunResult()
@@ -433,24 +456,33 @@ class CollectionsRunner(models.AbstractModel):
         return Markup("<br/>").join(lines)
 
     def _log_failure(self, company, today, decision, error):
+        """Record the failure on the customer's history; never let the record itself break the run."""
         level = decision.engine.level
-        with self.env.cr.savepoint():
-            self._upsert_events(
-                company,
-                today,
-                [
-                    {
-                        "partner_id": decision.partner.id,
-                        "level_id": level.id,
-                        "channel": channel,
-                        "state": "failed",
-                        "error": self.env._("The follow-up could not be prepared: %(error)s", error=error),
-                        "move_ids": [Command.set(list(decision.engine.move_ids))],
-                        "amount_due": decision.engine.total_company,
-                    }
-                    for channel in decision.engine.channels
-                ],
-            )
+        try:
+            with self.env.cr.savepoint():
+                self._log_failure_events(company, today, decision, level, error)
+        except Exception:
+            _logger.exception("Collections: could not record the failure of customer %s", decision.partner.id)
+
+    def _log_failure_events(self, company, today, decision, level, error):
+        done = self._existing_events(company, [decision])
+        self._upsert_events(
+            company,
+            today,
+            [
+                {
+                    "partner_id": decision.partner.id,
+                    "level_id": level.id,
+                    "channel": channel,
+                    "state": "failed",
+                    "error": self.env._("The follow-up could not be prepared: %(error)s", error=error),
+                    "move_ids": [Command.set(list(decision.engine.move_ids))],
+                    "amount_due": decision.engine.total_company,
+                }
+                for channel in decision.engine.channels
+                if (decision.partner.id, level.id, channel) not in done
+            ],
+        )
 
     def _execute(self, company, today, decisions):
         """Queue every channel of each decision; returns the ids of customers whose step is complete."""

@@ -75,12 +75,16 @@ class CollectionsPreview(models.TransientModel):
         if not self.env.user.has_group("collections_addon.group_collections_manager"):
             raise AccessError(self.env._("Only collections managers can start the follow-up run."))
         result = self.env["collections.runner"]._run(self.env.company)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
+        if result.busy:
+            notification = {
+                "type": "warning",
+                "message": self.env._(
+                    "A follow-up run for this company is already in progress; try again when it has finished."
+                ),
+            }
+        else:
+            notification = {
                 "type": "success",
-                "sticky": False,
                 "message": self.env._(
                     "Follow-up run done: %(contacted)s customer(s) contacted, %(skipped)s held back, "
                     "%(failed)s failed.",
@@ -88,8 +92,8 @@ class CollectionsPreview(models.TransientModel):
                     skipped=result.skipped,
                     failed=result.failed,
                 ),
-            },
-        }
+            }
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {"sticky": False, **notification}}
 
     def action_run_now(self):
         return self._action_run_now()
