@@ -5,6 +5,7 @@ from . import (
     collections_level,
     collections_policy,
     collections_runner,
+    ir_actions_report,
     mail_mail,
     report_collections_letter,
     report_collections_statement,
