@@ -81,6 +81,47 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(self.env["mail.mail"].search([("model", "=", "res.partner")]), mails)
         self.assertEqual(self.env["collections.event"].search([]), events)
 
+    def test_a_later_invoice_reaching_a_level_already_had_gets_its_own_reminder(self):
+        customer = self.make_customer("Regular")
+        first = self.make_invoice(customer, 100, 8)
+        self.run_followup()
+        self._register_payment(first)
+        second = self.make_invoice(customer, 70, -25)  # due 04-10: reaches "First" on 04-15
+        with freeze_time("2026-04-15 10:00:00"):
+            result = self.run_followup()
+        self.assertEqual(result.contacted, 1)
+        mails = self.mails_of(customer)
+        self.assertEqual(len(mails), 2, "a second occurrence of the step, for the new invoice")
+        events = self.events_of(customer, level_id=self.level_first.id)
+        self.assertEqual(len(events), 2)
+        self.assertEqual(events.sorted("date")[-1].move_ids, second)
+        self.assertIn(second.name, mails.sorted("id")[-1].body_html)
+
+    def test_cron_resumes_where_its_time_ran_out(self):
+        customers = [self.make_customer(f"Cron {index}") for index in range(5)]
+        for customer in customers:
+            self.make_invoice(customer, 100, 8)
+        calls = []
+
+        def commit_progress(cron, processed=0, remaining=None, deactivate=False):
+            calls.append(remaining)
+            return 0.0  # the job's time budget is spent after every batch
+
+        with (
+            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
+            patch.object(CollectionsRunner, "_batch_size", 2),
+        ):
+            # The cron runs as the superuser, who sees every company.
+            cron_runner = self.runner.sudo()
+            cron_runner._cron_followup()
+            self.assertEqual(calls, [3], "remaining counts what is left in every company")
+            cron_runner._cron_followup()
+            cron_runner._cron_followup()
+            cron_runner._cron_followup()
+        self.assertEqual(calls, [3, 1, 0])
+        for customer in customers:
+            self.assertEqual(len(self.mails_of(customer)), 1, f"{customer.name} contacted exactly once")
+
     def test_unique_step_per_day_is_enforced_by_the_database(self):
         customer = self.make_customer("Unique")
         self.make_invoice(customer, 100, 8)
@@ -271,6 +312,9 @@ class TestFollowupRun(CollectionsCase):
         self.run_followup()
         self.mails_of(customer).cancel()
         self.assertEqual(self.events_of(customer).state, "cancelled")
+        partner = customer.with_company(self.company)
+        self.assertEqual(partner.collections_status, "to_contact", "an undelivered reminder is never lost")
+        self.assertEqual(partner.collections_due_level_id, self.level_first)
 
     def test_contact_gap_across_levels(self):
         customer = self.make_customer("Gap")

@@ -23,6 +23,9 @@ class TestMailDelivery(CollectionsCase):
             self.env["mail.mail"].process_email_queue()
 
     def test_reminder_is_delivered_and_the_event_follows(self):
+        self.company.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "company.example", "catchall_alias": "catchall", "bounce_alias": "bounce"}
+        )
         customer = self.make_customer("Delivered")
         invoice = self.make_invoice(customer, 120, 8)
         self.run_followup()
@@ -38,6 +41,8 @@ class TestMailDelivery(CollectionsCase):
         self.assertIn("is everything ok", received["message"]["Subject"].lower())
         self.assertEqual(event.state, "sent")
         self.assertFalse(event.mail_id, "the sent mail left the queue")
+        self.assertNotIn(customer.with_company(self.company).collections_status, ("to_contact",))
+        self.assertIn("catchall@company.example", received["message"]["Reply-To"], "replies come back to Odoo")
         self.assertTrue(message.exists(), "the chatter keeps the reminder")
         # A late sync finds the same answer from the notification.
         self.env["collections.event"]._cron_sync_mail_states()
@@ -54,3 +59,12 @@ class TestMailDelivery(CollectionsCase):
         self.assertFalse(server.messages)
         self.assertEqual(event.state, "failed")
         self.assertTrue(event.error)
+        # The invoices count the step as received: the collector gets it back, with a task.
+        partner = customer.with_company(self.company)
+        self.assertEqual(partner.collections_status, "to_contact")
+        self.assertEqual(partner.collections_due_level_id, self.level_first)
+        task = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("summary", "ilike", "not delivered")]
+        )
+        self.assertEqual(len(task), 1)
+        self.assertIn("550", task.note)

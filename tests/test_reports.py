@@ -72,3 +72,20 @@ class TestStatementPdf(CollectionsCase, HttpCase):
         self.assertTrue(pdf.startswith(b"%PDF"))
         # One statement per customer, whatever wkhtmltopdf build the server has.
         self.assertEqual(len(PdfFileReader(io.BytesIO(pdf)).pages), 2)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestSendStatement(CollectionsCase):
+    def test_accountant_sends_the_statement_through_the_composer(self):
+        customer = self.make_customer("Statement By Mail")
+        invoice = self.make_invoice(customer, 480, 12)
+        action = customer.action_collections_send_statement()
+        composer = self.env["mail.compose.message"].with_context(action["context"]).create({})
+        self.assertEqual(composer.template_id, self.env.ref("collections_addon.mail_template_collections_statement"))
+        composer._action_send_mail()
+        message = customer.message_ids.filtered(lambda message: "statement of account" in (message.subject or ""))
+        self.assertEqual(len(message), 1, "posted in the customer's chatter")
+        self.assertEqual(message.partner_ids, customer)
+        self.assertEqual(len(message.attachment_ids), 1, "the statement is attached")
+        self.assertIn(invoice.name.encode(), message.attachment_ids.raw)

@@ -34,6 +34,23 @@ class TestSecurity(CollectionsCase):
         with self.assertRaises(AccessError):
             self.customer.with_user(self.invoicing_user).action_collections_send_now()
 
+    def test_invoicing_user_prints_and_sends_the_statement(self):
+        self.run_followup()  # the statement then carries a reminder history the clerk may not browse
+        report = self.env.ref("collections_addon.action_report_collections_statement")
+        html, _kind = (
+            self.env["ir.actions.report"].with_user(self.invoicing_user)._render_qweb_html(report, self.customer.ids)
+        )
+        self.assertIn(self.invoice.name, html.decode())
+        self.assertIn("Reminder History", html.decode())
+        # Posting on a contact needs Odoo's "Contact Creation" right, which internal users usually have.
+        self.invoicing_user.group_ids += self.env.ref("base.group_partner_manager")
+        action = self.customer.with_user(self.invoicing_user).action_collections_send_statement()
+        composer = (
+            self.env["mail.compose.message"].with_user(self.invoicing_user).with_context(action["context"]).create({})
+        )
+        composer._action_send_mail()
+        self.assertTrue(self.customer.message_ids.filtered(lambda m: "statement" in (m.subject or "")))
+
     def test_collector_works_the_worklist_but_cannot_configure(self):
         self.read_form(self.customer, self.collector)
         self.read_form(self.invoice, self.collector)

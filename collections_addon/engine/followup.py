@@ -69,6 +69,13 @@ class OpenItem:
     residual_company: float | None = None
     reached_days: int | None = None
     excluded: bool = False
+    # An invoice split by payment terms has one item per instalment: each follows its own levels.
+    line_id: int | None = None
+
+    @property
+    def key(self) -> int:
+        """What ``item_levels`` is keyed by: the receivable line, else the invoice."""
+        return self.move_id if self.line_id is None else self.line_id
 
     @property
     def company_amount(self) -> float:
@@ -117,6 +124,7 @@ class PartnerDecision:
     status: str
     level: FollowupLevel | None = None
     move_ids: tuple[int, ...] = ()
+    # The level each covered item receives with this step, by ``OpenItem.key``.
     item_levels: Mapping[int, int] = field(default_factory=dict)
     totals: tuple[tuple[str | int, float], ...] = ()
     total_company: float = 0.0
@@ -211,10 +219,10 @@ def decide_partner(
     first_days = levels[0].days if levels else None
     covered = sorted(
         (item for item in active if first_days is not None and (today - item.due_date).days >= first_days),
-        key=lambda item: (item.due_date, item.move_id),
+        key=lambda item: (item.due_date, item.move_id, item.key),
     )
-    due_levels = {item.move_id: level_due_for_item(levels, item, today) for item in covered}
-    due_levels = {move_id: level for move_id, level in due_levels.items() if level}
+    due_levels = {item.key: level_due_for_item(levels, item, today) for item in covered}
+    due_levels = {key: level for key, level in due_levels.items() if level}
     partner_level = max(due_levels.values(), key=lambda level: level.days, default=None)
 
     totals: dict[str | int, float] = {}
@@ -229,8 +237,8 @@ def decide_partner(
         candidates = []
         for item in active:
             reached = item.reached_days
-            if assume_received and item.move_id in due_levels:
-                reached = due_levels[item.move_id].days
+            if assume_received and item.key in due_levels:
+                reached = due_levels[item.key].days
             candidate = _next_level_date(levels, item, reached)
             if candidate:
                 candidates.append(candidate)
@@ -265,8 +273,8 @@ def decide_partner(
             **common,
         )
 
-    move_ids = tuple(item.move_id for item in covered)
-    item_levels = {move_id: level.id for move_id, level in due_levels.items()}
+    move_ids = tuple(dict.fromkeys(item.move_id for item in covered))
+    item_levels = {key: level.id for key, level in due_levels.items()}
     decision_base = {"level": partner_level, "move_ids": move_ids, "item_levels": item_levels, **common}
 
     allowed = today

@@ -101,6 +101,7 @@ class CollectionsEvent(models.Model):
                     notification.notification_status,
                     notification.failure_reason,
                 )
+        undelivered = self.browse()
         for event in events:
             mail = event.sudo().mail_id
             if mail:
@@ -121,6 +122,10 @@ class CollectionsEvent(models.Model):
                 elif state == "sent":
                     vals["error"] = False
                 event.write(vals)
+                if state in ("failed", "cancelled"):
+                    undelivered |= event
+        if undelivered:
+            self.env["collections.runner"]._flag_undelivered(undelivered)
 
     @api.model
     def _cron_sync_mail_states(self):

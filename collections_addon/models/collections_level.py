@@ -33,6 +33,7 @@ class CollectionsLevel(models.Model):
         "mail.template",
         string="E-mail Template",
         domain="[('model', '=', 'res.partner')]",
+        ondelete="restrict",
         help="Template on Customer (res.partner); the overdue invoices are added to every e-mail.",
     )
     attach_statement = fields.Boolean(

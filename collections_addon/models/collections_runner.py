@@ -30,8 +30,14 @@ _RUN_LOCK_KEY = 4277
 
 
 @dataclass
+class _Progress:
+    remaining: int
+
+
+@dataclass
 class RunResult:
-    busy: bool = False  # another full run of the company was in progress: nothing was done
+    busy: bool = False  # another full run of the company held the lock: the run stopped there
+    out_of_time: bool = False  # the cron's time budget was spent: the next call goes on
     contacted: int = 0
     skipped: int = 0
     failed: int = 0
@@ -58,54 +64,79 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _cron_followup(self):
+        """The daily job: resumable within the day, as ir.cron calls it again while work remains.
+
+        Each call reviews the customers not reviewed yet today, in every company, and returns as
+        soon as the job's time budget is spent; ``remaining`` is counted over all companies.
+        """
         self.env["collections.event"]._cron_sync_mail_states()
+        pending = {}
         for company in self.env["res.company"].search([]):
-            self.with_company(company)._run(company, commit=True)
+            partner_ids = self.with_company(company)._partners_to_review(company, pending_only=True)
+            if partner_ids:
+                pending[company] = partner_ids
+        progress = _Progress(remaining=sum(len(partner_ids) for partner_ids in pending.values()))
+        for company, partner_ids in pending.items():
+            try:
+                result = self.with_company(company)._run(
+                    company,
+                    self.env["res.partner"].browse(partner_ids),
+                    commit=True,
+                    exclusive=True,
+                    progress=progress,
+                )
+            except Exception:
+                # One company's broken configuration must not stop the follow-up of the others.
+                _logger.exception("Collections: the follow-up run of %s failed", company.name)
+                self.env.cr.rollback()
+                continue
+            if result.out_of_time or result.busy:
+                return
 
     @api.model
-    def _run(self, company, partners=None, *, manual=False, commit=False, dry_run=False, batch_size=None):
+    def _run(
+        self,
+        company,
+        partners=None,
+        *,
+        manual=False,
+        commit=False,
+        dry_run=False,
+        batch_size=None,
+        exclusive=None,
+        progress=None,
+    ):
         """Follow up ``partners`` (default: every customer with open receivables) of ``company``.
 
         ``manual`` acts even on steps that are not automatic and ignores the
         contact gap and the calendar (a collector decided to contact now);
-        ``dry_run`` only decides and returns the decisions.
+        ``dry_run`` only decides and returns the decisions; ``commit`` commits
+        each batch through ``ir.cron._commit_progress`` and stops when the job's
+        time is spent. ``exclusive`` (default: a full run) holds the company's
+        run lock during each batch, so that two full runs never work at once.
         """
         self = self.with_company(company)  # noqa: PLW0642 -- company-dependent fields must read this company
-        if not dry_run and partners is None:
-            # One full run per company at a time (the cron and a manager's "Run now"): a second one waits
-            # for nothing and returns, the unique key on events guarding the rest.
-            if not self._try_lock_company(company):
-                _logger.info("Collections: a follow-up run for %s is already in progress; skipped", company.name)
-                return RunResult(busy=True)
-            try:
-                return self._run_locked(company, partners, manual, commit, dry_run, batch_size)
-            finally:
-                self._unlock_company(company)
-        return self._run_locked(company, partners, manual, commit, dry_run, batch_size)
-
-    def _try_lock_company(self, company):
-        # A session-level lock: it survives the commits between batches.
-        return self.env.execute_query(SQL("SELECT pg_try_advisory_lock(%s, %s)", _RUN_LOCK_KEY, company.id))[0][0]
-
-    def _unlock_company(self, company):
-        self.env.execute_query(SQL("SELECT pg_advisory_unlock(%s, %s)", _RUN_LOCK_KEY, company.id))
-
-    def _run_locked(self, company, partners, manual, commit, dry_run, batch_size):
+        exclusive = (partners is None) if exclusive is None else exclusive
         today = self._today(company)
         partner_ids = partners.ids if partners is not None else self._partners_to_review(company)
+        progress = progress or _Progress(remaining=len(partner_ids))
         result = RunResult()
         policies = self._policy_contexts(company, today, manual)
         batch_size = batch_size or self._batch_size
         for start in range(0, len(partner_ids), batch_size):
+            if exclusive and not dry_run and not self._try_lock_company(company):
+                _logger.info("Collections: a follow-up run for %s is already in progress", company.name)
+                result.busy = True
+                break
             batch = self.env["res.partner"].browse(partner_ids[start : start + batch_size])
             decisions = self._decide_batch(company, batch, today, policies, manual)
             result.decisions.extend(decisions)
             if not dry_run:
                 self._act_batch(company, batch, today, decisions, policies, manual, result)
-            if commit:
-                remaining = len(partner_ids) - start - len(batch)
-                if self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining) <= 0:
-                    break
+            progress.remaining = max(progress.remaining - len(batch), 0)
+            if commit and self.env["ir.cron"]._commit_progress(len(batch), remaining=progress.remaining) <= 0:
+                result.out_of_time = start + len(batch) < len(partner_ids) or bool(progress.remaining)
+                break
         held_back = Counter()
         for decision in result.decisions:
             engine = decision.engine
@@ -124,6 +155,45 @@ class CollectionsRunner(models.AbstractModel):
             dict(held_back) or "none",
         )
         return result
+
+    @api.model
+    def _flag_undelivered(self, events):
+        """A reminder that was queued but never delivered goes back to the collector.
+
+        The invoices already count the step as received: the worklist and a task make sure
+        a person follows it up instead of the step being silently lost.
+        """
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        activity_vals = []
+        for event in events:
+            partner = event.partner_id.with_company(event.company_id).with_context(collections_no_refresh=True)
+            # sudo: the mail queue's user updates the follow-up bookkeeping of the customer.
+            partner.sudo().write(
+                {
+                    "collections_status": "to_contact",
+                    "collections_due_level_id": event.level_id.id,
+                    "collections_next_date": self._today(event.company_id),
+                }
+            )
+            activity_vals.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": event.partner_id.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": self.env._("Reminder e-mail not delivered"),
+                    "note": Markup("<p>%s</p>") % (event.error or ""),
+                    "user_id": event.user_id.id or self.env.user.id,
+                    "date_deadline": self._today(event.company_id),
+                }
+            )
+        # sudo: the task goes to the customer's collector, who is not the user sending the mail queue.
+        self.env["mail.activity"].sudo().create(activity_vals)
+
+    def _try_lock_company(self, company):
+        # Transaction-level: released by each batch's commit or rollback, so a crash can never leave it held.
+        query = SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", _RUN_LOCK_KEY, company.id)
+        return self.env.execute_query(query)[0][0]
 
     @api.model
     def _refresh_company(self, company_id):
@@ -152,8 +222,11 @@ class CollectionsRunner(models.AbstractModel):
         return fields.Date.context_today(self.with_context(tz=tz))
 
     @api.model
-    def _partners_to_review(self, company):
-        """Customers with open receivables, plus those whose status must go back to 'up to date'."""
+    def _partners_to_review(self, company, pending_only=False):
+        """Customers with open receivables, plus those whose status must go back to 'up to date'.
+
+        ``pending_only`` leaves out those the run already reviewed today (the cron resumes).
+        """
         self.env["account.move.line"].flush_model()
         rows = self.env.execute_query(
             SQL(
@@ -177,7 +250,23 @@ class CollectionsRunner(models.AbstractModel):
             .with_company(company)
             .search([("collections_status", "not in", [False, "ok"]), ("id", "not in", list(partner_ids))])
         )
-        return sorted(partner_ids | set(stale.ids))
+        partner_ids = sorted(partner_ids | set(stale.ids))
+        if pending_only and partner_ids:
+            today = self._today(company)
+            reviewed = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id FROM res_partner
+                     WHERE id = ANY(%(ids)s) AND collections_review_date->>%(key)s = %(today)s
+                    """,
+                    ids=partner_ids,
+                    key=str(company.id),
+                    today=str(today),
+                )
+            )
+            done = {row[0] for row in reviewed}
+            partner_ids = [partner_id for partner_id in partner_ids if partner_id not in done]
+        return partner_ids
 
     @api.model
     def _policy_contexts(self, company, today, manual):
@@ -242,6 +331,7 @@ class CollectionsRunner(models.AbstractModel):
                     line_id,
                     OpenItem(
                         move_id=move_id,
+                        line_id=line_id,
                         due_date=due,
                         currency=currency_id,
                         residual=residual,
@@ -312,6 +402,7 @@ class CollectionsRunner(models.AbstractModel):
                 "collections_responsible_id",
                 "collections_level_id",
                 "collections_last_date",
+                "collections_review_date",
             ]
         )
         items = self._open_items(company, partners)
@@ -480,7 +571,7 @@ class CollectionsRunner(models.AbstractModel):
                     "amount_due": decision.engine.total_company,
                 }
                 for channel in decision.engine.channels
-                if (decision.partner.id, level.id, channel) not in done
+                if not self._step_done(done, decision, channel)
             ],
         )
 
@@ -499,9 +590,7 @@ class CollectionsRunner(models.AbstractModel):
                 "amount_due": engine.total_company,
                 "user_id": self._collector(decision).id,
             }
-            done_channels = {
-                channel for channel in engine.channels if existing.get((decision.partner.id, engine.level.id, channel))
-            }
+            done_channels = {channel for channel in engine.channels if self._step_done(existing, decision, channel)}
             failed = False
             for channel in engine.channels:
                 if channel in done_channels:
@@ -526,7 +615,10 @@ class CollectionsRunner(models.AbstractModel):
         return complete
 
     def _existing_events(self, company, decisions):
-        """Events of these steps that already went out (any day): a retry must not repeat them."""
+        """The invoices already covered by each earlier contact at these levels (any day).
+
+        A retry of a step that partly failed must not repeat the channels that went out.
+        """
         events = self.env["collections.event"].search_fetch(
             [
                 ("company_id", "=", company.id),
@@ -534,9 +626,23 @@ class CollectionsRunner(models.AbstractModel):
                 ("level_id", "in", list({decision.engine.level.id for decision in decisions})),
                 ("state", "not in", ("failed", "cancelled")),
             ],
-            ["partner_id", "level_id", "channel"],
+            ["partner_id", "level_id", "channel", "move_ids"],
         )
-        return {(event.partner_id.id, event.level_id.id, event.channel): event for event in events}
+        covered = defaultdict(list)
+        for event in events:
+            covered[event.partner_id.id, event.level_id.id, event.channel].append(set(event.move_ids.ids))
+        return covered
+
+    def _step_done(self, existing, decision, channel):
+        """Whether an earlier contact on ``channel`` already covered every invoice newly due at this level.
+
+        A later invoice reaching a level the customer already had is a new step, not a repeat.
+        """
+        engine = decision.engine
+        newly_due = {
+            item.move_id for _line_id, item in decision.lines if engine.item_levels.get(item.key) == engine.level.id
+        }
+        return any(newly_due <= moves for moves in existing.get((decision.partner.id, engine.level.id, channel), ()))
 
     def _email_problem(self, decision):
         partner = decision.partner
@@ -650,6 +756,15 @@ class CollectionsRunner(models.AbstractModel):
             {move_id for decision in decisions for move_id in decision.engine.move_ids}
         ).fetch(["name", "invoice_date"])
         formats = {}
+        # The thread's reply-to (catchall or alias), computed for the batch: answers come back to
+        # the customer's chatter. mail.message would otherwise compute it one message at a time.
+        # sudo: as in mail.message, the aliases and alias domains are not readable by every user.
+        reply_to = (
+            self.env["res.partner"]
+            .browse([decision.partner.id for decision in decisions])
+            .sudo()
+            ._notify_get_reply_to(default=email_from_default or None, author_id=author.id)
+        )
         tables = self._invoice_tables(decisions, formats)
         chatter_tables = self._invoice_tables(decisions, formats, chatter=True)
         for template, template_decisions in by_template.items():
@@ -678,7 +793,6 @@ class CollectionsRunner(models.AbstractModel):
                         "message_type": "comment",
                         "subtype_id": comment_subtype.id,
                         "author_id": author.id,
-                        "reply_to": values.get("reply_to") or False,
                         "subject": values.get("subject") or template.name,
                         "body": template_body + chatter_tables[decision.partner.id],
                         "body_html": template_body + tables[decision.partner.id],
@@ -693,6 +807,7 @@ class CollectionsRunner(models.AbstractModel):
                 email_from = values.get("email_from") or email_from_default
                 if email_from:
                     mail_vals[-1]["email_from"] = email_from
+                mail_vals[-1]["reply_to"] = values.get("reply_to") or reply_to[decision.partner.id]
                 event_vals.append(
                     {
                         "partner_id": decision.partner.id,
@@ -815,7 +930,7 @@ class CollectionsRunner(models.AbstractModel):
         for decision in decisions:
             item_levels = decision.engine.item_levels
             for line_id, item in decision.lines:
-                level_id = item_levels.get(item.move_id)
+                level_id = item_levels.get(item.key)
                 if level_id and not item.excluded:
                     lines_by_level[level_id].append(line_id)
                     moves_by_level[level_id].add(item.move_id)
@@ -896,13 +1011,14 @@ class CollectionsRunner(models.AbstractModel):
                     level_id = None
             rows.append(
                 SQL(
-                    "(%s, %s, %s::integer, %s::date, %s::date, %s::integer)",
+                    "(%s, %s, %s::integer, %s::date, %s::date, %s::integer, %s::date)",
                     partner.id,
                     status,
                     level_id or None,
                     next_date or None,
                     last_date,
                     due_level_id,
+                    today if from_run else partner.collections_review_date or None,
                 )
             )
         if not rows:
@@ -914,6 +1030,7 @@ class CollectionsRunner(models.AbstractModel):
             "collections_next_date",
             "collections_last_date",
             "collections_due_level_id",
+            "collections_review_date",
         ]
         Partner.flush_model(fields_written)
         # One statement for the batch; the ORM would issue one UPDATE per distinct set of values.
@@ -932,8 +1049,11 @@ class CollectionsRunner(models.AbstractModel):
                        collections_last_date = COALESCE(partner.collections_last_date, '{}'::jsonb)
                                                || jsonb_build_object(%(key)s, batch.last_date),
                        collections_due_level_id = COALESCE(partner.collections_due_level_id, '{}'::jsonb)
-                                                  || jsonb_build_object(%(key)s, batch.due_level_id)
-                  FROM (VALUES %(rows)s) AS batch(id, status, level_id, next_date, last_date, due_level_id)
+                                                  || jsonb_build_object(%(key)s, batch.due_level_id),
+                       collections_review_date = COALESCE(partner.collections_review_date, '{}'::jsonb)
+                                                 || jsonb_build_object(%(key)s, batch.review_date)
+                  FROM (VALUES %(rows)s)
+                       AS batch(id, status, level_id, next_date, last_date, due_level_id, review_date)
                  WHERE partner.id = batch.id
                 """,
                 key=key,

@@ -1,3 +1,6 @@
+import functools
+import subprocess
+
 from odoo import models
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
@@ -6,6 +9,16 @@ _MULTI_RECORD_REPORTS = {
     "collections_addon.report_collections_statement",
     "collections_addon.report_collections_letter",
 }
+
+
+@functools.cache
+def _wkhtmltopdf_has_patched_qt():
+    """Only builds with patched Qt print several documents in one call ("... (with patched qt)")."""
+    try:
+        output = subprocess.run([_wkhtml().bin, "--version"], check=False, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "patched qt" in output.stdout.lower()
 
 
 class IrActionsReport(models.Model):
@@ -17,7 +30,7 @@ class IrActionsReport(models.Model):
             report.report_name in _MULTI_RECORD_REPORTS
             and res_ids
             and len(res_ids) > 1
-            and "(with patched qt)" not in _wkhtml().version
+            and not _wkhtmltopdf_has_patched_qt()
         ):
             # The wkhtmltopdf of Linux distributions (unpatched Qt) cannot print several documents in
             # one call; one call per customer, merged by Odoo afterwards, works with every build.

@@ -15,9 +15,7 @@ class ReportCollectionsStatement(models.AbstractModel):
         company = self.env.company
         today = self.env["collections.runner"]._today(company)
         items = self.env["collections.runner"]._open_items(company, partners.commercial_partner_id)
-        events = self.env["collections.event"].search(
-            [("partner_id", "in", partners.commercial_partner_id.ids), ("company_id", "=", company.id)], limit=None
-        )
+        events = self._reminder_history(partners.commercial_partner_id, company)
         events_by_partner = defaultdict(lambda: self.env["collections.event"])
         for event in events:
             events_by_partner[event.partner_id.id] |= event
@@ -64,6 +62,15 @@ class ReportCollectionsStatement(models.AbstractModel):
             "today": today,
             "company": company,
         }
+
+    def _reminder_history(self, partners, company):
+        # sudo: the statement shows the customer its own reminder history; accountants who print it
+        # are invoicing users without access to the collectors' event log.
+        return (
+            self.env["collections.event"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids), ("company_id", "=", company.id)])
+        )
 
     def _bucket_labels(self):
         labels = bucket_labels()

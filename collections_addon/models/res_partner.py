@@ -45,6 +45,13 @@ class ResPartner(models.Model):
         copy=False,
         help="When the next follow-up step is due.",
     )
+    collections_review_date = fields.Date(
+        string="Last Follow-up Review",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="Technical: the day the follow-up run last reviewed this customer (the daily job resumes after it).",
+    )
     collections_last_date = fields.Date(string="Last Contact", company_dependent=True, readonly=True, copy=False)
     collections_responsible_id = fields.Many2one(
         "res.users",

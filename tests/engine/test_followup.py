@@ -725,3 +725,15 @@ def test_unrestricted_rules_allow_a_sunday_right_after_a_contact():
         situation=situation(last_contact=date(2026, 3, 13)),
     )
     assert (d.action, d.reason) == ("contact", "due")
+
+
+def test_instalments_of_one_invoice_follow_their_own_levels():
+    # One invoice (move 10) in two instalments: line 101 is 34 days late, line 102 is due in 25 days.
+    late = item(10, 34, line_id=101)
+    later = item(10, -25, line_id=102)
+    d = decide([late, later])
+    assert d.level == L30
+    assert d.move_ids == (10,), "the invoice is listed once"
+    assert d.item_levels == {101: L30.id}, "the instalment not yet in the window receives nothing"
+    # next: the second instalment's pre-due reminder (due 04-10, -3 days -> 04-07)
+    assert d.next_date == date(2026, 4, 7)
