@@ -83,7 +83,7 @@ class CollectionsCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def make_invoice(cls, partner, amount, days_late, currency=None, company=None, post=True):
+    def make_invoice(cls, partner, amount, days_late, currency=None, company=None, post=True, move_type="out_invoice"):
         """A posted customer invoice due ``days_late`` days before TODAY (negative: not yet due)."""
         company = company or cls.company
         due = TODAY - timedelta(days=days_late)
@@ -92,7 +92,7 @@ class CollectionsCase(AccountTestInvoicingCommon):
             .with_company(company)
             .create(
                 {
-                    "move_type": "out_invoice",
+                    "move_type": move_type,
                     "partner_id": partner.id,
                     "invoice_date": min(due, TODAY),
                     "invoice_date_due": due,

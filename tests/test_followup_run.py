@@ -266,6 +266,21 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(customer.with_company(self.company).collections_status, "ok")
         self.assertFalse(customer.with_company(self.company).collections_level_id)
 
+    def test_open_credit_notes_reduce_or_cancel_the_reminder(self):
+        covered = self.make_customer("Covered")
+        self.make_invoice(covered, 100, 8)
+        self.make_invoice(covered, 100, 2, move_type="out_refund")
+        partly = self.make_customer("Partly")
+        self.make_invoice(partly, 100, 8)
+        refund = self.make_invoice(partly, 40, 2, move_type="out_refund")
+        result = self.run_followup()
+        self.assertFalse(self.events_of(covered), "nothing is owed: no reminder")
+        self.assertIn("credit", result.reasons[covered.id])
+        self.assertEqual(self.events_of(partly).amount_due, 60.0)
+        body = self.mails_of(partly).body_html
+        self.assertIn(refund.name, body)
+        self.assertIn("60.00", body)
+
     def test_amount_under_level_minimum_is_skipped(self):
         self.level_first.min_amount = 500
         customer = self.make_customer("Small")

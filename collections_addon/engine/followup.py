@@ -154,6 +154,7 @@ REASONS = {
     "not_business_day": "today is not a business day of the plan's calendar",
     "contact_gap": "contacted too recently (minimum gap between contacts)",
     "below_minimum": "amount covered by the step under the level minimum",
+    "covered_by_credit": "open credits cover what the step would claim",
 }
 
 
@@ -167,7 +168,7 @@ def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
 
 def level_due_for_item(levels: Sequence[FollowupLevel], item: OpenItem, today: date) -> FollowupLevel | None:
     """The highest level whose days the item has reached and that it has not received yet."""
-    if item.excluded:
+    if item.excluded or item.residual <= 0:
         return None
     age = (today - item.due_date).days
     reached = None
@@ -213,13 +214,15 @@ def decide_partner(
 
     if not items:
         return PartnerDecision(partner_id, "none", "no_open_items", "ok")
-    active = [item for item in items if not item.excluded]
+    # Credits (credit notes, unapplied payments) never reach a level but reduce what is claimed.
+    credits = [item for item in items if item.residual < 0 and not item.excluded]
+    active = [item for item in items if item.residual > 0 and not item.excluded]
     overdue = [item for item in active if item.due_date < today]
     max_days_late = max(((today - item.due_date).days for item in overdue), default=0)
     first_days = levels[0].days if levels else None
+    in_window = [item for item in active if first_days is not None and (today - item.due_date).days >= first_days]
     covered = sorted(
-        (item for item in active if first_days is not None and (today - item.due_date).days >= first_days),
-        key=lambda item: (item.due_date, item.move_id, item.key),
+        in_window + (credits if in_window else []), key=lambda item: (item.due_date, item.move_id, item.key)
     )
     due_levels = {item.key: level_due_for_item(levels, item, today) for item in covered}
     due_levels = {key: level for key, level in due_levels.items() if level}
@@ -291,6 +294,8 @@ def decide_partner(
         )
     if allowed > today:
         return PartnerDecision(partner_id, "skip", "contact_gap", status_waiting, next_date=allowed, **decision_base)
+    if total_company <= 0:
+        return PartnerDecision(partner_id, "skip", "covered_by_credit", "ok", next_date=None, **decision_base)
     if total_company < partner_level.min_amount:
         return PartnerDecision(
             partner_id,

@@ -317,7 +317,7 @@ class CollectionsRunner(models.AbstractModel):
                    AND account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
                    AND NOT line.reconciled
-                   AND line.amount_residual > 0
+                   AND line.amount_residual != 0
                  ORDER BY line.partner_id, 4, line.id
                 """,
                 company=company.id,
@@ -467,6 +467,7 @@ class CollectionsRunner(models.AbstractModel):
             "not_business_day": self.env._("today is not a business day of the plan's calendar"),
             "contact_gap": self.env._("the customer was contacted too recently (minimum gap between contacts)"),
             "below_minimum": self.env._("the overdue amount is under the level's minimum amount"),
+            "covered_by_credit": self.env._("open credit notes or payments cover what would be claimed"),
             "no_policy": self.env._("no collections plan applies to this customer"),
         }
         return labels.get(reason, reason)

@@ -737,3 +737,23 @@ def test_instalments_of_one_invoice_follow_their_own_levels():
     assert d.item_levels == {101: L30.id}, "the instalment not yet in the window receives nothing"
     # next: the second instalment's pre-due reminder (due 04-10, -3 days -> 04-07)
     assert d.next_date == date(2026, 4, 7)
+
+
+def test_credits_reduce_the_claim_and_never_reach_a_level():
+    credit = item(5, 2, residual=-40.0)
+    d = decide([item(1, 8), credit])
+    assert (d.action, d.level) == ("contact", L5)
+    assert d.total_company == 60.0
+    assert dict(d.totals) == {"EUR": 60.0}
+    assert 5 in d.move_ids, "the credit note is listed in the reminder"
+    assert 5 not in d.item_levels
+
+
+def test_a_customer_whose_credits_cover_everything_is_not_chased():
+    d = decide([item(1, 8), item(5, 2, residual=-100.0)])
+    assert (d.action, d.reason, d.status) == ("skip", "covered_by_credit", "ok")
+
+
+def test_credits_alone_are_nothing_to_do():
+    d = decide([item(5, 2, residual=-100.0)])
+    assert (d.action, d.reason) == ("none", "nothing_due")
