@@ -3,7 +3,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo import sql_db
+from odoo import Command, sql_db
 from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -303,6 +303,14 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(customer.with_company(self.company).collections_status, "to_contact")
         self.assertEqual(customer.with_company(self.company).collections_due_level_id, self.level_first)
         self.assertFalse(customer.with_company(self.company).collections_level_id, "nothing was sent yet")
+        with freeze_time("2026-03-17 09:00:00"):
+            self.run_followup()
+        tasks = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])
+        self.assertEqual(len(tasks), 1, "still one task while the address is missing, not one a day")
+        # A collector trying by hand sees why, and the failure stays on record.
+        action = customer.with_user(self.collector).action_collections_send_now()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("no e-mail address", action["params"]["message"])
         customer.email = "found@customer.example"
         with freeze_time("2026-03-17 10:00:00"):
             result = self.run_followup()
@@ -412,6 +420,13 @@ class TestFollowupRun(CollectionsCase):
         self.assertFalse(self.env["collections.event"].search([]), "a preview sends nothing")
         self.assertFalse(self.mails_of(customer))
 
+    def test_customer_without_a_plan_is_explained(self):
+        self.policy.is_default = False
+        customer = self.make_customer("Planless")
+        self.make_invoice(customer, 100, 8)
+        result = self.run_followup()
+        self.assertIn("no collections plan", result.reasons[customer.id])
+
     @mute_logger("odoo.sql_db")
     def test_bad_configuration_is_refused(self):
         with self.assertRaisesRegex(IntegrityError, "days_unique_per_plan"), self.env.cr.savepoint():
@@ -435,6 +450,9 @@ class TestFollowupRun(CollectionsCase):
             self.env["collections.policy"].create({"name": "Empty", "partner_kind": "person", "is_default": True})
         with self.assertRaisesRegex(ValidationError, "at least one level"), self.env.cr.savepoint():
             self.policy.level_ids.unlink()
+        empty_calendar = self.env["resource.calendar"].create({"name": "No hours", "attendance_ids": [Command.clear()]})
+        with self.assertRaisesRegex(ValidationError, "no working hours"), self.env.cr.savepoint():
+            self.policy.calendar_id = empty_calendar
 
     def test_shipped_plans_are_ready_for_every_company(self):
         for xmlid in ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company"):

@@ -68,6 +68,10 @@ class TestSecurity(CollectionsCase):
             self.env["collections.preview"].with_user(self.collector)._action_run_now()
         with self.assertRaises(AccessError):
             event.with_user(self.collector).unlink()
+        with self.assertRaises(AccessError):
+            event.with_user(self.collector).write({"state": "sent"})
+        with self.assertRaises(AccessError):
+            self.customer.with_user(self.invoicing_user).write({"collections_excluded": True})
 
     def test_manager_configures_and_runs(self):
         level = (

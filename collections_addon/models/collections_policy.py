@@ -74,6 +74,19 @@ class CollectionsPolicy(models.Model):
                     )
                 )
 
+    @api.constrains("calendar_id")
+    def _check_calendar_has_working_days(self):
+        for policy in self:
+            if policy.calendar_id and not policy.calendar_id.attendance_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The working calendar '%(calendar)s' of plan '%(plan)s' has no working hours: add its "
+                        "working days, or leave the calendar empty for Monday to Friday.",
+                        calendar=policy.calendar_id.display_name,
+                        plan=policy.display_name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Engine inputs
     # ------------------------------------------------------------------

@@ -8,6 +8,7 @@ flight, which the next run redoes.
 """
 
 import base64
+import dataclasses
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -444,6 +445,9 @@ class CollectionsRunner(models.AbstractModel):
                 currency_digits=digits,
                 company_digits=company.currency_id.decimal_places,
             )
+            if context is None and decision.action == "none" and decision.reason == "nothing_due":
+                # Archived plan, a plan of another company, or no default plan for this kind of customer.
+                decision = dataclasses.replace(decision, reason="no_policy")
             decisions.append(
                 _Decision(
                     engine=decision,
@@ -669,7 +673,8 @@ class CollectionsRunner(models.AbstractModel):
         """Create the events of today; a failed or cancelled one of the same step is reused, never duplicated."""
         if not vals_list:
             return self.env["collections.event"]
-        Event = self.env["collections.event"]
+        # sudo: events are the audit log of the follow-up; collectors read them, only the run writes them.
+        Event = self.env["collections.event"].sudo()
         keys = {(vals["partner_id"], vals["level_id"], vals["channel"]) for vals in vals_list}
         previous = Event.search(
             [
@@ -736,9 +741,30 @@ class CollectionsRunner(models.AbstractModel):
                 task_event_vals.append(vals)
         if not activity_vals:
             return
+        # A customer whose address is still missing keeps its open task: no new one every day.
+        Activity = self.env["mail.activity"].sudo()
+        open_tasks = {
+            (activity.res_id, activity.summary): activity
+            for activity in Activity.search_fetch(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", [vals["res_id"] for vals in activity_vals]),
+                    ("activity_type_id", "=", todo_type.id),
+                ],
+                ["res_id", "summary"],
+            )
+        }
+        new_vals, new_events = [], []
+        for vals, event_vals in zip(activity_vals, task_event_vals, strict=True):
+            existing = open_tasks.get((vals["res_id"], vals["summary"]))
+            if existing and vals["activity_type_id"] == todo_type.id:
+                event_vals["activity_id"] = existing.id
+            else:
+                new_vals.append(vals)
+                new_events.append(event_vals)
         # sudo: collectors schedule tasks for each other; activity creation checks write access on the customer.
-        activities = self.env["mail.activity"].sudo().create(activity_vals)
-        for vals, activity in zip(task_event_vals, activities, strict=True):
+        activities = Activity.create(new_vals)
+        for vals, activity in zip(new_events, activities, strict=True):
             vals["activity_id"] = activity.id
 
     def _queue_emails(self, company, decisions):

@@ -9,6 +9,8 @@ COLLECTIONS_STATUS = [
     ("excluded", "Excluded"),
 ]
 
+# Collection fields carry groups="collections_addon.group_collections_user": invoicing users neither
+# see nor write them (the run writes them with SQL, the mail queue with sudo).
 # Writing any of these changes what the follow-up would do: the status is refreshed at once.
 _STATUS_INPUTS = {
     "collections_policy_id",
@@ -27,9 +29,15 @@ class ResPartner(models.Model):
         string="Collections Plan",
         company_dependent=True,
         help="Plan for this customer in the current company. Empty: the company's default plan for its kind.",
+        groups="collections_addon.group_collections_user",
     )
     collections_level_id = fields.Many2one(
-        "collections.level", string="Collections Level", company_dependent=True, readonly=True, copy=False
+        "collections.level",
+        string="Collections Level",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        groups="collections_addon.group_collections_user",
     )
     collections_due_level_id = fields.Many2one(
         "collections.level",
@@ -38,12 +46,14 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="The follow-up step waiting for this customer (a manual step, a call or a failed channel).",
+        groups="collections_addon.group_collections_user",
     )
     collections_next_date = fields.Date(
         string="Next Collections Action",
         company_dependent=True,
         copy=False,
         help="When the next follow-up step is due.",
+        groups="collections_addon.group_collections_user",
     )
     collections_review_date = fields.Date(
         string="Last Follow-up Review",
@@ -51,29 +61,58 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Technical: the day the follow-up run last reviewed this customer (the daily job resumes after it).",
+        groups="collections_addon.group_collections_user",
     )
-    collections_last_date = fields.Date(string="Last Contact", company_dependent=True, readonly=True, copy=False)
+    collections_last_date = fields.Date(
+        string="Last Contact",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        groups="collections_addon.group_collections_user",
+    )
     collections_responsible_id = fields.Many2one(
         "res.users",
         string="Collector",
         company_dependent=True,
         domain="[('share', '=', False)]",
         help="Collector in charge of this customer; receives its call and follow-up tasks.",
+        groups="collections_addon.group_collections_user",
     )
     collections_status = fields.Selection(
-        COLLECTIONS_STATUS, string="Collections Status", company_dependent=True, readonly=True, copy=False
+        COLLECTIONS_STATUS,
+        string="Collections Status",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        groups="collections_addon.group_collections_user",
     )
     collections_paused_until = fields.Date(
-        string="Follow-up Paused Until", company_dependent=True, copy=False, help="No reminder until after this date."
+        string="Follow-up Paused Until",
+        company_dependent=True,
+        copy=False,
+        help="No reminder until after this date.",
+        groups="collections_addon.group_collections_user",
     )
-    collections_pause_reason = fields.Char(string="Pause Reason", company_dependent=True, copy=False)
+    collections_pause_reason = fields.Char(
+        string="Pause Reason", company_dependent=True, copy=False, groups="collections_addon.group_collections_user"
+    )
     collections_excluded = fields.Boolean(
-        string="Excluded from Follow-up", company_dependent=True, copy=False, help="No reminder at all while excluded."
+        string="Excluded from Follow-up",
+        company_dependent=True,
+        copy=False,
+        help="No reminder at all while excluded.",
+        groups="collections_addon.group_collections_user",
     )
     collections_excluded_until = fields.Date(
-        string="Excluded Until", company_dependent=True, copy=False, help="Empty: excluded until unticked."
+        string="Excluded Until",
+        company_dependent=True,
+        copy=False,
+        help="Empty: excluded until unticked.",
+        groups="collections_addon.group_collections_user",
     )
-    collections_exclusion_reason = fields.Char(string="Exclusion Reason", company_dependent=True, copy=False)
+    collections_exclusion_reason = fields.Char(
+        string="Exclusion Reason", company_dependent=True, copy=False, groups="collections_addon.group_collections_user"
+    )
 
     collections_currency_id = fields.Many2one("res.currency", compute="_compute_collections_amounts")
     collections_due_amount = fields.Monetary(
@@ -162,23 +201,36 @@ class ResPartner(models.Model):
     def action_collections_send_now(self):
         """Run the follow-up for these customers now, whatever the plan's automatic flags say."""
         self._check_collections_access()
-        result = self.env["collections.runner"]._run(self.env.company, partners=self.commercial_partner_id, manual=True)
+        customers = self.commercial_partner_id
+        result = self.env["collections.runner"]._run(self.env.company, partners=customers, manual=True)
+        problems = self.env["collections.event"].search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "=", self.env.company.id),
+                ("date", "=", self.env["collections.runner"]._today(self.env.company)),
+                ("state", "in", ("failed", "cancelled")),
+            ]
+        )
+        if problems:
+            # Not an exception: the failed step and the collector's task must stay recorded.
+            return self._collections_notification("warning", "\n".join(problems.mapped("error")))
         if not result.contacted and len(self) == 1:
             raise UserError(
                 self.env._(
                     "Nothing to send to %(customer)s today: %(reason)s.",
                     customer=self.display_name,
-                    reason=result.reasons.get(self.commercial_partner_id.id, self.env._("no follow-up step is due")),
+                    reason=result.reasons.get(customers.id, self.env._("no follow-up step is due")),
                 )
             )
+        return self._collections_notification(
+            "success", self.env._("%(count)s customer(s) contacted.", count=result.contacted)
+        )
+
+    def _collections_notification(self, kind, message):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("%(count)s customer(s) contacted.", count=result.contacted),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
+            "params": {"type": kind, "message": message, "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
         }
 
     def action_collections_preview(self):
