@@ -42,6 +42,9 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(str(call.activity_id.date_deadline), "2026-03-17", "call due on the next business day")
         self.assertIn("is everything ok", call.activity_id.note)
         self.assertEqual(very_late.with_company(self.company).collections_status, "to_contact")
+        self.assertEqual(
+            str(very_late.with_company(self.company).collections_next_date), "2026-03-16", "worklist today"
+        )
         self.assertEqual(late.with_company(self.company).collections_status, "overdue")
         self.assertEqual(soon.with_company(self.company).collections_status, "ok")
         self.assertEqual(str(inv_late.collections_last_date), "2026-03-16")
@@ -419,6 +422,13 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(preview.line_ids.filtered(lambda line: line.partner_id == held).action, "skip")
         self.assertFalse(self.env["collections.event"].search([]), "a preview sends nothing")
         self.assertFalse(self.mails_of(customer))
+        invoices = self.env["account.move"].search([("partner_id", "in", (customer | held).ids)])
+        self.assertFalse(invoices.collections_level_id, "nor moves any invoice")
+        self.assertFalse(invoices.line_ids.collections_level_id)
+        self.assertFalse(customer.with_company(self.company).collections_last_date)
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])
+        )
 
     def test_customer_without_a_plan_is_explained(self):
         self.policy.is_default = False

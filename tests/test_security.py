@@ -131,3 +131,7 @@ class TestMultiCompany(CollectionsCase):
         self.assertEqual(event_b.move_ids, invoice_b)
         self.assertEqual(event_b.level_id.policy_id.company_id, other)
         self.assertTrue(shared_b.collections_level_id)
+        # Company B's run left company A's bookkeeping of the shared customer alone.
+        self.assertEqual(shared_a.collections_level_id, self.level_first)
+        self.assertEqual(str(shared_a.collections_last_date), "2026-03-16")
+        self.assertEqual(invoice_a.collections_level_id, self.level_first)

@@ -1021,9 +1021,10 @@ class CollectionsRunner(models.AbstractModel):
             due_level_id = None
             if partner.id in executed:
                 status = engine.status_when_done
-                if status == "to_contact":
-                    due_level_id = engine.level.id
                 level_id, next_date, last_date = engine.level.id, engine.next_date, today
+                if status == "to_contact":
+                    # A call to make: on today's worklist, whatever the next step's date.
+                    due_level_id, next_date = engine.level.id, today
             elif engine.action == "contact" and partner.id in attempted:
                 # Tried but not complete (a channel failed): the worklist shows it today.
                 status, next_date, due_level_id = "to_contact", today, engine.level.id
