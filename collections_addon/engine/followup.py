@@ -126,6 +126,9 @@ class PartnerDecision:
     move_ids: tuple[int, ...] = ()
     # The level each covered item receives with this step, by ``OpenItem.key``.
     item_levels: Mapping[int, int] = field(default_factory=dict)
+    # Invoices that reach ``level`` with this step: an earlier contact covering all of them means
+    # the step already went out; one that does not (a later invoice) means this is a new step.
+    newly_due_move_ids: frozenset[int] = frozenset()
     totals: tuple[tuple[str | int, float], ...] = ()
     total_company: float = 0.0
     max_days_late: int = 0
@@ -278,7 +281,14 @@ def decide_partner(
 
     move_ids = tuple(dict.fromkeys(item.move_id for item in covered))
     item_levels = {key: level.id for key, level in due_levels.items()}
-    decision_base = {"level": partner_level, "move_ids": move_ids, "item_levels": item_levels, **common}
+    newly_due = frozenset(item.move_id for item in covered if item_levels.get(item.key) == partner_level.id)
+    decision_base = {
+        "level": partner_level,
+        "move_ids": move_ids,
+        "item_levels": item_levels,
+        "newly_due_move_ids": newly_due,
+        **common,
+    }
 
     allowed = today
     if situation.last_contact is not None and rules.min_gap_business_days:

@@ -328,18 +328,15 @@ class CollectionsRunner(models.AbstractModel):
         items = defaultdict(list)
         for partner_id, line_id, move_id, due, currency_id, residual, residual_company, excluded, days in rows:
             items[partner_id].append(
-                (
-                    line_id,
-                    OpenItem(
-                        move_id=move_id,
-                        line_id=line_id,
-                        due_date=due,
-                        currency=currency_id,
-                        residual=residual,
-                        residual_company=residual_company,
-                        reached_days=days,
-                        excluded=bool(excluded),
-                    ),
+                OpenItem(
+                    move_id=move_id,
+                    line_id=line_id,
+                    due_date=due,
+                    currency=currency_id,
+                    residual=residual,
+                    residual_company=residual_company,
+                    reached_days=days,
+                    excluded=bool(excluded),
                 )
             )
         return items
@@ -439,7 +436,7 @@ class CollectionsRunner(models.AbstractModel):
             decision = decide_partner(
                 today=today,
                 levels=context.levels if context else [],
-                items=[item for _line_id, item in items.get(partner.id, [])],
+                items=items.get(partner.id, []),
                 situation=situation,
                 rules=context.rules if context else None,
                 currency_digits=digits,
@@ -531,8 +528,7 @@ class CollectionsRunner(models.AbstractModel):
                     "activity_type_id": todo_type.id,
                     "summary": self.env._(
                         "Collections step due: %(level)s",
-                        level=decision.engine.level
-                        and self.env["collections.level"].browse(decision.engine.level.id).name,
+                        level=self.env["collections.level"].browse(decision.engine.level.id).name,
                     ),
                     "note": self._manual_step_note(decision),
                     "user_id": self._collector(decision).id,
@@ -553,28 +549,20 @@ class CollectionsRunner(models.AbstractModel):
 
     def _log_failure(self, company, today, decision, error):
         """Record the failure on the customer's history; never let the record itself break the run."""
-        level = decision.engine.level
         try:
             with self.env.cr.savepoint():
-                self._log_failure_events(company, today, decision, level, error)
+                self._log_failure_events(company, today, decision, error)
         except Exception:
             _logger.exception("Collections: could not record the failure of customer %s", decision.partner.id)
 
-    def _log_failure_events(self, company, today, decision, level, error):
+    def _log_failure_events(self, company, today, decision, error):
         done = self._existing_events(company, [decision])
+        message = self.env._("The follow-up could not be prepared: %(error)s", error=error)
         self._upsert_events(
             company,
             today,
             [
-                {
-                    "partner_id": decision.partner.id,
-                    "level_id": level.id,
-                    "channel": channel,
-                    "state": "failed",
-                    "error": self.env._("The follow-up could not be prepared: %(error)s", error=error),
-                    "move_ids": [Command.set(list(decision.engine.move_ids))],
-                    "amount_due": decision.engine.total_company,
-                }
+                self._event_vals(decision, channel, state="failed", error=message)
                 for channel in decision.engine.channels
                 if not self._step_done(done, decision, channel)
             ],
@@ -588,13 +576,6 @@ class CollectionsRunner(models.AbstractModel):
         complete = set()
         for decision in decisions:
             engine = decision.engine
-            common = {
-                "partner_id": decision.partner.id,
-                "level_id": engine.level.id,
-                "move_ids": [Command.set(list(engine.move_ids))],
-                "amount_due": engine.total_company,
-                "user_id": self._collector(decision).id,
-            }
             done_channels = {channel for channel in engine.channels if self._step_done(existing, decision, channel)}
             failed = False
             for channel in engine.channels:
@@ -605,11 +586,9 @@ class CollectionsRunner(models.AbstractModel):
                         email_decisions.append(decision)
                         continue
                     failed = True
-                    event_vals.append({**common, "channel": "email", **self._email_problem(decision)})
-                elif channel == "letter":
-                    event_vals.append({**common, "channel": "letter", "state": "queued"})
-                elif channel == "call":
-                    event_vals.append({**common, "channel": "call", "state": "queued"})
+                    event_vals.append(self._event_vals(decision, "email", **self._email_problem(decision)))
+                elif channel in ("letter", "call"):
+                    event_vals.append(self._event_vals(decision, channel, state="queued"))
             if not failed:
                 complete.add(decision.partner.id)
         event_vals.extend(self._queue_emails(company, email_decisions))
@@ -618,6 +597,19 @@ class CollectionsRunner(models.AbstractModel):
         if complete:
             self._advance_levels(company, today, [d for d in decisions if d.partner.id in complete])
         return complete
+
+    def _event_vals(self, decision, channel, **values):
+        """Values of the event recording one channel of a decision's step."""
+        engine = decision.engine
+        return {
+            "partner_id": decision.partner.id,
+            "level_id": engine.level.id,
+            "channel": channel,
+            "move_ids": [Command.set(list(engine.move_ids))],
+            "amount_due": engine.total_company,
+            "user_id": self._collector(decision).id,
+            **values,
+        }
 
     def _existing_events(self, company, decisions):
         """The invoices already covered by each earlier contact at these levels (any day).
@@ -639,15 +631,10 @@ class CollectionsRunner(models.AbstractModel):
         return covered
 
     def _step_done(self, existing, decision, channel):
-        """Whether an earlier contact on ``channel`` already covered every invoice newly due at this level.
-
-        A later invoice reaching a level the customer already had is a new step, not a repeat.
-        """
-        engine = decision.engine
-        newly_due = {
-            item.move_id for _line_id, item in decision.lines if engine.item_levels.get(item.key) == engine.level.id
-        }
-        return any(newly_due <= moves for moves in existing.get((decision.partner.id, engine.level.id, channel), ()))
+        """Whether an earlier contact on ``channel`` already covered every invoice newly due at this level."""
+        newly_due = decision.engine.newly_due_move_ids
+        key = (decision.partner.id, decision.engine.level.id, channel)
+        return any(newly_due <= moves for moves in existing.get(key, ()))
 
     def _email_problem(self, decision):
         partner = decision.partner
@@ -835,17 +822,7 @@ class CollectionsRunner(models.AbstractModel):
                 if email_from:
                     mail_vals[-1]["email_from"] = email_from
                 mail_vals[-1]["reply_to"] = values.get("reply_to") or reply_to[decision.partner.id]
-                event_vals.append(
-                    {
-                        "partner_id": decision.partner.id,
-                        "level_id": decision.engine.level.id,
-                        "channel": "email",
-                        "state": "queued",
-                        "move_ids": [Command.set(list(decision.engine.move_ids))],
-                        "amount_due": decision.engine.total_company,
-                        "user_id": self._collector(decision).id,
-                    }
-                )
+                event_vals.append(self._event_vals(decision, "email", state="queued"))
         # sudo: the mail queue is technical; what is sent was rendered from the level's own template above.
         mails = self.env["mail.mail"].sudo().create(mail_vals)
         notification_vals = []
@@ -890,7 +867,7 @@ class CollectionsRunner(models.AbstractModel):
 
         covered = set(move_ids)
         lines_by_currency = defaultdict(list)
-        for _line_id, item in lines:
+        for item in lines:
             if item.move_id in covered and not item.excluded:
                 lines_by_currency[item.currency].append(item)
         sections = []
@@ -956,10 +933,10 @@ class CollectionsRunner(models.AbstractModel):
         all_moves = set()
         for decision in decisions:
             item_levels = decision.engine.item_levels
-            for line_id, item in decision.lines:
+            for item in decision.lines:
                 level_id = item_levels.get(item.key)
                 if level_id and not item.excluded:
-                    lines_by_level[level_id].append(line_id)
+                    lines_by_level[level_id].append(item.line_id)
                     moves_by_level[level_id].add(item.move_id)
             all_moves.update(decision.engine.move_ids)
         # Plain SQL on purpose: these are the addon's own bookkeeping columns, and an ORM write on

@@ -17,11 +17,7 @@ class ReportCollectionsLetter(models.AbstractModel):
             company_events = events.filtered(lambda event, company=company: event.company_id == company)
             items = runner._open_items(company, company_events.partner_id)
             for event in company_events:
-                lines = [
-                    (line_id, item)
-                    for line_id, item in items.get(event.partner_id.id, [])
-                    if item.move_id in event.move_ids.ids
-                ]
+                lines = [item for item in items.get(event.partner_id.id, []) if item.move_id in event.move_ids.ids]
                 template = event.level_id.mail_template_id
                 body = Markup()
                 if template:

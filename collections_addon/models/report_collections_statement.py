@@ -19,12 +19,12 @@ class ReportCollectionsStatement(models.AbstractModel):
         events_by_partner = defaultdict(lambda: self.env["collections.event"])
         for event in events:
             events_by_partner[event.partner_id.id] |= event
-        moves = self.env["account.move"].browse({item.move_id for rows in items.values() for _line, item in rows})
+        moves = self.env["account.move"].browse({item.move_id for rows in items.values() for item in rows})
         moves.fetch(["name", "ref", "invoice_date"])
         statements = {}
         for partner in partners:
             by_currency = defaultdict(list)
-            for _line_id, item in items.get(partner.commercial_partner_id.id, []):
+            for item in items.get(partner.commercial_partner_id.id, []):
                 by_currency[item.currency].append(item)
             sections = []
             for currency_id, currency_items in by_currency.items():

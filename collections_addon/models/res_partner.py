@@ -153,16 +153,17 @@ class ResPartner(models.Model):
         due, overdue, oldest, moves = {}, {}, {}, {}
         if self.commercial_partner_id.ids:
             domain = self._collections_open_lines_domain(company)
-            for partner, amount in lines._read_group(domain, ["partner_id"], ["amount_residual:sum"]):
+            for partner, amount, partner_moves in lines._read_group(
+                domain, ["partner_id"], ["amount_residual:sum", "move_id:recordset"]
+            ):
                 due[partner.id] = amount
+                moves[partner.id] = partner_moves
             overdue_domain = [*domain, ("date_maturity", "<", today)]
             for partner, amount, first_due in lines._read_group(
                 overdue_domain, ["partner_id"], ["amount_residual:sum", "date_maturity:min"]
             ):
                 overdue[partner.id] = amount
                 oldest[partner.id] = first_due
-            for partner, partner_moves in lines._read_group(domain, ["partner_id"], ["move_id:recordset"]):
-                moves[partner.id] = partner_moves
         for partner in self:
             commercial_id = partner.commercial_partner_id.id
             partner.collections_currency_id = company.currency_id

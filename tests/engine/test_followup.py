@@ -757,3 +757,10 @@ def test_a_customer_whose_credits_cover_everything_is_not_chased():
 def test_credits_alone_are_nothing_to_do():
     d = decide([item(5, 2, residual=-100.0)])
     assert (d.action, d.reason) == ("none", "nothing_due")
+
+
+def test_newly_due_lists_only_the_invoices_reaching_the_step_level():
+    # Move 1 (20 days late) reaches L15; move 2 (6 days late) only L5: the step is L15, newly due for move 1.
+    d = decide([item(1, 20), item(2, 6)])
+    assert d.level == L15
+    assert d.newly_due_move_ids == frozenset({1})
