@@ -1,11 +1,11 @@
 {
     "name": "Collections",
     "version": "19.0.1.0.0",
-    "summary": "Receivables collection: follow-up plans and levels, daily reminder run, worklist and statements",
+    "summary": "Receivables collection: follow-up plans and levels, e-mail, SMS, WhatsApp, letters and call scripts, worklist and statements",
     "category": "Accounting/Accounting",
     "author": "collections_addon contributors",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "resource"],
+    "depends": ["account", "mail", "phone_validation", "resource", "sms"],
     "data": [
         "security/collections_security.xml",
         "security/ir.model.access.csv",
@@ -13,6 +13,8 @@
         "report/collections_reports.xml",
         "data/mail_template_data.xml",
         "data/collections_policy_data.xml",
+        "data/collections_script_data.xml",
+        "data/collections_tone_term_data.xml",
         "data/ir_cron_data.xml",
         "views/collections_policy_views.xml",
         "views/collections_level_views.xml",
@@ -20,6 +22,8 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/collections_preview_views.xml",
+        "views/collections_script_views.xml",
+        "views/collections_call_log_views.xml",
         "views/collections_menus.xml",
     ],
     "demo": [

@@ -24,6 +24,9 @@ class CollectionsCase(AccountTestInvoicingCommon):
         cls.env["collections.policy"].search([("company_id", "=", cls.company.id)]).write({"is_default": False})
         cls.template_first = cls.env.ref("collections_addon.mail_template_collections_first_reminder")
         cls.template_pre_due = cls.env.ref("collections_addon.mail_template_collections_pre_due")
+        cls.call_script = cls.make_script(
+            "call", "Hello, {{ customer }}. Is everything ok with the invoices {{ invoices }} ({{ amount }})?"
+        )
         cls.policy = cls.env["collections.policy"].create(
             {
                 "name": "Test plan",
@@ -49,7 +52,7 @@ class CollectionsCase(AccountTestInvoicingCommon):
                             "send_email": True,
                             "mail_template_id": cls.template_first.id,
                             "schedule_call": True,
-                            "call_script": "<p>Hello, is everything ok?</p>",
+                            "call_script_id": cls.call_script.id,
                         }
                     ),
                     Command.create({"name": "Protest", "days": 60, "auto_execute": False, "escalation": "protest"}),
@@ -74,6 +77,12 @@ class CollectionsCase(AccountTestInvoicingCommon):
             company_ids=[Command.set(company.ids)],
             email=f"{login}@company.example",
             **values,
+        )
+
+    @classmethod
+    def make_script(cls, channel, body, **values):
+        return cls.env["collections.script"].create(
+            {"name": f"Test {channel} script", "channel": channel, "body": body, **values}
         )
 
     @classmethod

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine import call_allowed_at
 
 # mail.mail states and mail.notification statuses mapped onto event states.
 MAIL_STATE_TO_EVENT = {
@@ -8,6 +11,25 @@ MAIL_STATE_TO_EVENT = {
     "exception": "failed",
     "cancel": "cancelled",
 }
+# SMS notifications: 'pending' = handed to the provider, 'sent' = delivery report received.
+SMS_STATUS_TO_EVENT = {
+    "ready": "queued",
+    "process": "queued",
+    "pending": "sent",
+    "sent": "delivered",
+    "bounce": "failed",
+    "exception": "failed",
+    "canceled": "cancelled",
+}
+CALL_OUTCOMES = [
+    ("will_pay", "Reached: will pay"),
+    ("promise", "Reached: promise to pay"),
+    ("dispute", "Reached: dispute"),
+    ("refused", "Reached: refused"),
+    ("no_answer", "No answer"),
+    ("voicemail", "Voicemail"),
+    ("wrong_number", "Wrong number"),
+]
 NOTIFICATION_STATUS_TO_EVENT = {
     "ready": "queued",
     "process": "queued",
@@ -53,12 +75,41 @@ class CollectionsEvent(models.Model):
     mail_id = fields.Many2one("mail.mail", string="E-mail", index="btree_not_null", ondelete="set null")
     message_id = fields.Many2one("mail.message", string="Message", index="btree_not_null", ondelete="set null")
     activity_id = fields.Many2one("mail.activity", string="Task", ondelete="set null")
-    outcome = fields.Char(help="What happened, e.g. the result of a call.")
+    outcome = fields.Selection(CALL_OUTCOMES, help="The result of the call.")
+    notes = fields.Text(help="What the customer said.")
+    duration = fields.Float(string="Duration (minutes)")
+    manual = fields.Boolean(
+        string="Logged by Hand", readonly=True, help="A call the collector logged outside a planned step."
+    )
+    call_planned_at = fields.Datetime(
+        string="Call Planned",
+        help="The start of the call window the call is planned in (the run respects the plan's windows and caps).",
+    )
+    called_at = fields.Datetime(string="Called at")
+    priority = fields.Float(index=True, help="Calls are listed by this score: the overdue amount, raised by its age.")
+    body = fields.Text(string="Text Sent", help="The text sent (SMS, WhatsApp), printed (letter) or the call script.")
+    recipient = fields.Char(help="The number or address the message went to.")
+    external_id = fields.Char(
+        string="Provider Message ID", index="btree_not_null", copy=False, help="WhatsApp's id (wamid) of the message."
+    )
+    whatsapp_payload = fields.Text(
+        readonly=True, help="Technical: the approved template, its language and parameters, as queued."
+    )
+    attempts = fields.Integer(readonly=True, help="How many times the WhatsApp message was handed to the API.")
+    next_attempt = fields.Datetime(readonly=True, index="btree_not_null")
+    delivered_at = fields.Datetime(string="Delivered", readonly=True)
+    read_at = fields.Datetime(string="Read", readonly=True)
+    escalated = fields.Boolean(
+        readonly=True, help="The delivery-state escalation (call task or fallback channel) was done."
+    )
+    printed_at = fields.Datetime(string="Printed", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Printed Letters", readonly=True)
     amount_due = fields.Monetary(currency_field="currency_id", help="Overdue total covered by this contact.")
     error = fields.Text(help="Why the contact failed or was skipped, and how to fix it.")
 
-    _one_send_per_step = models.Constraint(
-        "UNIQUE(partner_id, company_id, level_id, channel, date)",
+    # Calls a collector logs by hand may repeat on a day; the run's steps may not.
+    _one_send_per_step = models.UniqueIndex(
+        "(partner_id, company_id, level_id, channel, date) WHERE manual IS NOT TRUE",
         "This customer already has this follow-up step on this channel today.",
     )
 
@@ -69,6 +120,131 @@ class CollectionsEvent(models.Model):
             event.display_name = (
                 f"{event.partner_id.display_name} · {event.level_id.name or ''} · {channels.get(event.channel, '')}"
             )
+
+    # ------------------------------------------------------------------
+    # Letters
+    # ------------------------------------------------------------------
+
+    def action_print_letters(self):
+        """One PDF with the letters of the selected events; queued letters count as sent once printed."""
+        letters = self.filtered(lambda event: event.channel == "letter" and event.state != "cancelled")
+        if not letters:
+            raise UserError(self.env._("Select letter events to print (Collections > Letters to Print)."))
+        letters = letters.sorted(lambda event: (event.partner_id.name or "", event.id))
+        report = self.env.ref("collections_addon.action_report_collections_letter")
+        pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf(report, letters.ids)
+        now = fields.Datetime.now()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Collection letters %(date)s.pdf", date=fields.Datetime.to_string(now)[:16]),
+                "raw": pdf,
+                "mimetype": "application/pdf",
+            }
+        )
+        # sudo: collectors print letters but cannot write the event log, which only records the printing.
+        letters.sudo().write({"printed_at": now, "letter_attachment_id": attachment.id})
+        letters.filtered(lambda event: event.state == "queued").sudo().write({"state": "sent", "error": False})
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    # ------------------------------------------------------------------
+    # Calls
+    # ------------------------------------------------------------------
+
+    def action_log_call(self):
+        self.ensure_one()
+        return self.env["collections.call.log"]._action_open(event=self)
+
+    @api.model
+    def action_calls_today(self):
+        """The planned calls a collector can make now, highest priority first."""
+        ids = self._callable_now_ids()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Calls Today"),
+            "res_model": "collections.event",
+            "view_mode": "list,form",
+            "views": [
+                (self.env.ref("collections_addon.collections_event_view_list_calls").id, "list"),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", ids)],
+            "context": {"create": False},
+        }
+
+    @api.model
+    def _callable_now_ids(self, now=None):
+        """Queued calls whose customer may be called now (window, holiday, interval and cap)."""
+        now = now or fields.Datetime.now()
+        planned = self.search(
+            [
+                ("channel", "=", "call"),
+                ("state", "=", "queued"),
+                ("company_id", "in", self.env.companies.ids),
+                "|",
+                ("call_planned_at", "=", False),
+                ("call_planned_at", "<=", now),
+            ],
+            order="priority desc, id",
+        )
+        Channel = self.env["collections.channel"]
+        callable_ids = []
+        for company in planned.company_id:
+            company_events = planned.filtered(lambda event, company=company: event.company_id == company)
+            history = Channel._call_history(company_events.partner_id, company)
+            rules = {}
+            for event in company_events:
+                policy = event.level_id.policy_id or event.partner_id.with_company(company)._collections_policy(company)
+                if policy.id not in rules:
+                    rules[policy.id] = Channel._call_rules(policy)
+                tz = Channel._partner_tz(event.partner_id, company)
+                if call_allowed_at(now, rules[policy.id], history[event.partner_id.id], tz=tz) is None:
+                    callable_ids.append(event.id)
+        order = {event_id: index for index, event_id in enumerate(planned.ids)}
+        return sorted(callable_ids, key=order.get)
+
+    def _sync_from_sms_queue(self):
+        """Align SMS events with the SMS notification of their message (Odoo's SMS queue and delivery reports)."""
+        events = self.filtered(
+            lambda event: event.channel == "sms" and event.state in ("queued", "sent", "failed") and event.message_id
+        )
+        if not events:
+            return
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search_fetch(
+                [("mail_message_id", "in", events.message_id.ids), ("notification_type", "=", "sms")],
+                ["mail_message_id", "res_partner_id", "notification_status", "failure_reason", "failure_type"],
+            )
+        )
+        by_message = {(n.mail_message_id.id, n.res_partner_id.id): n for n in notifications}
+        undelivered = self.browse()
+        for event in events:
+            notification = by_message.get((event.message_id.id, event.partner_id.id))
+            if not notification:
+                continue
+            state = SMS_STATUS_TO_EVENT.get(notification.notification_status, "queued")
+            if state == event.state:
+                continue
+            vals = {"state": state}
+            if state in ("failed", "cancelled"):
+                vals["error"] = notification.failure_reason or self._sms_failure_label(notification) or event.error
+                undelivered |= event
+            elif state == "delivered":
+                vals["delivered_at"] = fields.Datetime.now()
+            event.write(vals)
+        if undelivered:
+            self.env["collections.runner"]._flag_undelivered(undelivered)
+
+    def _sms_failure_label(self, notification):
+        if not notification.failure_type:
+            return False
+        labels = dict(notification._fields["failure_type"]._description_selection(self.env))
+        return labels.get(notification.failure_type, notification.failure_type)
 
     def _sync_from_mail_queue(self):
         """Align e-mail events with their mail (or, once sent and deleted, its notification).
@@ -130,3 +306,5 @@ class CollectionsEvent(models.Model):
     @api.model
     def _cron_sync_mail_states(self):
         self.search([("channel", "=", "email"), ("state", "=", "queued")])._sync_from_mail_queue()
+        self.search([("channel", "=", "sms"), ("state", "in", ("queued", "sent"))])._sync_from_sms_queue()
+        self.env["collections.whatsapp"]._escalate()

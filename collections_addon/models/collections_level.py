@@ -40,12 +40,45 @@ class CollectionsLevel(models.Model):
         string="Attach Statement PDF",
         help="Also attach the customer statement as a PDF (slower: one PDF per customer).",
     )
+    send_sms = fields.Boolean(string="SMS", help="Send a text message through Odoo's SMS gateway.")
+    sms_script_id = fields.Many2one(
+        "collections.script", string="SMS Text", domain="[('channel', '=', 'sms')]", ondelete="restrict"
+    )
+    send_whatsapp = fields.Boolean(
+        string="WhatsApp", help="Send an approved WhatsApp template through the WhatsApp Business Cloud API."
+    )
+    whatsapp_script_id = fields.Many2one(
+        "collections.script", string="WhatsApp Message", domain="[('channel', '=', 'whatsapp')]", ondelete="restrict"
+    )
+    whatsapp_read_call_hours = fields.Integer(
+        string="Call When Read and Unpaid After (hours)",
+        help="When the customer read the WhatsApp message and the invoices are still unpaid after this many "
+        "hours, give the collector a call task. 0: no call.",
+    )
+    whatsapp_fallback = fields.Selection(
+        [("none", "Nothing"), ("sms", "Send an SMS"), ("letter", "Print a letter")],
+        string="If WhatsApp Fails",
+        default="sms",
+        required=True,
+        help="What replaces a WhatsApp message that failed or could not be delivered.",
+    )
     send_letter = fields.Boolean(string="Letter", help="Queue a follow-up letter for printing.")
-    schedule_call = fields.Boolean(string="Call", help="Give the collector a call task for the next business day.")
-    call_script = fields.Html(
-        translate=True,
-        sanitize_overridable=True,
-        help="What the collector says on the phone; shown on the call task.",
+    letter_script_id = fields.Many2one(
+        "collections.script",
+        string="Letter Paragraph",
+        domain="[('channel', '=', 'letter')]",
+        ondelete="restrict",
+        help="The paragraph of the follow-up letter; empty: the standard wording.",
+    )
+    schedule_call = fields.Boolean(
+        string="Call", help="Give the collector a call task in the next allowed call window of the plan."
+    )
+    call_script_id = fields.Many2one(
+        "collections.script",
+        string="Call Script",
+        domain="[('channel', '=', 'call')]",
+        ondelete="restrict",
+        help="What the collector says on the phone; shown on the call task and in 'Log call'.",
     )
     escalation = fields.Selection(
         [("none", "None"), ("negotiation", "Negotiation"), ("protest", "Notary protest")],
@@ -57,6 +90,10 @@ class CollectionsLevel(models.Model):
     _days_unique_per_plan = models.Constraint(
         "UNIQUE(policy_id, days)",
         "Two levels of a plan cannot have the same days: give each step its own number of days.",
+    )
+    _whatsapp_read_call_hours_positive = models.Constraint(
+        "CHECK(whatsapp_read_call_hours >= 0)",
+        "The hours before calling a customer who read a WhatsApp message cannot be negative: use 0 for no call.",
     )
     _min_amount_positive = models.Constraint(
         "CHECK(min_amount >= 0)",
@@ -90,9 +127,58 @@ class CollectionsLevel(models.Model):
                     )
                 )
 
+    @api.constrains(
+        "send_sms", "sms_script_id", "send_whatsapp", "whatsapp_script_id", "letter_script_id", "call_script_id"
+    )
+    def _check_scripts(self):
+        fields_by_channel = {
+            "sms": "sms_script_id",
+            "whatsapp": "whatsapp_script_id",
+            "letter": "letter_script_id",
+            "call": "call_script_id",
+        }
+        labels = dict(self.env["collections.script"]._fields["channel"]._description_selection(self.env))
+        for level in self:
+            for channel, field_name in fields_by_channel.items():
+                script = level[field_name]
+                if script and script.channel != channel:
+                    raise ValidationError(
+                        self.env._(
+                            "Level '%(level)s': the script '%(script)s' is a %(kind)s, not a %(expected)s: "
+                            "choose a script of the right kind.",
+                            level=level.name,
+                            script=script.display_name,
+                            kind=labels[script.channel],
+                            expected=labels[channel],
+                        )
+                    )
+                if script:
+                    script._check_usable()
+            if level.send_sms and not level.sms_script_id:
+                raise ValidationError(
+                    self.env._(
+                        "Level '%(level)s' sends an SMS but has no SMS text: choose one or untick 'SMS'.",
+                        level=level.name,
+                    )
+                )
+            if level.send_whatsapp and not level.whatsapp_script_id.whatsapp_template_name:
+                raise ValidationError(
+                    self.env._(
+                        "Level '%(level)s' sends WhatsApp messages but has no WhatsApp message with an approved "
+                        "template name: choose one (Collections > Configuration > Scripts) or untick 'WhatsApp'.",
+                        level=level.name,
+                    )
+                )
+
     def _channels(self):
         self.ensure_one()
-        flags = (("email", self.send_email), ("letter", self.send_letter), ("call", self.schedule_call))
+        flags = (
+            ("email", self.send_email),
+            ("sms", self.send_sms),
+            ("whatsapp", self.send_whatsapp),
+            ("letter", self.send_letter),
+            ("call", self.schedule_call),
+        )
         return tuple(channel for channel, enabled in flags if enabled)
 
     def _engine_level(self):

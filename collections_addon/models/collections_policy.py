@@ -1,7 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
-from ..engine import BusinessCalendar, ContactRules
+from ..engine import DEFAULT_WINDOWS, BusinessCalendar, CallRules, ContactRules
+
+
+def _default_call_windows():
+    return [
+        Command.create({"weekday": str(window.weekday), "hour_from": window.start, "hour_to": window.end})
+        for window in DEFAULT_WINDOWS
+    ]
 
 
 class CollectionsPolicy(models.Model):
@@ -46,11 +54,42 @@ class CollectionsPolicy(models.Model):
         domain="[('share', '=', False)]",
         help="Receives the call and follow-up tasks of customers without a collector of their own.",
     )
+    call_window_ids = fields.One2many(
+        "collections.call.window",
+        "policy_id",
+        string="Call Windows",
+        copy=True,
+        default=lambda self: _default_call_windows(),
+        help="When collectors may call, in the customer's local time. Public holidays of the calendar are off.",
+    )
+    max_calls = fields.Integer(
+        string="Maximum Calls",
+        default=3,
+        help="At most this many calls (answered or not) per customer within the call period; 0 = no limit.",
+    )
+    call_period_days = fields.Integer(string="Call Period (days)", default=7)
+    min_call_interval_hours = fields.Float(
+        string="Minimum Hours Between Calls",
+        default=4.0,
+        help="A new call to the same customer is planned at least this many hours after the previous one.",
+    )
     note = fields.Html(translate=True)
 
     _min_contact_gap_positive = models.Constraint(
         "CHECK(min_contact_gap >= 0)",
         "The minimum gap between contacts cannot be negative: use 0 to allow a contact every business day.",
+    )
+    _max_calls_positive = models.Constraint(
+        "CHECK(max_calls >= 0)",
+        "The maximum number of calls cannot be negative: use 0 for no limit.",
+    )
+    _call_period_positive = models.Constraint(
+        "CHECK(call_period_days >= 1)",
+        "The call period must be at least one day.",
+    )
+    _call_interval_positive = models.Constraint(
+        "CHECK(min_call_interval_hours >= 0)",
+        "The minimum time between calls cannot be negative: use 0 for no minimum.",
     )
     _one_default_per_kind = models.UniqueIndex(
         "(company_id, partner_kind) WHERE is_default AND active",
@@ -87,9 +126,32 @@ class CollectionsPolicy(models.Model):
                     )
                 )
 
+    @api.constrains("call_window_ids", "level_ids")
+    def _check_call_windows(self):
+        for policy in self:
+            if not policy.call_window_ids and policy.level_ids.filtered("schedule_call"):
+                raise ValidationError(
+                    self.env._(
+                        "The plan '%(plan)s' has call steps but no call window: add the days and hours "
+                        "when collectors may call.",
+                        plan=policy.display_name,
+                    )
+                )
+
     # ------------------------------------------------------------------
     # Engine inputs
     # ------------------------------------------------------------------
+
+    def _call_rules(self, date_from, date_to):
+        """Call windows, caps and public holidays in [date_from, date_to]."""
+        self.ensure_one()
+        return CallRules(
+            windows=tuple(window._engine_window() for window in self.call_window_ids) or DEFAULT_WINDOWS,
+            holidays=frozenset(self._public_holidays(self.calendar_id, date_from, date_to)),
+            max_calls=self.max_calls,
+            period_days=self.call_period_days,
+            min_interval_hours=self.min_call_interval_hours,
+        )
 
     def _engine_levels(self):
         self.ensure_one()

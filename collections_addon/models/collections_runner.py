@@ -182,7 +182,7 @@ class CollectionsRunner(models.AbstractModel):
                     "res_model_id": model_id,
                     "res_id": event.partner_id.id,
                     "activity_type_id": todo_type.id,
-                    "summary": self.env._("Reminder e-mail not delivered"),
+                    "summary": self._undelivered_summary(event.channel),
                     "note": Markup("<p>%s</p>") % (event.error or ""),
                     "user_id": event.user_id.id or self.env.user.id,
                     "date_deadline": self._today(event.company_id),
@@ -190,6 +190,13 @@ class CollectionsRunner(models.AbstractModel):
             )
         # sudo: the task goes to the customer's collector, who is not the user sending the mail queue.
         self.env["mail.activity"].sudo().create(activity_vals)
+
+    def _undelivered_summary(self, channel):
+        return {
+            "email": self.env._("Reminder e-mail not delivered"),
+            "sms": self.env._("Reminder SMS not delivered"),
+            "whatsapp": self.env._("WhatsApp reminder not delivered"),
+        }.get(channel, self.env._("Reminder not delivered"))
 
     def _try_lock_company(self, company):
         # Transaction-level: released by each batch's commit or rollback, so a crash can never leave it held.
@@ -401,6 +408,9 @@ class CollectionsRunner(models.AbstractModel):
                 "collections_level_id",
                 "collections_last_date",
                 "collections_review_date",
+                "phone_sanitized",
+                "phone_sanitized_blacklisted",
+                "collections_phone_invalid",
             ]
         )
         items = self._open_items(company, partners)
@@ -425,7 +435,13 @@ class CollectionsRunner(models.AbstractModel):
             reachable = recipients[partner.id].filtered(lambda contact: contact.email_normalized not in blacklisted)
             if reachable:
                 contact_points.add("email")
-            contact_points.update(("letter", "sms", "whatsapp"))
+            contact_points.add("letter")
+            if (
+                partner.phone_sanitized
+                and not partner.phone_sanitized_blacklisted
+                and not partner.collections_phone_invalid
+            ):
+                contact_points.update(("sms", "whatsapp"))
             situation = PartnerSituation(
                 partner_id=partner.id,
                 excluded=bool(excluded),
@@ -571,32 +587,45 @@ class CollectionsRunner(models.AbstractModel):
     def _execute(self, company, today, decisions):
         """Queue every channel of each decision; returns the ids of customers whose step is complete."""
         existing = self._existing_events(company, decisions)
+        Channel = self.env["collections.channel"]
         event_vals = []
-        email_decisions = []
+        by_channel = defaultdict(list)
         complete = set()
         for decision in decisions:
             engine = decision.engine
-            done_channels = {channel for channel in engine.channels if self._step_done(existing, decision, channel)}
             failed = False
             for channel in engine.channels:
-                if channel in done_channels:
+                if self._step_done(existing, decision, channel):
                     continue
-                if channel == "email":
-                    if decision.recipients:
-                        email_decisions.append(decision)
-                        continue
+                problem = self._channel_problem(company, decision, channel)
+                if problem:
                     failed = True
-                    event_vals.append(self._event_vals(decision, "email", **self._email_problem(decision)))
-                elif channel in ("letter", "call"):
+                    event_vals.append(self._event_vals(decision, channel, **problem))
+                elif channel == "letter":
                     event_vals.append(self._event_vals(decision, channel, state="queued"))
+                else:
+                    by_channel[channel].append(decision)
             if not failed:
                 complete.add(decision.partner.id)
-        event_vals.extend(self._queue_emails(company, email_decisions))
+        event_vals.extend(self._queue_emails(company, by_channel["email"]))
+        event_vals.extend(Channel._queue_sms(company, by_channel["sms"], self._event_vals))
+        event_vals.extend(Channel._queue_whatsapp(company, by_channel["whatsapp"], self._event_vals))
+        event_vals.extend(Channel._plan_calls(company, by_channel["call"], self._event_vals))
         self._schedule_tasks(today, event_vals, decisions)
-        self._upsert_events(company, today, event_vals)
+        events = self._upsert_events(company, today, event_vals)
+        if by_channel["whatsapp"]:
+            Channel._after_whatsapp_queued(events.filtered(lambda event: event.channel == "whatsapp"))
         if complete:
             self._advance_levels(company, today, [d for d in decisions if d.partner.id in complete])
         return complete
+
+    def _channel_problem(self, company, decision, channel):
+        """Event values of a channel that cannot go out for this customer, or None."""
+        if channel == "email":
+            return None if decision.recipients else self._email_problem(decision)
+        if channel in ("sms", "whatsapp"):
+            return self.env["collections.channel"]._phone_problem(company, decision, channel)
+        return None
 
     def _event_vals(self, decision, channel, **values):
         """Values of the event recording one channel of a decision's step."""
@@ -695,7 +724,7 @@ class CollectionsRunner(models.AbstractModel):
         """
         by_partner = {decision.partner.id: decision for decision in decisions}
         levels = self.env["collections.level"].browse({vals["level_id"] for vals in event_vals})
-        levels.fetch(["name", "call_script"])
+        levels.fetch(["name"])
         model_id = self.env["ir.model"]._get_id("res.partner")
         call_type = self.env.ref("mail.mail_activity_data_call")
         todo_type = self.env.ref("mail.mail_activity_data_todo")
@@ -710,17 +739,18 @@ class CollectionsRunner(models.AbstractModel):
                         **common,
                         "activity_type_id": call_type.id,
                         "summary": self.env._("Collections call: %(level)s", level=level.name),
-                        "note": level.call_script or False,
-                        "date_deadline": decision.engine_calendar.next_business_day(today),
+                        "note": vals.pop("_call_note", False),
+                        "date_deadline": vals.pop("_call_day", None)
+                        or decision.engine_calendar.next_business_day(today),
                     }
                 )
                 task_event_vals.append(vals)
-            elif vals["channel"] == "email" and vals["state"] in ("failed", "cancelled"):
+            elif vals["channel"] in ("email", "sms", "whatsapp") and vals["state"] in ("failed", "cancelled"):
                 activity_vals.append(
                     {
                         **common,
                         "activity_type_id": todo_type.id,
-                        "summary": self.env._("Reminder not sent: fix the e-mail address"),
+                        "summary": self._fix_contact_summary(vals["channel"]),
                         "note": Markup("<p>%s</p>") % vals["error"],
                         "date_deadline": today,
                     }
@@ -753,6 +783,13 @@ class CollectionsRunner(models.AbstractModel):
         activities = Activity.create(new_vals)
         for vals, activity in zip(new_events, activities, strict=True):
             vals["activity_id"] = activity.id
+
+    def _fix_contact_summary(self, channel):
+        if channel == "email":
+            return self.env._("Reminder not sent: fix the e-mail address")
+        if channel == "sms":
+            return self.env._("SMS not sent: fix the mobile number")
+        return self.env._("WhatsApp message not sent: check the number and the WhatsApp settings")
 
     def _queue_emails(self, company, decisions):
         """Render the level templates in bulk and queue one e-mail per customer; returns event values."""

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, models
+from odoo.tools import plaintext2html
 
 
 class ReportCollectionsLetter(models.AbstractModel):
@@ -19,8 +20,16 @@ class ReportCollectionsLetter(models.AbstractModel):
             for event in company_events:
                 lines = [item for item in items.get(event.partner_id.id, []) if item.move_id in event.move_ids.ids]
                 template = event.level_id.mail_template_id
+                script = event.level_id.letter_script_id
                 body = Markup()
-                if template:
+                if script and script.tone_state != "blocked":
+                    values = {
+                        event.partner_id.id: self.env["collections.script"]._placeholder_values(
+                            event.partner_id, company, event.move_ids, event.amount_due, event.user_id
+                        )
+                    }
+                    body = Markup(plaintext2html(script._render_body(values)[event.partner_id.id]))
+                elif template:
                     body = template.with_context(lang=event.partner_id.lang)._render_field(
                         "body_html", event.partner_id.ids, compute_lang=True
                     )[event.partner_id.id]

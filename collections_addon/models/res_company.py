@@ -1,10 +1,21 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 SHIPPED_PLANS = ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company")
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    # WhatsApp Business Cloud API of the company's number; secrets readable by administrators only.
+    collections_whatsapp_api_url = fields.Char(
+        string="WhatsApp API Base URL",
+        default="https://graph.facebook.com/v23.0",
+        groups="base.group_system",
+    )
+    collections_whatsapp_phone_number_id = fields.Char(string="WhatsApp Phone Number ID", groups="base.group_system")
+    collections_whatsapp_token = fields.Char(string="WhatsApp Access Token", groups="base.group_system")
+    collections_whatsapp_app_secret = fields.Char(string="WhatsApp App Secret", groups="base.group_system")
+    collections_whatsapp_verify_token = fields.Char(string="WhatsApp Webhook Verify Token", groups="base.group_system")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -113,6 +113,12 @@ class ResPartner(models.Model):
     collections_exclusion_reason = fields.Char(
         string="Exclusion Reason", company_dependent=True, copy=False, groups="collections_addon.group_collections_user"
     )
+    collections_phone_invalid = fields.Boolean(
+        string="Phone Reported Wrong",
+        copy=False,
+        help="A collector reached a wrong number: no SMS, WhatsApp or call until the number is corrected.",
+        groups="collections_addon.group_collections_user",
+    )
 
     collections_currency_id = fields.Many2one("res.currency", compute="_compute_collections_amounts")
     collections_due_amount = fields.Monetary(
@@ -190,6 +196,11 @@ class ResPartner(models.Model):
         )
 
     def write(self, vals):
+        if "phone" in vals and "collections_phone_invalid" not in vals:
+            # A corrected number is worth trying again; the sudo spares invoicing users the collector-only field.
+            flagged = self.sudo().filtered("collections_phone_invalid")
+            if flagged:
+                flagged.collections_phone_invalid = False
         result = super().write(vals)
         if _STATUS_INPUTS & set(vals) and not self.env.context.get("collections_no_refresh"):
             self.env["collections.runner"]._refresh_partners(self.commercial_partner_id, self.env.company)
@@ -198,6 +209,10 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    def action_collections_log_call(self):
+        self.ensure_one()
+        return self.env["collections.call.log"]._action_open(partner=self.commercial_partner_id)
 
     def action_collections_send_now(self):
         """Run the follow-up for these customers now, whatever the plan's automatic flags say."""

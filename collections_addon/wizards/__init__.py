@@ -1,1 +1,1 @@
-from . import collections_preview, collections_preview_line
+from . import collections_call_log, collections_preview, collections_preview_line, collections_tone_accept

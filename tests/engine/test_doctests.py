@@ -4,10 +4,12 @@ import doctest
 
 import pytest
 
-from collections_addon.engine import business_calendar, followup
+from collections_addon.engine import business_calendar, calls, followup, tone, whatsapp
 
 
-@pytest.mark.parametrize("module", [business_calendar, followup], ids=lambda module: module.__name__)
+@pytest.mark.parametrize(
+    "module", [business_calendar, calls, followup, tone, whatsapp], ids=lambda module: module.__name__
+)
 def test_module_doctests_pass(module):
     result = doctest.testmod(module, verbose=False, report=True)
     assert result.attempted > 0, f"{module.__name__} has no doctest examples"

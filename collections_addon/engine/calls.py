@@ -1,0 +1,297 @@
+"""When a collector may call a customer, who to call first, and what a call's outcome leads to.
+
+Datetimes in and out are naive UTC, as Odoo stores them; call windows and
+holidays are in the customer's local time (``tz``).
+
+>>> from datetime import date, datetime
+>>> rules = CallRules(holidays=frozenset({date(2026, 4, 3)}))
+>>> friday_noon = datetime(2026, 3, 27, 15, 0)  # 12:00 in Sao Paulo (UTC-3)
+>>> call_allowed_at(friday_noon, rules, [], "America/Sao_Paulo") is None
+True
+>>> call_allowed_at(datetime(2026, 3, 27, 23, 30), rules, [], "America/Sao_Paulo")  # 20:30 local
+'outside_window'
+>>> call_allowed_at(friday_noon, rules, [datetime(2026, 3, 27, 13, 0)], "America/Sao_Paulo")
+'too_soon'
+>>> next_call_slot(datetime(2026, 3, 27, 23, 30), rules, [], "America/Sao_Paulo")  # Saturday 08:00 local
+datetime.datetime(2026, 3, 28, 11, 0)
+>>> after_call("no_answer", friday_noon, rules, [], "America/Sao_Paulo")
+CallFollowUp(action='retry', retry_at=datetime.datetime(2026, 3, 27, 19, 0), pause_until=None, reason='no_answer')
+>>> after_call("promise", friday_noon, rules, [], "America/Sao_Paulo").pause_until
+datetime.date(2026, 4, 3)
+>>> call_priority(1000.0, 15)
+1500.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+CALL_OUTCOMES = ("will_pay", "promise", "dispute", "refused", "no_answer", "voicemail", "wrong_number")
+REACHED_OUTCOMES = frozenset({"will_pay", "promise", "dispute", "refused"})
+# What call_allowed_at answers when a call is not allowed, in the order the rules are checked.
+BLOCK_REASONS = ("holiday", "outside_window", "too_soon", "cap_reached")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _hours_label(hours: float) -> str:
+    if not isinstance(hours, (int, float)) or not math.isfinite(hours):
+        return repr(hours)
+    minutes = round(hours * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class CallWindow:
+    """Calls are allowed on ``weekday`` from ``start`` to ``end`` (local hours, end exclusive)."""
+
+    weekday: int
+    start: float
+    end: float
+
+    def __post_init__(self):
+        if not isinstance(self.weekday, int) or not 0 <= self.weekday <= 6:
+            raise ValueError(f"Call window {self.weekday!r} {self.start}-{self.end}: the weekday must be 0 to 6.")
+        if not 0 <= self.start < self.end <= 24:
+            raise ValueError(f"Call window {self}: the start must be before the end, both between 00:00 and 24:00.")
+
+    def __str__(self) -> str:
+        return f"{WEEKDAY_NAMES[self.weekday]} {_hours_label(self.start)}-{_hours_label(self.end)}"
+
+    def bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The window on local ``day`` as naive local datetimes (the end may be the next midnight)."""
+        midnight = datetime.combine(day, time())
+        return midnight + timedelta(hours=self.start), midnight + timedelta(hours=self.end)
+
+
+DEFAULT_WINDOWS: tuple[CallWindow, ...] = (
+    *(CallWindow(weekday, 8.0, 20.0) for weekday in range(5)),
+    CallWindow(5, 8.0, 14.0),
+)
+
+
+@dataclass(frozen=True)
+class CallRules:
+    """When calls are allowed and how often a customer may be called."""
+
+    windows: tuple[CallWindow, ...] = DEFAULT_WINDOWS
+    holidays: frozenset[date] = frozenset()
+    max_calls: int = 3
+    period_days: int = 7
+    min_interval_hours: float = 4.0
+
+    def __post_init__(self):
+        # Models build these from recordsets and lists; keep the rules hashable whatever they pass.
+        object.__setattr__(self, "windows", tuple(self.windows))
+        object.__setattr__(self, "holidays", frozenset(self.holidays))
+        if not self.windows:
+            raise ValueError("no call window: add at least one")
+        for window in self.windows:
+            if not isinstance(window, CallWindow):
+                raise ValueError(f"Call windows must be CallWindow values, got {window!r}.")
+        if self.max_calls < 0:
+            raise ValueError(f"The maximum number of calls cannot be negative (got {self.max_calls}); 0 means no cap.")
+        if self.period_days < 1:
+            raise ValueError(f"The period of the call cap must be at least one day (got {self.period_days}).")
+        if self.min_interval_hours < 0:
+            raise ValueError(
+                f"The minimum interval between calls cannot be negative (got {self.min_interval_hours} hours)."
+            )
+
+    @property
+    def period(self) -> timedelta:
+        return timedelta(days=self.period_days)
+
+    @property
+    def min_interval(self) -> timedelta:
+        return timedelta(hours=self.min_interval_hours)
+
+    def windows_on(self, weekday: int) -> list[CallWindow]:
+        return [window for window in self.windows if window.weekday == weekday]
+
+
+def _zone(tz: str | None) -> tzinfo:
+    # timezone.utc rather than ZoneInfo("UTC"): it works even where no time zone database is installed.
+    if not tz:
+        return timezone.utc
+    try:
+        return ZoneInfo(tz)
+    except (KeyError, ValueError, TypeError, OSError):
+        # A partner's tz comes from user input or old data: a wrong name must not stop the worklist.
+        return timezone.utc
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _to_local(moment: datetime, zone: tzinfo) -> datetime:
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone).replace(tzinfo=None)
+
+
+def _to_utc(local: datetime, zone: tzinfo) -> datetime:
+    # A wall time skipped by a DST change keeps the offset from before the change (fold=0), so it lands
+    # as far after the change as it was after the skipped clock time: 02:30 becomes 03:30 when 02:00 jumps to 03:00.
+    return local.replace(tzinfo=zone).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _in_window(local: datetime, rules: CallRules) -> bool:
+    for window in rules.windows_on(local.weekday()):
+        start, end = window.bounds(local.date())
+        if start <= local < end:
+            return True
+    return False
+
+
+def _blocking_calls(
+    moment: datetime, rules: CallRules, calls: Sequence[datetime]
+) -> tuple[list[datetime], list[datetime]]:
+    """The calls too close to ``moment`` and the calls in the cap period ending at ``moment``."""
+    interval = rules.min_interval
+    too_close = [call for call in calls if interval and abs(moment - call) < interval]
+    in_period = sorted(call for call in calls if moment - rules.period < call <= moment)
+    return too_close, in_period
+
+
+def _reason(moment: datetime, local: datetime, rules: CallRules, calls: Sequence[datetime]) -> str | None:
+    if local.date() in rules.holidays:
+        return "holiday"
+    if not _in_window(local, rules):
+        return "outside_window"
+    too_close, in_period = _blocking_calls(moment, rules, calls)
+    if too_close:
+        return "too_soon"
+    if rules.max_calls and len(in_period) >= rules.max_calls:
+        return "cap_reached"
+    return None
+
+
+def call_allowed_at(
+    moment: datetime, rules: CallRules, previous_calls: Sequence[datetime], tz: str | None = None
+) -> str | None:
+    """``None`` when a call at ``moment`` is allowed, else the first reason of :data:`BLOCK_REASONS` that applies.
+
+    The minimum interval applies on both sides of a call (a call logged later
+    than ``moment`` also makes it too soon); the cap counts the calls in
+    ``(moment - period_days, moment]``.
+    """
+    moment = _naive_utc(moment)
+    calls = [_naive_utc(call) for call in previous_calls]
+    return _reason(moment, _to_local(moment, _zone(tz)), rules, calls)
+
+
+def _next_window_start(moment: datetime, local: datetime, rules: CallRules, zone: tzinfo) -> datetime:
+    """The first window start after ``moment`` (UTC); every weekday within the next 8 days is looked at."""
+    candidates = []
+    for offset in range(9):
+        day = local.date() + timedelta(days=offset)
+        for window in rules.windows_on(day.weekday()):
+            start = _to_utc(window.bounds(day)[0], zone)
+            if start > moment:
+                candidates.append(start)
+    return min(candidates)
+
+
+def _next_day_start(local: datetime, zone: tzinfo) -> datetime:
+    return _to_utc(datetime.combine(local.date() + timedelta(days=1), time()), zone)
+
+
+def next_call_slot(
+    after: datetime,
+    rules: CallRules,
+    previous_calls: Sequence[datetime],
+    tz: str | None = None,
+    horizon_days: int = 90,
+) -> datetime | None:
+    """The earliest moment from ``after`` on when a call is allowed, ``None`` if none within ``horizon_days``.
+
+    Each blocked moment jumps straight to the next moment that could lift the
+    block: the next day for a holiday, the next window start, the end of the
+    minimum interval, or when enough calls leave the cap period.
+    """
+    if horizon_days < 0:
+        raise ValueError(f"The horizon cannot be negative (got {horizon_days} days).")
+    after = _naive_utc(after)
+    zone = _zone(tz)
+    deadline = after + timedelta(days=horizon_days)
+    # Older calls can neither be too close nor in the cap period of any moment from `after` on.
+    reach = max(rules.period, rules.min_interval)
+    calls = sorted(call for call in map(_naive_utc, previous_calls) if call > after - reach)
+    moment = after
+    while moment <= deadline:
+        local = _to_local(moment, zone)
+        reason = _reason(moment, local, rules, calls)
+        if reason is None:
+            return moment
+        if reason == "holiday":
+            moment = _next_day_start(local, zone)
+        elif reason == "outside_window":
+            moment = _next_window_start(moment, local, rules, zone)
+        else:
+            too_close, in_period = _blocking_calls(moment, rules, calls)
+            if reason == "too_soon":
+                moment = max(too_close) + rules.min_interval
+            else:
+                # Enough of the oldest calls must leave the period to get back under the cap.
+                moment = in_period[len(in_period) - rules.max_calls] + rules.period
+    return None
+
+
+def call_priority(amount_due: float, days_late: int) -> float:
+    """Higher is called first: the amount due, raised by a thirtieth per day late."""
+    if amount_due <= 0:
+        return 0.0
+    return round(amount_due * (1 + max(days_late, 0) / 30), 2)
+
+
+@dataclass(frozen=True)
+class CallFollowUp:
+    """What to do after a call: nothing, call again, check the phone number, or pause the follow-up."""
+
+    action: str
+    retry_at: datetime | None = None
+    pause_until: date | None = None
+    reason: str = ""
+
+
+def after_call(
+    outcome: str,
+    called_at: datetime,
+    rules: CallRules,
+    previous_calls: Sequence[datetime],
+    tz: str | None = None,
+    pause_until: date | None = None,
+    default_pause_days: int = 7,
+) -> CallFollowUp:
+    """The follow-up of a call at ``called_at`` that ended with ``outcome`` (one of :data:`CALL_OUTCOMES`).
+
+    ``previous_calls`` may or may not already hold ``called_at``: the call counts once either way.
+    """
+    if outcome not in CALL_OUTCOMES:
+        raise ValueError(f"Unknown call outcome {outcome!r}; expected one of {', '.join(CALL_OUTCOMES)}.")
+    called_at = _naive_utc(called_at)
+    if outcome in ("no_answer", "voicemail"):
+        calls = [_naive_utc(call) for call in previous_calls]
+        if called_at not in calls:
+            calls.append(called_at)
+        retry_at = next_call_slot(called_at, rules, calls, tz)
+        return CallFollowUp("retry", retry_at=retry_at, reason="no_answer" if retry_at else "no_slot")
+    if outcome == "wrong_number":
+        return CallFollowUp("flag_phone", reason="wrong_number")
+    if outcome in ("promise", "dispute"):
+        call_day = _to_local(called_at, _zone(tz)).date()
+        if isinstance(pause_until, datetime):
+            pause_until = pause_until.date()
+        if pause_until is None:
+            if default_pause_days < 1:
+                raise ValueError(f"The default pause must be at least one day (got {default_pause_days}).")
+            pause_until = call_day + timedelta(days=default_pause_days)
+        elif pause_until <= call_day:
+            raise ValueError(f"the pause date must be after the call ({pause_until} is not after {call_day})")
+        return CallFollowUp("pause", pause_until=pause_until, reason=outcome)
+    return CallFollowUp("none", reason="reached" if outcome == "will_pay" else "refused")

@@ -1,0 +1,294 @@
+"""WhatsApp Business Cloud API: the outgoing queue, delivery receipts and escalations.
+
+The rules (payload shape, signature, retry classification, state machine,
+opt-out words) live in ``engine.whatsapp``; this model does the I/O.
+"""
+
+import json
+import logging
+from datetime import timedelta
+
+import requests
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+from ..engine import whatsapp as wa
+
+_logger = logging.getLogger(__name__)
+
+# Always bounded: a hanging API must not hold the queue's cron worker.
+REQUEST_TIMEOUT = 10
+
+
+class CollectionsWhatsapp(models.AbstractModel):
+    _name = "collections.whatsapp"
+    _description = "Collections WhatsApp Gateway"
+
+    # ------------------------------------------------------------------
+    # Configuration
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _config(self, company):
+        """The company's API settings; only the gateway reads them (they hold secrets)."""
+        # sudo: the settings are restricted to administrators; the queue and webhook run as other users.
+        company = company.sudo()
+        return {
+            "url": (company.collections_whatsapp_api_url or "").rstrip("/"),
+            "phone_number_id": (company.collections_whatsapp_phone_number_id or "").strip(),
+            "token": (company.collections_whatsapp_token or "").strip(),
+            "app_secret": company.collections_whatsapp_app_secret or "",
+            "verify_token": company.collections_whatsapp_verify_token or "",
+        }
+
+    @api.model
+    def _config_problem(self, company):
+        """A sentence naming what is missing in the settings, or False."""
+        config = self._config(company)
+        missing = [
+            label
+            for key, label in (
+                ("url", self.env._("API base URL")),
+                ("phone_number_id", self.env._("Phone number ID")),
+                ("token", self.env._("Access token")),
+            )
+            if not config[key]
+        ]
+        if not missing:
+            return False
+        return self.env._(
+            "WhatsApp is not configured for %(company)s (missing: %(missing)s): an administrator fills them in "
+            "Settings > Collections > WhatsApp.",
+            company=company.name,
+            missing=", ".join(missing),
+        )
+
+    @api.model
+    def _all_secrets(self, key):
+        # sudo: the webhook is public; it compares the signature with every company's secret.
+        companies = self.env["res.company"].sudo().search([])
+        return [value for value in (self._config(company)[key] for company in companies) if value]
+
+    # ------------------------------------------------------------------
+    # Outgoing queue
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _payload(self, event, script, parameters):
+        config_lang = script.whatsapp_language or event.partner_id.lang or "en_US"
+        return wa.build_template_message(
+            to=event.recipient,
+            template_name=script.whatsapp_template_name,
+            language=config_lang,
+            parameters=parameters,
+            callback_data=f"collections.event:{event.id}",
+        )
+
+    @api.model
+    def _cron_send(self):
+        self._send_queued(commit=True)
+
+    @api.model
+    def _send_queued(self, commit=False, limit=None):
+        """Hand the due WhatsApp messages to the API; returns the number handled."""
+        Event = self.env["collections.event"].sudo()
+        domain = [
+            ("channel", "=", "whatsapp"),
+            ("state", "=", "queued"),
+            ("external_id", "=", False),
+            "|",
+            ("next_attempt", "=", False),
+            ("next_attempt", "<=", fields.Datetime.now()),
+        ]
+        events = Event.search(domain, order="next_attempt, id", limit=limit)
+        handled = 0
+        for event in events:
+            self._send_one(event, commit=commit)
+            handled += 1
+            if commit and self.env["ir.cron"]._commit_progress(1, remaining=len(events) - handled) <= 0:
+                break
+        return handled
+
+    @api.model
+    def _send_one(self, event, commit=False):
+        config = self._config(event.company_id)
+        problem = self._config_problem(event.company_id)
+        if problem:
+            self._fail(event, problem)
+            return
+        attempt = event.attempts + 1
+        # Recorded before the call: a crash during it is retried later, never forgotten.
+        event.write({"attempts": attempt, "next_attempt": fields.Datetime.now() + wa.retry_delay(attempt)})
+        if commit:
+            self.env.cr.commit()
+        try:
+            payload = json.loads(event.whatsapp_payload or "{}")
+        except ValueError:
+            payload = {}
+        if not payload:
+            self._fail(event, self.env._("The WhatsApp message has no content: queue the step again."))
+            return
+        url = f"{config['url']}/{config['phone_number_id']}/messages"
+        status_code, body, timed_out = None, None, False
+        try:
+            response = requests.post(
+                url,
+                json=payload,
+                headers={"Authorization": f"Bearer {config['token']}"},
+                timeout=REQUEST_TIMEOUT,
+            )
+            status_code = response.status_code
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+        except requests.exceptions.Timeout:
+            timed_out = True
+        except requests.exceptions.RequestException as error:
+            _logger.warning("Collections: WhatsApp API unreachable: %s", error)
+        verdict = wa.classify_response(status_code, timed_out=timed_out)
+        if verdict == "ok":
+            try:
+                message_id = wa.response_message_id(body)
+            except ValueError:
+                self._fail(event, self.env._("The WhatsApp API accepted the message but returned no message id."))
+                return
+            event.write({"state": "sent", "external_id": message_id, "next_attempt": False, "error": False})
+            return
+        error = (
+            self.env._("No answer from the WhatsApp API within %(seconds)s seconds.", seconds=REQUEST_TIMEOUT)
+            if timed_out
+            else wa.error_text(body, status_code)
+        )
+        if verdict == "retry" and attempt < wa.MAX_ATTEMPTS:
+            event.write(
+                {
+                    "error": self.env._(
+                        "Attempt %(attempt)s of %(max)s failed, retrying at %(when)s: %(error)s",
+                        attempt=attempt,
+                        max=wa.MAX_ATTEMPTS,
+                        when=fields.Datetime.to_string(event.next_attempt),
+                        error=error,
+                    )
+                }
+            )
+            return
+        if verdict == "retry":
+            error = self.env._("Gave up after %(attempts)s attempts: %(error)s", attempts=attempt, error=error)
+        self._fail(event, error)
+
+    @api.model
+    def _fail(self, event, error):
+        event.write({"state": "failed", "error": error, "next_attempt": False})
+        self._handle_failures(event)
+
+    # ------------------------------------------------------------------
+    # Webhook
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _process_webhook(self, batch):
+        """Apply status callbacks and opt-outs of a verified, parsed webhook call."""
+        # sudo: the webhook is a public route authenticated by its signature, not by a user.
+        Event = self.env["collections.event"].sudo()
+        ids = {status.message_id for status in batch.statuses}
+        by_external = {event.external_id: event for event in Event.search([("external_id", "in", list(ids))])}
+        callback_ids = []
+        for status in batch.statuses:
+            if status.message_id not in by_external and status.callback_data.startswith("collections.event:"):
+                reference = status.callback_data.split(":", 1)[1]
+                if reference.isdigit():
+                    callback_ids.append(int(reference))
+        for event in Event.browse(callback_ids).exists().filtered(lambda e: e.channel == "whatsapp"):
+            # The API accepted it but the answer was lost (crash, timeout): the echo links it back.
+            if not event.external_id:
+                matching = [s for s in batch.statuses if s.callback_data == f"collections.event:{event.id}"]
+                event.write({"external_id": matching[0].message_id, "next_attempt": False})
+            by_external[event.external_id] = event
+        failed = Event
+        for status in sorted(batch.statuses, key=lambda s: s.timestamp):
+            event = by_external.get(status.message_id)
+            if not event:
+                continue
+            new_state = wa.next_state(event.state, status.status)
+            if not new_state:
+                continue
+            vals = {"state": new_state}
+            if new_state == "delivered":
+                vals["delivered_at"] = status.timestamp
+            elif new_state == "read":
+                vals["read_at"] = status.timestamp
+                vals["delivered_at"] = event.delivered_at or status.timestamp
+            elif new_state == "failed":
+                vals["error"] = status.error or self.env._("WhatsApp reported the message as failed.")
+                failed |= event
+            if new_state in ("sent", "delivered", "read"):
+                vals["error"] = False
+                vals["next_attempt"] = False
+            event.write(vals)
+        if failed:
+            self._handle_failures(failed)
+        for message in batch.messages:
+            if wa.is_opt_out(message.text):
+                self._opt_out(message.sender)
+
+    @api.model
+    def _opt_out(self, wa_id):
+        number = "+" + "".join(ch for ch in wa_id if ch.isdigit())
+        # sudo: the customer's own request arrives through the public webhook.
+        self.env["phone.blacklist"].sudo()._add(
+            number, message=self.env._("Opted out of collection messages on WhatsApp.")
+        )
+
+    # ------------------------------------------------------------------
+    # Escalations on delivery state
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _handle_failures(self, events):
+        """A failed WhatsApp message falls back to the level's SMS or letter, or goes to the collector."""
+        to_flag = events.browse()
+        runner = self.env["collections.runner"]
+        for event in events.filtered(lambda e: not e.escalated):
+            fallback = event.level_id.whatsapp_fallback
+            if fallback in ("sms", "letter") and runner._queue_fallback(event, fallback):
+                event.escalated = True
+            else:
+                to_flag |= event
+        if to_flag:
+            to_flag.escalated = True
+            runner._flag_undelivered(to_flag)
+
+    @api.model
+    def _escalate(self):
+        """Read but still unpaid after the level's delay: the collector gets a call task."""
+        Event = self.env["collections.event"].sudo()
+        events = Event.search(
+            [
+                ("channel", "=", "whatsapp"),
+                ("state", "=", "read"),
+                ("escalated", "=", False),
+                ("level_id.whatsapp_read_call_hours", ">", 0),
+            ]
+        )
+        now = fields.Datetime.now()
+        due = events.filtered(
+            lambda e: e.read_at and e.read_at + timedelta(hours=e.level_id.whatsapp_read_call_hours) <= now
+        )
+        if not due:
+            return
+        unpaid = due.filtered(
+            lambda e: any(move.payment_state not in ("paid", "in_payment", "reversed") for move in e.move_ids)
+        )
+        (due - unpaid).escalated = True
+        for event in unpaid:
+            self.env["collections.runner"]._plan_call_after_read(event)
+            event.escalated = True
+
+    @api.model
+    def _read_note(self, event):
+        return Markup("<p>%s</p>") % self.env._(
+            "The customer read the WhatsApp reminder on %(date)s and has not paid yet.",
+            date=fields.Datetime.to_string(event.read_at),
+        )

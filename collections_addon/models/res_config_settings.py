@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    collections_whatsapp_api_url = fields.Char(
+        related="company_id.collections_whatsapp_api_url", readonly=False, groups="base.group_system"
+    )
+    collections_whatsapp_phone_number_id = fields.Char(
+        related="company_id.collections_whatsapp_phone_number_id", readonly=False, groups="base.group_system"
+    )
+    collections_whatsapp_token = fields.Char(
+        related="company_id.collections_whatsapp_token", readonly=False, groups="base.group_system"
+    )
+    collections_whatsapp_app_secret = fields.Char(
+        related="company_id.collections_whatsapp_app_secret", readonly=False, groups="base.group_system"
+    )
+    collections_whatsapp_verify_token = fields.Char(
+        related="company_id.collections_whatsapp_verify_token", readonly=False, groups="base.group_system"
+    )
+    collections_whatsapp_webhook_url = fields.Char(compute="_compute_collections_whatsapp_webhook_url")
+
+    def _compute_collections_whatsapp_webhook_url(self):
+        for settings in self:
+            settings.collections_whatsapp_webhook_url = settings.get_base_url() + "/collections/whatsapp/webhook"

@@ -1,0 +1,223 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import plaintext2html
+
+from ..engine import after_call, call_priority
+from ..models.collections_event import CALL_OUTCOMES
+
+_OUTCOME_STATE = {"no_answer": "sent", "voicemail": "sent", "wrong_number": "failed"}
+
+
+class CollectionsCallLog(models.TransientModel):
+    _name = "collections.call.log"
+    _description = "Collections: log a call"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
+    event_id = fields.Many2one("collections.event", string="Planned Call", readonly=True)
+    activity_id = fields.Many2one("mail.activity", string="Task", readonly=True)
+    level_id = fields.Many2one("collections.level", string="Level", readonly=True)
+    phone = fields.Char(related="partner_id.phone")
+    script_text = fields.Html(string="Script", readonly=True, sanitize=True)
+    outcome = fields.Selection(CALL_OUTCOMES)
+    notes = fields.Text()
+    duration = fields.Float(string="Duration (minutes)")
+    pause_until = fields.Date(
+        string="Pause Follow-up Until",
+        help="For a promise to pay: the promised date. For a dispute: when to look at it again. Empty: one week.",
+    )
+    pause_reason = fields.Char(string="Reason")
+
+    @api.model
+    def _action_open(self, partner=None, event=None, activity=None):
+        if event:
+            partner = event.partner_id
+            activity = activity or event.activity_id
+        if activity and not partner:
+            partner = self.env["res.partner"].browse(activity.res_id)
+        if not event and activity:
+            event = self.env["collections.event"].search(
+                [("activity_id", "=", activity.id), ("channel", "=", "call")], limit=1
+            )
+        company = event.company_id if event else self.env.company
+        partner = partner.commercial_partner_id.with_company(company)
+        if not event:
+            event = self.env["collections.event"].search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "call"),
+                    ("state", "=", "queued"),
+                ],
+                order="call_planned_at, id",
+                limit=1,
+            )
+        level = event.level_id or partner.collections_due_level_id or partner.collections_level_id
+        wizard = self.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "event_id": event.id,
+                "activity_id": (activity or event.activity_id).id,
+                "level_id": level.id,
+                "script_text": self._script_html(partner, company, level),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log call: %(customer)s", customer=partner.display_name),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    @api.model
+    def _script_html(self, partner, company, level):
+        script = level.call_script_id
+        if not script or script.tone_state == "blocked":
+            return False
+        values = self.env["collections.script"]._placeholder_values_for_partners(partner, company, self.env.user)
+        return Markup(plaintext2html(script._render_body(values)[partner.id]))
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.outcome:
+            raise UserError(self.env._("Choose the outcome of the call before logging it."))
+        if self.duration < 0:
+            raise UserError(self.env._("The duration of a call cannot be negative: enter the minutes it lasted."))
+        partner = self.partner_id.with_company(self.company_id)
+        company = self.company_id
+        Channel = self.env["collections.channel"]
+        now = fields.Datetime.now()
+        history = Channel._call_history(partner, company)[partner.id]
+        policy = self.level_id.policy_id or partner._collections_policy(company)
+        tz = Channel._partner_tz(partner, company)
+        try:
+            follow_up = after_call(
+                self.outcome,
+                now,
+                Channel._call_rules(policy),
+                history,
+                tz=tz,
+                pause_until=self.pause_until or None,
+            )
+        except ValueError:
+            raise UserError(
+                self.env._(
+                    "The pause date %(date)s is not after today: choose the promised payment date or the day to "
+                    "look at the dispute again.",
+                    date=self.pause_until,
+                )
+            ) from None
+        event = self._record_event(now)
+        if self.activity_id.exists():
+            # sudo: the collector may log a call planned for a colleague.
+            self.activity_id.sudo().action_feedback(feedback=self._feedback())
+        else:
+            partner.message_post(body=self._feedback(), subtype_xmlid="mail.mt_note")
+        self._apply_follow_up(follow_up, event)
+        self.env["collections.runner"]._refresh_partners(partner, company)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _record_event(self, now):
+        vals = {
+            "outcome": self.outcome,
+            "notes": self.notes,
+            "duration": self.duration,
+            "called_at": now,
+            "user_id": self.env.user.id,
+            "state": _OUTCOME_STATE.get(self.outcome, "delivered"),
+            "error": False,
+        }
+        # sudo: the event log is written by the follow-up only; logging a call is one of its steps.
+        if self.event_id and self.event_id.state == "queued":
+            self.event_id.sudo().write(vals)
+            return self.event_id
+        partner = self.partner_id
+        moves = partner.with_company(self.company_id).collections_open_move_ids
+        return (
+            self.env["collections.event"]
+            .sudo()
+            .create(
+                {
+                    **vals,
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "level_id": self.level_id.id,
+                    "channel": "call",
+                    "manual": True,
+                    "move_ids": [Command.set(moves.ids)],
+                    "amount_due": partner.with_company(self.company_id).collections_overdue_amount,
+                    "recipient": partner.phone or False,
+                }
+            )
+        )
+
+    def _feedback(self):
+        labels = dict(CALL_OUTCOMES)
+        outcome = dict(self._fields["outcome"]._description_selection(self.env)).get(self.outcome, labels[self.outcome])
+        parts = [self.env._("Collections call: %(outcome)s", outcome=outcome)]
+        if self.duration:
+            parts.append(self.env._("%(minutes)s min", minutes=round(self.duration, 1)))
+        text = " · ".join(parts)
+        if self.notes:
+            return Markup("%s<br/>%s") % (text, self.notes)
+        return text
+
+    def _apply_follow_up(self, follow_up, event):
+        partner = self.partner_id.with_company(self.company_id)
+        Channel = self.env["collections.channel"]
+        if follow_up.action == "retry":
+            note = self.env._(
+                "Previous attempt: %(outcome)s.",
+                outcome=dict(self._fields["outcome"]._description_selection(self.env))[self.outcome],
+            )
+            if follow_up.retry_at is None:
+                note += " " + self.env._(
+                    "No allowed call slot in the coming weeks (call windows, holidays or the call limit)."
+                )
+            new_event = Channel._create_call(
+                event,
+                follow_up.retry_at,
+                Markup("<p>%s</p>") % note + (self.script_text or Markup()),
+                self.env._("Collections call: try again"),
+            )
+            new_event.priority = call_priority(event.amount_due, partner.collections_days_late)
+        elif follow_up.action == "flag_phone":
+            partner.sudo().collections_phone_invalid = True
+            # sudo: the task goes to the customer's collector, who may not be the user logging the call.
+            self.env["mail.activity"].sudo().create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                    "summary": self.env._("Wrong phone number: find the right one"),
+                    "user_id": partner.collections_responsible_id.id or self.env.user.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        elif follow_up.action == "pause":
+            reasons = {
+                "promise": self.env._("Promise to pay"),
+                "dispute": self.env._("Dispute"),
+            }
+            reason = self.pause_reason or reasons.get(follow_up.reason, follow_up.reason)
+            partner.write(
+                {
+                    "collections_paused_until": follow_up.pause_until,
+                    "collections_pause_reason": reason,
+                }
+            )
+
+    @api.onchange("outcome")
+    def _onchange_outcome(self):
+        if self.outcome in ("promise", "dispute") and not self.pause_until:
+            self.pause_until = fields.Date.context_today(self) + timedelta(days=7)
+        if self.outcome not in ("promise", "dispute"):
+            self.pause_until = False

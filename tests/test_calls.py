@@ -1,0 +1,209 @@
+from datetime import date, datetime, timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, freeze_time, tagged
+from odoo.tools import mute_logger
+
+from .common import TODAY, CollectionsCase
+
+SAO_PAULO = "America/Sao_Paulo"  # UTC-3, no daylight saving time since 2019
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCalls(CollectionsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy.write({"max_calls": 2, "call_period_days": 7, "min_call_interval_hours": 4})
+        cls.customer = cls.make_customer("Paula Pereira", phone="+55 11 91234-5678", tz=SAO_PAULO)
+        cls.invoice = cls.make_invoice(cls.customer, 900.0, days_late=20)
+
+    def planned_call(self, partner=None):
+        return self.events_of(partner or self.customer, channel="call", state="queued")
+
+    def log_call(self, event, outcome, user=None, **values):
+        action = event.with_user(user or self.collector).action_log_call()
+        wizard = self.env["collections.call.log"].with_user(user or self.collector).browse(action["res_id"])
+        wizard.write({"outcome": outcome, **values})
+        return wizard.action_confirm()
+
+    def test_run_plans_the_call_in_the_next_window_of_the_customers_time_zone(self):
+        # Monday 00:00 UTC is Sunday 21:00 in São Paulo: the first window is Monday 08:00 local.
+        self.run_followup()
+        call = self.planned_call()
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.call_planned_at, datetime(2026, 3, 16, 11, 0))
+        self.assertAlmostEqual(call.priority, 900.0 * (1 + 20 / 30), places=2)
+        self.assertEqual(call.activity_id.date_deadline, date(2026, 3, 16))
+        self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertIn("Paula Pereira", call.activity_id.note)
+        self.assertIn(self.invoice.name, call.activity_id.note)
+
+    def test_public_holiday_moves_the_call_to_the_next_day(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                # Midday UTC: the 16th in the company's time zone, whichever the test database has.
+                "date_from": datetime(2026, 3, 16, 12, 0),
+                "date_to": datetime(2026, 3, 16, 13, 0),
+                "resource_id": False,
+                "calendar_id": False,
+                "company_id": self.company.id,
+            }
+        )
+        self.run_followup(manual=True)
+        call = self.planned_call()
+        self.assertEqual(call.call_planned_at, datetime(2026, 3, 17, 11, 0))
+        self.assertEqual(call.activity_id.date_deadline, date(2026, 3, 17))
+
+    def test_customer_already_in_a_window_is_called_now(self):
+        customer = self.make_customer("Kenji", phone="+81 90 1234 5678", tz="Asia/Tokyo")
+        self.make_invoice(customer, 100.0, days_late=20)
+        self.run_followup()
+        # 00:00 UTC is 09:00 in Tokyo.
+        self.assertEqual(self.planned_call(customer).call_planned_at, datetime(2026, 3, 16, 0, 0))
+
+    def test_no_answer_plans_the_next_attempt_within_interval_and_cap(self):
+        self.run_followup()
+        first = self.planned_call()
+        with freeze_time("2026-03-16 12:00:00"):
+            self.log_call(first, "no_answer", duration=0.5)
+        self.assertEqual(first.state, "sent")
+        self.assertEqual(first.outcome, "no_answer")
+        self.assertEqual(first.called_at, datetime(2026, 3, 16, 12, 0))
+        self.assertFalse(first.activity_id.active, "the planned task is done")
+        second = self.planned_call()
+        self.assertEqual(len(second), 1)
+        # Four hours later: 16:00 UTC = 13:00 in São Paulo, inside the window.
+        self.assertEqual(second.call_planned_at, datetime(2026, 3, 16, 16, 0))
+        self.assertEqual(second.activity_id.date_deadline, date(2026, 3, 16))
+
+        with freeze_time("2026-03-16 16:30:00"):
+            self.log_call(second, "voicemail")
+        third = self.planned_call()
+        # Two calls in seven days is the cap: the next one waits until the first leaves the period.
+        self.assertEqual(third.call_planned_at, datetime(2026, 3, 23, 12, 0))
+        self.assertIn("Voicemail", third.activity_id.note)
+
+    def test_wrong_number_flags_the_phone_until_it_is_corrected(self):
+        self.run_followup()
+        with freeze_time("2026-03-16 12:00:00"):
+            self.log_call(self.planned_call(), "wrong_number")
+        self.assertTrue(self.customer.collections_phone_invalid)
+        self.assertFalse(self.planned_call())
+        task = self.customer.activity_ids.filtered(lambda a: "Wrong phone number" in (a.summary or ""))
+        self.assertEqual(len(task), 1)
+        self.assertEqual(self.events_of(self.customer, channel="call").state, "failed")
+
+        self.customer.phone = "+55 11 99999-0000"
+        self.assertFalse(self.customer.collections_phone_invalid)
+
+    def test_promise_pauses_the_follow_up_with_date_and_reason(self):
+        self.run_followup()
+        with freeze_time("2026-03-16 13:00:00"):
+            with self.assertRaisesRegex(UserError, "not after today"):
+                self.log_call(self.planned_call(), "promise", pause_until=date(2026, 3, 16))
+            self.log_call(
+                self.planned_call(), "promise", pause_until=date(2026, 3, 25), pause_reason="Pays by Pix on the 25th"
+            )
+        customer = self.customer.with_company(self.company)
+        self.assertEqual(customer.collections_paused_until, date(2026, 3, 25))
+        self.assertEqual(customer.collections_pause_reason, "Pays by Pix on the 25th")
+        self.assertEqual(customer.collections_status, "paused")
+        call = self.events_of(self.customer, channel="call")
+        self.assertEqual((call.state, call.outcome), ("delivered", "promise"))
+        self.assertIn("promise to pay", self.customer.message_ids[0].body.lower())
+
+    def test_dispute_without_date_pauses_one_week(self):
+        self.run_followup()
+        with freeze_time("2026-03-16 13:00:00"):
+            wizard_action = self.planned_call().with_user(self.collector).action_log_call()
+            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(wizard_action["res_id"]))
+            wizard.outcome = "dispute"
+            self.assertEqual(wizard.pause_until, date(2026, 3, 23))
+            wizard.save().action_confirm()
+        self.assertEqual(self.customer.with_company(self.company).collections_pause_reason, "Dispute")
+
+    def test_manual_call_without_a_planned_step(self):
+        customer = self.make_customer("Walk-in", phone="+55 11 98888-7777", tz=SAO_PAULO)
+        self.make_invoice(customer, 70.0, days_late=2)
+        action = customer.with_user(self.collector).action_collections_log_call()
+        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        with freeze_time("2026-03-16 14:00:00"):
+            wizard.write({"outcome": "will_pay", "notes": "Pays tomorrow", "duration": 3})
+            wizard.action_confirm()
+            # A second call on the same day is fine: logged calls are not the run's one-per-day steps.
+            action = customer.with_user(self.collector).action_collections_log_call()
+            self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]).write(
+                {"outcome": "will_pay"}
+            )
+            self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]).action_confirm()
+        calls = self.events_of(customer, channel="call")
+        self.assertEqual(len(calls), 2)
+        self.assertTrue(all(calls.mapped("manual")))
+        self.assertEqual(calls.user_id, self.collector)
+        self.assertIn("Pays tomorrow", calls.mapped("notes"))
+
+    def test_log_call_from_the_activity(self):
+        self.run_followup()
+        call = self.planned_call()
+        action = call.activity_id.with_user(self.collector).action_collections_log_call()
+        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        self.assertEqual(wizard.event_id, call)
+        self.assertIn("Paula Pereira", wizard.script_text)
+        wizard.write({"outcome": "will_pay"})
+        with freeze_time("2026-03-16 13:00:00"):
+            wizard.action_confirm()
+        self.assertEqual(call.state, "delivered")
+
+    def test_script_text_is_escaped(self):
+        customer = self.make_customer("<img src=x onerror=alert(1)>", phone="+55 11 97777-6666", tz=SAO_PAULO)
+        self.make_invoice(customer, 80.0, days_late=20)
+        self.run_followup()
+        wizard_action = self.planned_call(customer).action_log_call()
+        wizard = self.env["collections.call.log"].browse(wizard_action["res_id"])
+        self.assertNotIn("<img", wizard.script_text)
+        self.assertIn("&lt;img", wizard.script_text)
+
+    def test_calls_today_respects_windows_caps_and_priority(self):
+        small = self.make_customer("Small", phone="+55 11 96666-5555", tz=SAO_PAULO)
+        self.make_invoice(small, 100.0, days_late=21)
+        night = self.make_customer("Night owl", phone="+1 212 555 0100", tz="America/Los_Angeles")
+        self.make_invoice(night, 5000.0, days_late=21)
+        self.run_followup()
+        with freeze_time("2026-03-16 14:00:00"):  # 11:00 in São Paulo, 07:00 in Los Angeles
+            action = self.env["collections.event"].with_user(self.collector).action_calls_today()
+            listed = self.env["collections.event"].search(action["domain"], order="priority desc, id")
+            self.assertEqual(listed.partner_id.mapped("name"), ["Paula Pereira", "Small"])
+            self.log_call(self.planned_call(small), "no_answer")
+        with freeze_time("2026-03-16 16:00:00"):  # 13:00 in São Paulo, 09:00 in Los Angeles
+            ids = self.env["collections.event"]._callable_now_ids()
+            names = self.env["collections.event"].browse(ids).partner_id.mapped("name")
+            # Small was called two hours ago: the four-hour interval keeps it off the list.
+            self.assertEqual(names, ["Night owl", "Paula Pereira"])
+
+    def test_call_window_and_limit_validation(self):
+        with self.assertRaisesRegex(ValidationError, "must start before it ends"):
+            self.policy.write({"call_window_ids": [Command.create({"weekday": "0", "hour_from": 20, "hour_to": 8})]})
+        with self.assertRaisesRegex(ValidationError, "no call window"):
+            self.policy.write({"call_window_ids": [Command.clear()]})
+        with (
+            self.assertRaisesRegex(IntegrityError, "max_calls_positive"),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.policy.write({"max_calls": -1})
+            self.policy.flush_recordset()
+
+    def test_new_plan_gets_the_usual_call_windows(self):
+        plan = self.env["collections.policy"].create({"name": "New plan"})
+        windows = {(w.weekday, w.hour_from, w.hour_to) for w in plan.call_window_ids}
+        self.assertIn(("0", 8.0, 20.0), windows)
+        self.assertIn(("5", 8.0, 14.0), windows)
+        self.assertNotIn("6", {w.weekday for w in plan.call_window_ids})
+        self.assertEqual(len(windows), 6)
+        self.assertEqual(plan._call_rules(TODAY, TODAY + timedelta(days=30)).max_calls, 3)
