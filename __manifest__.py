@@ -1,11 +1,13 @@
 {
     "name": "Collections",
     "version": "19.0.1.0.0",
-    "summary": "Receivables collection: follow-up plans and levels, e-mail, SMS, WhatsApp, letters and call scripts, worklist and statements",
+    "summary": "Receivables collection: follow-up plans, e-mail, SMS, WhatsApp, letters, call scripts and worklist",
     "category": "Accounting/Accounting",
     "author": "collections_addon contributors",
     "license": "LGPL-3",
     "depends": ["account", "mail", "phone_validation", "resource", "sms"],
+    # Phone numbers in E.164 form for SMS, WhatsApp and the phone blacklist.
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/collections_security.xml",
         "security/ir.model.access.csv",

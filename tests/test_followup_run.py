@@ -39,8 +39,10 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(sorted(self.events_of(very_late).mapped("channel")), ["call", "email"])
         call = self.events_of(very_late, channel="call")
         self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
-        self.assertEqual(str(call.activity_id.date_deadline), "2026-03-17", "call due on the next business day")
-        self.assertIn("is everything ok", call.activity_id.note)
+        # 10:00 UTC on a Monday is inside the default call windows: the call is for today.
+        self.assertEqual(str(call.activity_id.date_deadline), "2026-03-16", "call due in the next call window")
+        self.assertEqual(str(call.call_planned_at), "2026-03-16 10:00:00")
+        self.assertIn("Hello, Thirty Days Late. Is everything ok with the invoices", call.activity_id.note)
         self.assertEqual(very_late.with_company(self.company).collections_status, "to_contact")
         self.assertEqual(
             str(very_late.with_company(self.company).collections_next_date), "2026-03-16", "worklist today"

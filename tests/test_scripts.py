@@ -112,8 +112,12 @@ class TestScripts(CollectionsCase):
 
     def test_word_lists_are_editable_by_managers_only(self):
         Term = self.env["collections.tone.term"]
-        term = Term.with_user(self.manager).create({"term": "settle this at once", "category": "aggressive", "lang": "en"})
-        self.assertEqual(self.make_script("sms", "Hello, please settle this at once.")._tone_findings()[0][1].code, "aggressive")
+        term = Term.with_user(self.manager).create(
+            {"term": "settle this at once", "category": "aggressive", "lang": "en"}
+        )
+        self.assertEqual(
+            self.make_script("sms", "Hello, please settle this at once.")._tone_findings()[0][1].code, "aggressive"
+        )
         with self.assertRaises(AccessError):
             Term.with_user(self.collector).create({"term": "cough up", "category": "aggressive", "lang": "en"})
         with self.assertRaises(AccessError):

@@ -82,9 +82,13 @@ class CollectionsChannel(models.AbstractModel):
     @api.model
     def _values_by_partner(self, company, decisions):
         Script = self.env["collections.script"]
+        all_moves = self.env["account.move"].browse({move_id for d in decisions for move_id in d.engine.move_ids})
+        all_moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "access_token"])
+        Script._ensure_access_tokens(all_moves)
         values = {}
         for decision in decisions:
-            moves = self.env["account.move"].browse(decision.engine.move_ids)
+            # Shared prefetch: what a link or a name needs is read once for the batch.
+            moves = all_moves.browse(decision.engine.move_ids).with_prefetch(all_moves._prefetch_ids)
             collector = decision.partner.collections_responsible_id or decision.policy.responsible_id or self.env.user
             values[decision.partner.id] = Script._placeholder_values(
                 decision.partner, company, moves, decision.engine.total_company, collector

@@ -21,6 +21,14 @@ SMS_STATUS_TO_EVENT = {
     "exception": "failed",
     "canceled": "cancelled",
 }
+# SMS failure types (mail.notification) the customer's number causes, and those of the SMS account.
+_SMS_NUMBER_FAILURES = {
+    "sms_number_missing",
+    "sms_number_format",
+    "sms_country_not_supported",
+    "sms_invalid_destination",
+}
+_SMS_ACCOUNT_FAILURES = {"sms_credit", "sms_acc", "sms_registration_needed"}
 CALL_OUTCOMES = [
     ("will_pay", "Reached: will pay"),
     ("promise", "Reached: promise to pay"),
@@ -129,17 +137,37 @@ class CollectionsEvent(models.Model):
         """One PDF with the letters of the selected events; queued letters count as sent once printed."""
         letters = self.filtered(lambda event: event.channel == "letter" and event.state != "cancelled")
         if not letters:
-            raise UserError(self.env._("Select letter events to print (Collections > Letters to Print)."))
+            if self.filtered(lambda event: event.channel == "letter"):
+                raise UserError(
+                    self.env._(
+                        "The selected letters are cancelled and cannot be printed: select letters that are queued "
+                        "or already sent (Collections > Letters to Print)."
+                    )
+                )
+            raise UserError(
+                self.env._(
+                    "Only letter events can be printed: select events of the channel 'Letter' "
+                    "(Collections > Letters to Print)."
+                )
+            )
         letters = letters.sorted(lambda event: (event.partner_id.name or "", event.id))
         report = self.env.ref("collections_addon.action_report_collections_letter")
         pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf(report, letters.ids)
         now = fields.Datetime.now()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self.env._("Collection letters %(date)s.pdf", date=fields.Datetime.to_string(now)[:16]),
-                "raw": pdf,
-                "mimetype": "application/pdf",
-            }
+        # sudo: attached to the first letter so that whoever may read the letters may open the PDF (an
+        # attachment of no record is the printing user's only); attaching needs write access to the event.
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Collection letters %(date)s.pdf", date=fields.Datetime.to_string(now)[:16]),
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": "collections.event",
+                    "res_id": letters[0].id,
+                }
+            )
         )
         # sudo: collectors print letters but cannot write the event log, which only records the printing.
         letters.sudo().write({"printed_at": now, "letter_attachment_id": attachment.id})
@@ -218,7 +246,14 @@ class CollectionsEvent(models.Model):
             .sudo()
             .search_fetch(
                 [("mail_message_id", "in", events.message_id.ids), ("notification_type", "=", "sms")],
-                ["mail_message_id", "res_partner_id", "notification_status", "failure_reason", "failure_type"],
+                [
+                    "mail_message_id",
+                    "res_partner_id",
+                    "notification_status",
+                    "failure_reason",
+                    "failure_type",
+                    "sms_number",
+                ],
             )
         )
         by_message = {(n.mail_message_id.id, n.res_partner_id.id): n for n in notifications}
@@ -232,13 +267,40 @@ class CollectionsEvent(models.Model):
                 continue
             vals = {"state": state}
             if state in ("failed", "cancelled"):
-                vals["error"] = notification.failure_reason or self._sms_failure_label(notification) or event.error
+                vals["error"] = self._sms_error(event, notification)
                 undelivered |= event
-            elif state == "delivered":
-                vals["delivered_at"] = fields.Datetime.now()
+            else:
+                vals["error"] = False  # e.g. resent from Odoo's SMS tools after a failure
+                if state == "delivered":
+                    vals["delivered_at"] = fields.Datetime.now()
             event.write(vals)
         if undelivered:
             self.env["collections.runner"]._flag_undelivered(undelivered)
+
+    def _sms_error(self, event, notification):
+        """What went wrong with the SMS of ``event``, and what to do about it."""
+        reason = notification.failure_reason or self._sms_failure_label(notification)
+        if not reason:
+            if notification.notification_status == "canceled":
+                reason = self.env._("the SMS was cancelled before it was sent")
+            else:
+                reason = event.error or self.env._("unknown error")
+        number = notification.sms_number or event.recipient or self.env._("no number")
+        if notification.failure_type in _SMS_NUMBER_FAILURES:
+            return self.env._(
+                "The SMS to %(number)s failed: %(reason)s. Correct the customer's mobile number "
+                "(with the country code, e.g. +55 11 91234-5678) and contact the customer again.",
+                number=number,
+                reason=reason,
+            )
+        if notification.failure_type in _SMS_ACCOUNT_FAILURES:
+            return self.env._(
+                "The SMS to %(number)s failed: %(reason)s. Check the SMS account (Settings > SMS) "
+                "and contact the customer again.",
+                number=number,
+                reason=reason,
+            )
+        return self.env._("The SMS to %(number)s failed: %(reason)s.", number=number, reason=reason)
 
     def _sms_failure_label(self, notification):
         if not notification.failure_type:

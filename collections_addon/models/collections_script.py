@@ -1,15 +1,18 @@
 import hashlib
+import re
+from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import check_tone
 
 SCRIPT_CHANNELS = [("call", "Call script"), ("whatsapp", "WhatsApp"), ("sms", "SMS"), ("letter", "Letter paragraph")]
 
-# Placeholders every script body may use, with what they stand for (shown on the form).
+# Placeholders every script body may use.
 PLACEHOLDERS = (
     "customer",
     "month",
@@ -20,6 +23,7 @@ PLACEHOLDERS = (
     "company",
     "collector",
 )
+_PLACEHOLDER = re.compile(r"\{\{\s*(" + "|".join(PLACEHOLDERS) + r")\s*\}\}")
 
 
 class CollectionsScript(models.Model):
@@ -227,25 +231,35 @@ class CollectionsScript(models.Model):
     # Rendering
     # ------------------------------------------------------------------
 
-    def _render_body(self, values_by_partner, field_name="body"):
+    def _render_body(self, values_by_partner, field_name="body", keep_lines=False):
         """Render ``field_name`` for each customer with its placeholder values.
 
         ``values_by_partner``: {partner id: {placeholder: text}} as built by
         :meth:`_placeholder_values`. Returns {partner id: text} in each customer's language.
+        One rendering per language: the placeholders are read from a per-customer table.
         """
         self.ensure_one()
         self._check_usable()
-        results = {}
         partners = self.env["res.partner"].browse(list(values_by_partner))
+        by_lang = defaultdict(list)
         for partner in partners:
-            lang = partner.lang or self.env.lang or "en_US"
-            rendered = self._render_field(
-                field_name,
-                [partner.id],
-                set_lang=lang,
-                add_context=values_by_partner[partner.id],
+            by_lang[partner.lang or self.env.lang or "en_US"].append(partner.id)
+        results = {}
+        for lang, partner_ids in by_lang.items():
+            source = self.with_context(lang=lang)[field_name] or ""
+            source = _PLACEHOLDER.sub(
+                lambda match: "{{ collections_values[object.id][" + repr(match.group(1)) + "] }}", source
             )
-            results[partner.id] = (rendered.get(partner.id) or "").strip()
+            rendered = self.with_context(lang=lang)._render_template(
+                source,
+                "res.partner",
+                partner_ids,
+                engine="inline_template",
+                add_context={"collections_values": values_by_partner},
+            )
+            for partner_id in partner_ids:
+                text = rendered.get(partner_id) or ""
+                results[partner_id] = text if keep_lines else text.strip()
         return results
 
     def _render_whatsapp_parameters(self, values_by_partner):
@@ -253,11 +267,16 @@ class CollectionsScript(models.Model):
         self.ensure_one()
         if not (self.whatsapp_parameters or "").strip():
             return {partner_id: [] for partner_id in values_by_partner}
-        rendered = self._render_body(values_by_partner, field_name="whatsapp_parameters")
+        line_count = len(self.whatsapp_parameters.rstrip("\n").split("\n"))
+        rendered = self._render_body(values_by_partner, field_name="whatsapp_parameters", keep_lines=True)
         # One line per parameter; a line rendered empty still holds its place (the template expects it).
-        return {
-            partner_id: [line.strip() or "-" for line in text.splitlines()] for partner_id, text in rendered.items()
-        }
+        parameters = {}
+        for partner_id, text in rendered.items():
+            # Rendering keeps the source's line breaks: line i is parameter i.
+            lines = text.split("\n")
+            lines += [""] * (line_count - len(lines))
+            parameters[partner_id] = [line.strip() or "-" for line in lines[:line_count]]
+        return parameters
 
     @api.model
     def _placeholder_values(self, partner, company, moves, amount, collector):
@@ -267,7 +286,8 @@ class CollectionsScript(models.Model):
         """
         lang = partner.lang or self.env.lang or "en_US"
         moves = moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
-        oldest = moves[:1]
+        # A slice would prefetch alone: keep the batch's prefetch for the link below.
+        oldest = moves[:1].with_prefetch(moves._prefetch_ids)
         due_dates = []
         for move in moves:
             due = tools.format_date(self.env, move.invoice_date_due or move.date, lang_code=lang)
@@ -283,6 +303,7 @@ class CollectionsScript(models.Model):
             )
         payment_link = ""
         if oldest:
+            self._ensure_access_tokens(oldest)
             # sudo: the link carries the invoice's access token, which the collector may not read.
             move_sudo = oldest.sudo()
             payment_link = move_sudo.get_base_url() + move_sudo.get_portal_url()
@@ -296,6 +317,26 @@ class CollectionsScript(models.Model):
             "company": company.name or "",
             "collector": collector.name or "",
         }
+
+    @api.model
+    def _ensure_access_tokens(self, moves):
+        """Give portal access tokens to the invoices that have none, in one statement.
+
+        ``get_portal_url`` would write them one by one, and an ORM write on a posted
+        invoice re-synchronises its lines: far too slow for a run's batch.
+        """
+        moves = moves.sudo()
+        missing = moves.filtered(lambda move: not move.access_token)
+        if not missing:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET access_token = gen_random_uuid()::text "
+                "WHERE id IN %s AND access_token IS NULL",
+                tuple(missing.ids),
+            )
+        )
+        missing.invalidate_recordset(["access_token"])
 
     @api.model
     def _placeholder_values_for_partners(self, partners, company, collector=None):

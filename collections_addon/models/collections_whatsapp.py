@@ -75,13 +75,19 @@ class CollectionsWhatsapp(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _payload(self, event, script, parameters):
-        config_lang = script.whatsapp_language or event.partner_id.lang or "en_US"
+    def _payload(self, event):
+        """The Cloud API request body of a queued event (its template, language and parameters as queued).
+
+        Raises ``ValueError`` when the queued message cannot be sent as it is.
+        """
+        queued = json.loads(event.whatsapp_payload or "{}")
+        if not isinstance(queued, dict) or not queued.get("template"):
+            raise ValueError(self.env._("The WhatsApp message has no content: queue the step again."))
         return wa.build_template_message(
-            to=event.recipient,
-            template_name=script.whatsapp_template_name,
-            language=config_lang,
-            parameters=parameters,
+            to=event.recipient or "",
+            template_name=queued["template"],
+            language=queued.get("language") or event.partner_id.lang or "en_US",
+            parameters=queued.get("parameters") or [],
             callback_data=f"collections.event:{event.id}",
         )
 
@@ -117,17 +123,31 @@ class CollectionsWhatsapp(models.AbstractModel):
         if problem:
             self._fail(event, problem)
             return
+        if self._opted_out(event):
+            # The customer opted out (e.g. answered STOP) after the step was queued: the opt-out wins.
+            event.write(
+                {
+                    "state": "cancelled",
+                    "next_attempt": False,
+                    "error": self.env._(
+                        "%(number)s opted out of text messages (blacklisted) before the message was sent: "
+                        "contact the customer on another channel, or remove the number from the phone "
+                        "blacklist if the customer agrees.",
+                        number=event.recipient,
+                    ),
+                }
+            )
+            self._handle_failures(event)
+            return
         attempt = event.attempts + 1
         # Recorded before the call: a crash during it is retried later, never forgotten.
         event.write({"attempts": attempt, "next_attempt": fields.Datetime.now() + wa.retry_delay(attempt)})
         if commit:
             self.env.cr.commit()
         try:
-            payload = json.loads(event.whatsapp_payload or "{}")
-        except ValueError:
-            payload = {}
-        if not payload:
-            self._fail(event, self.env._("The WhatsApp message has no content: queue the step again."))
+            payload = self._payload(event)
+        except ValueError as error:
+            self._fail(event, self.env._("The WhatsApp message cannot be sent: %(error)s", error=error))
             return
         url = f"{config['url']}/{config['phone_number_id']}/messages"
         status_code, body, timed_out = None, None, False
@@ -177,6 +197,15 @@ class CollectionsWhatsapp(models.AbstractModel):
         if verdict == "retry":
             error = self.env._("Gave up after %(attempts)s attempts: %(error)s", attempts=attempt, error=error)
         self._fail(event, error)
+
+    @api.model
+    def _opted_out(self, event):
+        if event.partner_id.phone_sanitized_blacklisted:
+            return True
+        # sudo: the blacklist is not readable by the queue's users; only its presence is checked.
+        return bool(event.recipient) and bool(
+            self.env["phone.blacklist"].sudo().search_count([("number", "=", event.recipient)], limit=1)
+        )
 
     @api.model
     def _fail(self, event, error):
@@ -238,7 +267,7 @@ class CollectionsWhatsapp(models.AbstractModel):
         number = "+" + "".join(ch for ch in wa_id if ch.isdigit())
         # sudo: the customer's own request arrives through the public webhook.
         self.env["phone.blacklist"].sudo()._add(
-            number, message=self.env._("Opted out of collection messages on WhatsApp.")
+            [number], message=self.env._("Opted out of collection messages on WhatsApp.")
         )
 
     # ------------------------------------------------------------------
@@ -249,16 +278,16 @@ class CollectionsWhatsapp(models.AbstractModel):
     def _handle_failures(self, events):
         """A failed WhatsApp message falls back to the level's SMS or letter, or goes to the collector."""
         to_flag = events.browse()
-        runner = self.env["collections.runner"]
+        channel = self.env["collections.channel"]
         for event in events.filtered(lambda e: not e.escalated):
             fallback = event.level_id.whatsapp_fallback
-            if fallback in ("sms", "letter") and runner._queue_fallback(event, fallback):
+            if fallback in ("sms", "letter") and channel._queue_fallback(event, fallback):
                 event.escalated = True
             else:
                 to_flag |= event
         if to_flag:
             to_flag.escalated = True
-            runner._flag_undelivered(to_flag)
+            self.env["collections.runner"]._flag_undelivered(to_flag)
 
     @api.model
     def _escalate(self):
@@ -283,7 +312,7 @@ class CollectionsWhatsapp(models.AbstractModel):
         )
         (due - unpaid).escalated = True
         for event in unpaid:
-            self.env["collections.runner"]._plan_call_after_read(event)
+            self.env["collections.channel"]._plan_call_after_read(event)
             event.escalated = True
 
     @api.model

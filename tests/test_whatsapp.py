@@ -1,0 +1,761 @@
+"""The WhatsApp channel against a real HTTP server on 127.0.0.1 that speaks the Cloud API.
+
+The queue posts real HTTP requests to :mod:`.whatsapp_server`; the webhook is
+called through Odoo's HTTP stack with Meta's payloads and signatures.
+"""
+
+import json
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import TODAY, CollectionsCase
+from .whatsapp_server import LocalWhatsAppServer, error, hang, server_error, template_missing
+
+TOKEN = "EAAG-test-token"
+PHONE_NUMBER_ID = "106540352242922"
+APP_SECRET = "test-app-secret"
+VERIFY_TOKEN = "test-verify-token"
+CUSTOMER_PHONE = "+55 11 91234-5678"
+CUSTOMER_DIGITS = "5511912345678"
+WEBHOOK = "/collections/whatsapp/webhook"
+FROZEN_NOW = "2026-03-16 10:00:00"
+
+
+def epoch(moment):
+    return int((moment - datetime(1970, 1, 1)).total_seconds())
+
+
+def webhook_payload(statuses=(), messages=()):
+    """A notification as Meta posts it to the webhook (field ``messages`` of a WhatsApp Business Account)."""
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": PHONE_NUMBER_ID},
+    }
+    if statuses:
+        value["statuses"] = list(statuses)
+    if messages:
+        value["contacts"] = [{"profile": {"name": "Customer"}, "wa_id": message["from"]} for message in messages]
+        value["messages"] = list(messages)
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
+def status(wamid, state, moment, recipient=CUSTOMER_DIGITS, callback=None, errors=None):
+    entry = {"id": wamid, "status": state, "timestamp": str(epoch(moment)), "recipient_id": recipient}
+    if state in ("sent", "delivered"):
+        entry["conversation"] = {"id": "CONVERSATION_ID", "origin": {"type": "utility"}}
+        entry["pricing"] = {"billable": True, "pricing_model": "PMP", "category": "utility"}
+    if callback:
+        entry["biz_opaque_callback_data"] = callback
+    if errors:
+        entry["errors"] = errors
+    return entry
+
+
+def text_message(sender, text, moment):
+    return {
+        "from": sender,
+        "id": f"wamid.IN{epoch(moment)}",
+        "timestamp": str(epoch(moment)),
+        "type": "text",
+        "text": {"body": text},
+    }
+
+
+class WhatsappCase(CollectionsCase):
+    """The test company with its WhatsApp number on the local server and a WhatsApp step at 'First'."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = LocalWhatsAppServer(token=TOKEN, phone_number_id=PHONE_NUMBER_ID).start()
+        cls.addClassCleanup(cls.server.stop)
+        cls.company.write(
+            {
+                "collections_whatsapp_api_url": cls.server.url,
+                "collections_whatsapp_phone_number_id": PHONE_NUMBER_ID,
+                "collections_whatsapp_token": TOKEN,
+                "collections_whatsapp_app_secret": APP_SECRET,
+                "collections_whatsapp_verify_token": VERIFY_TOKEN,
+            }
+        )
+        cls.whatsapp_script = cls.make_script(
+            "whatsapp",
+            "Hello, {{ customer }}. The invoices {{ invoices }} ({{ amount }}) are overdue. "
+            "Could you tell us when you can pay?",
+            whatsapp_template_name="collections_first",
+            whatsapp_language="pt_BR",
+            whatsapp_parameters="{{ customer }}\n{{ amount }}",
+        )
+        cls.sms_script = cls.make_script(
+            "sms", "Hello, {{ customer }}. The invoices {{ invoices }} ({{ amount }}) are overdue."
+        )
+        cls.level_first.write(
+            {
+                "send_whatsapp": True,
+                "whatsapp_script_id": cls.whatsapp_script.id,
+                "whatsapp_fallback": "sms",
+                "sms_script_id": cls.sms_script.id,
+            }
+        )
+        cls.gateway = cls.env["collections.whatsapp"]
+
+    def setUp(self):
+        super().setUp()
+        self.server.reset()
+
+    def whatsapp_customer(self, name, phone=CUSTOMER_PHONE, amount=120, days_late=8):
+        customer = self.make_customer(name, phone=phone)
+        invoice = self.make_invoice(customer, amount, days_late)
+        return customer, invoice
+
+    def queued_event(self, name, **kwargs):
+        """A customer whose 'First' step queued a WhatsApp message (run on TODAY)."""
+        customer, invoice = self.whatsapp_customer(name, **kwargs)
+        self.run_followup()
+        event = self.events_of(customer, channel="whatsapp")
+        self.assertEqual(event.state, "queued")
+        return customer, invoice, event
+
+    def move_to_due(self, event):
+        """The retry time came (the queue's cron would pick it up now)."""
+        event.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
+
+    def open_tasks(self, customer, activity_xmlid="mail.mail_activity_data_todo"):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", customer.id),
+                ("activity_type_id", "=", self.env.ref(activity_xmlid).id),
+            ]
+        )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(FROZEN_NOW)
+class TestWhatsapp(WhatsappCase):
+    # ------------------------------------------------------------------
+    # Queue and send
+    # ------------------------------------------------------------------
+
+    def test_run_queues_and_queue_posts_the_template(self):
+        customer, invoice, event = self.queued_event("Maria Souza")
+        self.assertEqual(event.recipient, customer.phone_sanitized)
+        self.assertTrue(event.recipient)
+        self.assertEqual(event.attempts, 0)
+        self.assertFalse(event.external_id)
+        self.assertIn("Maria Souza", event.body)
+        self.assertEqual(event.move_ids, invoice)
+        self.assertFalse(self.server.requests, "the run only queues; the gateway's cron sends")
+
+        self.assertEqual(self.gateway._send_queued(), 1)
+
+        self.assertEqual(len(self.server.requests), 1)
+        request = self.server.requests[0]
+        self.assertEqual(request["path"], f"/v23.0/{PHONE_NUMBER_ID}/messages")
+        self.assertEqual(request["headers"]["Authorization"], f"Bearer {TOKEN}")
+        self.assertIn("application/json", request["headers"]["Content-Type"])
+        body = request["body"]
+        self.assertEqual(body["messaging_product"], "whatsapp")
+        self.assertEqual(body["recipient_type"], "individual")
+        self.assertEqual(body["to"], CUSTOMER_DIGITS, "digits only, with the country code")
+        self.assertEqual(body["type"], "template")
+        self.assertEqual(body["template"]["name"], "collections_first")
+        self.assertEqual(body["template"]["language"], {"code": "pt_BR"})
+        self.assertEqual(len(body["template"]["components"]), 1)
+        component = body["template"]["components"][0]
+        self.assertEqual(component["type"], "body")
+        parameters = component["parameters"]
+        self.assertEqual(len(parameters), 2)
+        self.assertEqual(parameters[0], {"type": "text", "text": "Maria Souza"})
+        self.assertEqual(parameters[1]["type"], "text")
+        self.assertIn("120.00", parameters[1]["text"])
+        self.assertEqual(body["biz_opaque_callback_data"], f"collections.event:{event.id}")
+
+        self.assertEqual(event.state, "sent")
+        self.assertEqual(event.external_id, self.server.message_ids[0])
+        self.assertTrue(event.external_id.startswith("wamid."))
+        self.assertEqual(event.attempts, 1)
+        self.assertFalse(event.next_attempt)
+        self.assertFalse(event.error)
+
+        # Idempotent: a second pass of the queue sends nothing.
+        self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertEqual(len(self.server.requests), 1)
+        # A second run on the same day does not queue the step again.
+        self.run_followup()
+        self.assertEqual(len(self.events_of(customer, channel="whatsapp")), 1)
+
+    def test_customer_language_when_the_script_has_none(self):
+        self.whatsapp_script.whatsapp_language = False
+        _customer, _invoice, _event = self.queued_event("Language Customer", phone="+55 11 98888-7777")
+        self.gateway._send_queued()
+        self.assertEqual(self.server.requests[0]["body"]["template"]["language"], {"code": "en_US"})
+        self.assertEqual(self.server.requests[0]["body"]["to"], "5511988887777")
+
+    # ------------------------------------------------------------------
+    # Retries
+    # ------------------------------------------------------------------
+
+    def test_server_error_is_retried_later(self):
+        _customer, _invoice, event = self.queued_event("Retry Customer")
+        self.server.answer(server_error(500))
+        self.gateway._send_queued()
+        self.assertEqual(len(self.server.requests), 1)
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.attempts, 1)
+        self.assertFalse(event.external_id)
+        self.assertEqual(event.next_attempt, fields.Datetime.now() + wa.retry_delay(1))
+        self.assertGreater(event.next_attempt, fields.Datetime.now())
+        self.assertIn(f"Attempt 1 of {wa.MAX_ATTEMPTS} failed, retrying at", event.error)
+        self.assertIn(fields.Datetime.to_string(event.next_attempt), event.error)
+        self.assertIn("An unknown error occurred", event.error)
+
+        # Not due yet: nothing is posted.
+        self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertEqual(len(self.server.requests), 1)
+
+        self.server.answer(server_error(503))
+        self.move_to_due(event)
+        self.gateway._send_queued()
+        self.assertEqual(len(self.server.requests), 2)
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.attempts, 2)
+        self.assertEqual(event.next_attempt, fields.Datetime.now() + wa.retry_delay(2))
+        self.assertIn("Attempt 2", event.error)
+        self.assertIn("Service temporarily unavailable", event.error)
+
+        self.move_to_due(event)
+        self.gateway._send_queued()
+        self.assertEqual(len(self.server.requests), 3)
+        self.assertEqual(event.state, "sent")
+        self.assertEqual(event.external_id, self.server.message_ids[-1])
+        self.assertEqual(event.attempts, 3)
+        self.assertFalse(event.error)
+        self.assertFalse(event.next_attempt)
+        # The same message each time: the retry repeats the request, with the same callback data.
+        bodies = [request["body"] for request in self.server.requests]
+        self.assertEqual(bodies[0], bodies[2])
+
+    def test_gives_up_after_max_attempts_and_falls_back_to_sms(self):
+        customer, _invoice, event = self.queued_event("Hopeless Customer")
+        self.server.answer(*[server_error(503)] * wa.MAX_ATTEMPTS)
+        for attempt in range(1, wa.MAX_ATTEMPTS + 1):
+            self.assertEqual(self.gateway._send_queued(), 1)
+            self.assertEqual(event.attempts, attempt)
+            if attempt < wa.MAX_ATTEMPTS:
+                self.assertEqual(event.state, "queued")
+                self.move_to_due(event)
+        self.assertEqual(len(self.server.requests), wa.MAX_ATTEMPTS)
+        self.assertEqual(event.state, "failed")
+        self.assertIn(f"Gave up after {wa.MAX_ATTEMPTS} attempts", event.error)
+        self.assertIn("Service temporarily unavailable", event.error)
+        self.assertFalse(event.next_attempt)
+        self.assertTrue(event.escalated)
+        # No more attempts, whenever the queue runs.
+        with freeze_time("2026-03-20 10:00:00"):
+            self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertEqual(len(self.server.requests), wa.MAX_ATTEMPTS)
+        sms = self.events_of(customer, channel="sms")
+        self.assertEqual(len(sms), 1, "the level's SMS replaces the WhatsApp message")
+        self.assertEqual(sms.state, "queued")
+
+    @mute_logger("odoo.tests.common.requests")
+    def test_timeout_is_retried(self):
+        _customer, _invoice, event = self.queued_event("Slow Customer")
+        self.server.answer(hang())
+        self.gateway._send_queued()
+        self.assertEqual(len(self.server.requests), 1)
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.attempts, 1)
+        self.assertFalse(event.external_id)
+        self.assertEqual(event.next_attempt, fields.Datetime.now() + wa.retry_delay(1))
+        self.assertIn("No answer from the WhatsApp API within", event.error)
+        self.assertIn("retrying at", event.error)
+
+    # ------------------------------------------------------------------
+    # Permanent errors and fallbacks
+    # ------------------------------------------------------------------
+
+    def test_client_error_fails_at_once_and_sends_the_sms(self):
+        customer, invoice, event = self.queued_event("Template Missing")
+        self.server.answer(template_missing())
+        self.gateway._send_queued()
+        self.assertEqual(len(self.server.requests), 1)
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(event.attempts, 1)
+        self.assertFalse(event.next_attempt, "a refused request is not retried")
+        self.assertIn("(#132001)", event.error)
+        self.assertIn("template name (collections_first) does not exist in pt_BR", event.error)
+        self.assertTrue(event.escalated)
+        # Never retried, even much later.
+        with freeze_time("2026-03-18 10:00:00"):
+            self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertEqual(len(self.server.requests), 1)
+
+        sms = self.events_of(customer, channel="sms")
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "queued")
+        self.assertEqual(sms.level_id, self.level_first)
+        self.assertEqual(sms.move_ids, invoice)
+        self.assertEqual(sms.recipient, customer.phone_sanitized)
+        self.assertIn("Template Missing", sms.body)
+        self.assertIn(invoice.name, sms.body)
+        self.assertTrue(sms.message_id, "posted on the customer through Odoo's SMS gateway")
+        queued_sms = self.env["sms.sms"].search([("mail_message_id", "=", sms.message_id.id)])
+        self.assertEqual(queued_sms.number, customer.phone_sanitized)
+        self.assertIn("Template Missing", queued_sms.body)
+        self.assertFalse(
+            self.open_tasks(customer).filtered(lambda task: "not delivered" in (task.summary or "")),
+            "the SMS went out instead: no task for the collector",
+        )
+
+    def test_bad_token_fails_with_the_api_message(self):
+        _customer, _invoice, event = self.queued_event("Bad Token")
+        self.company.collections_whatsapp_token = "expired-token"
+        self.gateway._send_queued()
+        self.assertEqual(self.server.requests[0]["headers"]["Authorization"], "Bearer expired-token")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("(#190)", event.error)
+        self.assertIn("Invalid OAuth access token", event.error)
+
+    def test_client_error_falls_back_to_a_letter(self):
+        self.level_first.whatsapp_fallback = "letter"
+        customer, invoice, event = self.queued_event("Letter Fallback")
+        self.server.answer(error(400, 131026, "Message undeliverable", details="Receiver is incapable of receiving"))
+        self.gateway._send_queued()
+        self.assertEqual(event.state, "failed")
+        self.assertIn("Receiver is incapable of receiving", event.error)
+        letter = self.events_of(customer, channel="letter")
+        self.assertEqual(len(letter), 1)
+        self.assertEqual(letter.state, "queued", "waiting to be printed")
+        self.assertEqual(letter.move_ids, invoice)
+        self.assertFalse(self.events_of(customer, channel="sms"))
+
+    def test_client_error_without_fallback_goes_to_the_collector(self):
+        self.level_first.whatsapp_fallback = "none"
+        customer, _invoice, event = self.queued_event("No Fallback")
+        self.server.answer(template_missing())
+        self.gateway._send_queued()
+        self.assertEqual(event.state, "failed")
+        self.assertFalse(self.events_of(customer, channel="sms"))
+        self.assertFalse(self.events_of(customer, channel="letter"))
+        task = self.open_tasks(customer).filtered(lambda task: task.summary == "WhatsApp reminder not delivered")
+        self.assertEqual(len(task), 1)
+        self.assertIn("132001", str(task.note))
+        partner = customer.with_company(self.company)
+        self.assertEqual(partner.collections_status, "to_contact")
+        self.assertEqual(partner.collections_due_level_id, self.level_first)
+
+    def test_sms_fallback_without_sms_text_goes_to_the_collector(self):
+        self.level_first.sms_script_id = False
+        customer, _invoice, event = self.queued_event("No Sms Text")
+        self.server.answer(template_missing())
+        self.gateway._send_queued()
+        self.assertEqual(event.state, "failed")
+        self.assertFalse(self.events_of(customer, channel="sms"))
+        self.assertEqual(
+            len(self.open_tasks(customer).filtered(lambda task: task.summary == "WhatsApp reminder not delivered")),
+            1,
+        )
+
+    # ------------------------------------------------------------------
+    # What never reaches the API
+    # ------------------------------------------------------------------
+
+    def test_missing_configuration_fails_the_step_and_sends_nothing(self):
+        self.company.write({"collections_whatsapp_phone_number_id": False, "collections_whatsapp_token": False})
+        customer, _invoice = self.whatsapp_customer("Unconfigured")
+        self.run_followup()
+        event = self.events_of(customer, channel="whatsapp")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("Phone number ID", event.error)
+        self.assertIn("Access token", event.error)
+        self.assertIn("Settings > Collections > WhatsApp", event.error)
+        self.assertFalse(event.whatsapp_payload)
+        self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertFalse(self.server.requests)
+        self.assertEqual(self.events_of(customer, channel="email").state, "queued", "the other channels go out")
+        task = self.open_tasks(customer).filtered(lambda task: "WhatsApp" in (task.summary or ""))
+        self.assertEqual(len(task), 1)
+        self.assertEqual(customer.with_company(self.company).collections_status, "to_contact")
+
+    def test_configuration_removed_after_queueing_fails_without_request(self):
+        customer, _invoice, event = self.queued_event("Unconfigured Later")
+        self.company.collections_whatsapp_token = False
+        self.gateway._send_queued()
+        self.assertFalse(self.server.requests)
+        self.assertEqual(event.state, "failed")
+        self.assertIn("Access token", event.error)
+        self.assertEqual(len(self.events_of(customer, channel="sms")), 1, "the SMS replaces it")
+
+    def test_broken_queued_message_fails_without_request(self):
+        customer, _invoice, event = self.queued_event("Broken Payload")
+        event.write({"whatsapp_payload": "{not json"})
+        self.gateway._send_queued()
+        self.assertFalse(self.server.requests)
+        self.assertEqual(event.state, "failed")
+        self.assertIn("The WhatsApp message cannot be sent", event.error)
+        self.assertEqual(len(self.events_of(customer, channel="sms")), 1)
+
+    def test_customer_without_phone_fails_with_a_clear_error(self):
+        customer, _invoice = self.whatsapp_customer("No Phone", phone=False)
+        self.run_followup()
+        event = self.events_of(customer, channel="whatsapp")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("has no valid mobile number", event.error)
+        self.assertIn("No Phone", event.error)
+        self.assertFalse(event.whatsapp_payload)
+        self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertFalse(self.server.requests)
+        task = self.open_tasks(customer).filtered(lambda task: "WhatsApp" in (task.summary or ""))
+        self.assertEqual(len(task), 1)
+
+    def test_blacklisted_number_is_cancelled(self):
+        customer, _invoice = self.whatsapp_customer("Opted Out")
+        self.env["phone.blacklist"]._add([customer.phone_sanitized])
+        self.assertTrue(customer.phone_sanitized_blacklisted)
+        self.run_followup()
+        event = self.events_of(customer, channel="whatsapp")
+        self.assertEqual(event.state, "cancelled")
+        self.assertIn("opted out", event.error)
+        self.assertIn(customer.phone_sanitized, event.error)
+        self.assertEqual(self.gateway._send_queued(), 0)
+        self.assertFalse(self.server.requests)
+
+    def test_blacklisted_after_queueing_is_not_sent(self):
+        customer, _invoice, event = self.queued_event("Opted Out Later")
+        self.env["phone.blacklist"]._add([customer.phone_sanitized])
+        # The opt-out arrives in another transaction than the queue's cron: nothing of the run is cached.
+        self.env.invalidate_all()
+        self.gateway._send_queued()
+        self.assertFalse(self.server.requests, "the customer opted out before the queue ran")
+        self.assertEqual(event.state, "cancelled")
+        self.assertIn("opted out", event.error)
+        self.assertFalse(self.events_of(customer, channel="sms"), "no SMS to a number that opted out")
+        task = self.open_tasks(customer).filtered(lambda task: task.summary == "WhatsApp reminder not delivered")
+        self.assertEqual(len(task), 1, "the collector decides how to reach the customer now")
+
+    # ------------------------------------------------------------------
+    # Read and unpaid: call task
+    # ------------------------------------------------------------------
+
+    def read_event(self, name, hours_ago):
+        customer, invoice, event = self.queued_event(name)
+        self.gateway._send_queued()
+        self.assertEqual(event.state, "sent")
+        now = fields.Datetime.now()
+        event.write(
+            {
+                "state": "read",
+                "delivered_at": now - timedelta(hours=hours_ago + 1),
+                "read_at": now - timedelta(hours=hours_ago),
+            }
+        )
+        return customer, invoice, event
+
+    def call_events(self, customer):
+        return self.events_of(customer, channel="call")
+
+    def test_read_and_unpaid_after_the_delay_plans_a_call(self):
+        self.level_first.whatsapp_read_call_hours = 24
+        customer, invoice, event = self.read_event("Read Unpaid", 25)
+        self.gateway._escalate()
+        call = self.call_events(customer)
+        self.assertEqual(len(call), 1)
+        self.assertEqual(call.state, "queued")
+        self.assertEqual(call.level_id, self.level_first)
+        self.assertEqual(call.move_ids, invoice)
+        self.assertTrue(call.activity_id)
+        self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual(call.activity_id.res_id, customer.id)
+        self.assertIn("read the WhatsApp reminder", str(call.activity_id.note))
+        self.assertTrue(event.escalated)
+        # Twice: still one call.
+        self.gateway._escalate()
+        self.env["collections.event"]._cron_sync_mail_states()
+        self.assertEqual(len(self.call_events(customer)), 1)
+        self.assertEqual(len(self.open_tasks(customer, "mail.mail_activity_data_call")), 1)
+
+    def test_read_but_not_long_enough_plans_nothing(self):
+        self.level_first.whatsapp_read_call_hours = 24
+        customer, _invoice, event = self.read_event("Read Recently", 23)
+        self.gateway._escalate()
+        self.assertFalse(self.call_events(customer))
+        self.assertFalse(event.escalated)
+        # Two hours later the delay is over.
+        with freeze_time("2026-03-16 12:00:00"):
+            self.gateway._escalate()
+        self.assertEqual(len(self.call_events(customer)), 1)
+
+    def test_read_and_paid_plans_no_call(self):
+        self.level_first.whatsapp_read_call_hours = 24
+        customer, invoice, _event = self.read_event("Read Paid", 25)
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": TODAY}
+        )._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.gateway._escalate()
+        self.assertFalse(self.call_events(customer))
+        self.assertFalse(self.open_tasks(customer, "mail.mail_activity_data_call"))
+
+    def test_level_without_read_delay_plans_no_call(self):
+        self.level_first.whatsapp_read_call_hours = 0
+        customer, _invoice, _event = self.read_event("Read No Delay", 100)
+        self.gateway._escalate()
+        self.assertFalse(self.call_events(customer))
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappWebhook(WhatsappCase, HttpCase):
+    """Meta calls the webhook through Odoo's HTTP stack, as the public user."""
+
+    def sent_event(self, name, phone=CUSTOMER_PHONE):
+        """A message the run queued and the API accepted (on TODAY)."""
+        with freeze_time(FROZEN_NOW):
+            customer, invoice, event = self.queued_event(name, phone=phone)
+            self.gateway._send_queued()
+        self.assertEqual(event.state, "sent")
+        self.assertTrue(event.external_id)
+        return customer, invoice, event
+
+    def post(self, payload, secret=APP_SECRET, signature=None, raw=None):
+        body = raw if raw is not None else json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json"}
+        if signature is None and secret:
+            signature = wa.sign(body, secret)
+        if signature:
+            headers["X-Hub-Signature-256"] = signature
+        response = self.url_open(WEBHOOK, data=body, headers=headers)
+        self.env.invalidate_all()
+        return response
+
+    def snapshot(self, event):
+        return event.read(["state", "external_id", "delivered_at", "read_at", "error", "escalated"])[0]
+
+    # ------------------------------------------------------------------
+    # Subscription
+    # ------------------------------------------------------------------
+
+    def test_subscription_echoes_the_challenge_for_our_token(self):
+        response = self.url_open(
+            f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=1158201444"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.text, "1158201444")
+
+    def test_subscription_with_a_wrong_token_is_refused(self):
+        response = self.url_open(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=123")
+        self.assertEqual(response.status_code, 403)
+        self.assertNotIn("123", response.text)
+        response = self.url_open(f"{WEBHOOK}?hub.mode=unsubscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=123")
+        self.assertEqual(response.status_code, 403)
+
+    # ------------------------------------------------------------------
+    # Statuses
+    # ------------------------------------------------------------------
+
+    def test_delivered_then_read_and_a_late_delivered_changes_nothing(self):
+        _customer, _invoice, event = self.sent_event("Webhook Reader")
+        delivered = datetime(2026, 3, 16, 10, 5)
+        read = datetime(2026, 3, 16, 11, 30)
+        response = self.post(webhook_payload([status(event.external_id, "delivered", delivered)]))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(event.state, "delivered")
+        self.assertEqual(event.delivered_at, delivered)
+        self.assertFalse(event.read_at)
+
+        response = self.post(webhook_payload([status(event.external_id, "read", read)]))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(event.state, "read")
+        self.assertEqual(event.read_at, read)
+        self.assertEqual(event.delivered_at, delivered)
+
+        # Meta does not promise the order: a late "delivered" (or "sent") after "read" changes nothing.
+        late = datetime(2026, 3, 16, 12, 0)
+        self.post(
+            webhook_payload([status(event.external_id, "delivered", late), status(event.external_id, "sent", late)])
+        )
+        self.assertEqual(event.state, "read")
+        self.assertEqual(event.delivered_at, delivered)
+        self.assertEqual(event.read_at, read)
+
+    def test_read_alone_sets_delivered_too(self):
+        _customer, _invoice, event = self.sent_event("Direct Reader")
+        read = datetime(2026, 3, 16, 11, 0)
+        self.post(webhook_payload([status(event.external_id, "read", read)]))
+        self.assertEqual(event.state, "read")
+        self.assertEqual(event.read_at, read)
+        self.assertEqual(event.delivered_at, read)
+
+    def test_statuses_of_one_call_are_applied_in_time_order(self):
+        _customer, _invoice, event = self.sent_event("Out Of Order")
+        delivered = datetime(2026, 3, 16, 10, 5)
+        read = datetime(2026, 3, 16, 10, 6)
+        self.post(
+            webhook_payload(
+                [status(event.external_id, "read", read), status(event.external_id, "delivered", delivered)]
+            )
+        )
+        self.assertEqual(event.state, "read")
+        self.assertEqual(event.delivered_at, delivered)
+        self.assertEqual(event.read_at, read)
+
+    def test_failed_status_fails_the_event_and_sends_the_sms(self):
+        customer, _invoice, event = self.sent_event("Undeliverable")
+        errors = [
+            {
+                "code": 131026,
+                "title": "Message undeliverable",
+                "message": "Message undeliverable",
+                "error_data": {"details": "Message Undeliverable."},
+            }
+        ]
+        response = self.post(
+            webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 1), errors=errors)])
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(event.state, "failed")
+        self.assertIn("131026", event.error)
+        self.assertIn("Message undeliverable", event.error)
+        self.assertTrue(event.escalated)
+        sms = self.events_of(customer, channel="sms")
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.state, "queued")
+        self.assertIn("Undeliverable", sms.body)
+        # Meta repeats the callback: no second SMS.
+        self.post(webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 2), errors=errors)]))
+        self.assertEqual(len(self.events_of(customer, channel="sms")), 1)
+
+    def test_failed_status_without_fallback_gives_the_collector_a_task(self):
+        self.level_first.whatsapp_fallback = "none"
+        customer, _invoice, event = self.sent_event("Undeliverable No Fallback")
+        self.post(webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 1))]))
+        self.assertEqual(event.state, "failed")
+        self.assertTrue(event.error)
+        task = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", customer.id),
+                ("summary", "=", "WhatsApp reminder not delivered"),
+            ]
+        )
+        self.assertEqual(len(task), 1)
+        self.assertFalse(self.events_of(customer, channel="sms"))
+
+    def test_status_of_a_lost_answer_links_the_queued_event(self):
+        # The API accepted the message but its answer was lost: the event is still queued, without wamid.
+        with freeze_time(FROZEN_NOW):
+            _customer, _invoice, event = self.queued_event("Lost Answer")
+        self.assertFalse(event.external_id)
+        callback = f"collections.event:{event.id}"
+        response = self.post(
+            webhook_payload([status("wamid.LOST123", "sent", datetime(2026, 3, 16, 10, 1), callback=callback)])
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(event.external_id, "wamid.LOST123")
+        self.assertEqual(event.state, "sent")
+        self.assertFalse(event.next_attempt)
+        with freeze_time(FROZEN_NOW):
+            self.assertEqual(self.gateway._send_queued(), 0, "never sent twice")
+        self.assertFalse(self.server.requests)
+        self.post(
+            webhook_payload([status("wamid.LOST123", "delivered", datetime(2026, 3, 16, 10, 2), callback=callback)])
+        )
+        self.assertEqual(event.state, "delivered")
+
+    def test_unknown_message_is_ignored(self):
+        _customer, _invoice, event = self.sent_event("Someone Else")
+        before = self.snapshot(event)
+        response = self.post(
+            webhook_payload(
+                [
+                    status("wamid.UNKNOWN", "read", datetime(2026, 3, 16, 10, 1)),
+                    status("wamid.OTHER", "read", datetime(2026, 3, 16, 10, 1), callback="collections.event:999999999"),
+                ]
+            )
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.snapshot(event), before)
+
+    # ------------------------------------------------------------------
+    # Refused calls
+    # ------------------------------------------------------------------
+
+    @mute_logger("odoo.addons.collections_addon.collections_addon.controllers.whatsapp")
+    def test_forged_or_missing_signature_is_refused(self):
+        _customer, _invoice, event = self.sent_event("Forged")
+        before = self.snapshot(event)
+        payload = webhook_payload([status(event.external_id, "read", datetime(2026, 3, 16, 10, 1))])
+        response = self.post(payload, secret="not-the-app-secret")
+        self.assertEqual(response.status_code, 403)
+        response = self.post(payload, secret=None)
+        self.assertEqual(response.status_code, 403)
+        response = self.post(payload, signature="sha256=" + "0" * 64)
+        self.assertEqual(response.status_code, 403)
+        # Signed, but not this body.
+        other = json.dumps(webhook_payload()).encode()
+        response = self.post(payload, signature=wa.sign(other, APP_SECRET))
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self.snapshot(event), before)
+
+    @mute_logger("odoo.addons.collections_addon.collections_addon.controllers.whatsapp")
+    def test_malformed_payload_is_refused(self):
+        _customer, _invoice, event = self.sent_event("Malformed")
+        before = self.snapshot(event)
+        response = self.post(None, raw=b'{"object": "whatsapp_business_account", "entry": [')
+        self.assertEqual(response.status_code, 400)
+        response = self.post({"object": "page", "entry": []})
+        self.assertEqual(response.status_code, 400)
+        response = self.post({"object": "whatsapp_business_account", "entry": {"not": "a list"}})
+        self.assertEqual(response.status_code, 400)
+        # One good status and one broken one in the same call: nothing is applied.
+        good = status(event.external_id, "read", datetime(2026, 3, 16, 10, 1))
+        broken = {"id": event.external_id, "status": "delivered", "timestamp": "yesterday"}
+        response = self.post(webhook_payload([good, broken]))
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.snapshot(event), before)
+
+    # ------------------------------------------------------------------
+    # Opt-out
+    # ------------------------------------------------------------------
+
+    def blacklisted(self, number):
+        return self.env["phone.blacklist"].search([("number", "=", number)])
+
+    def test_stop_blacklists_the_sender(self):
+        response = self.post(webhook_payload(messages=[text_message("5511977776666", "STOP", datetime(2026, 3, 16))]))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(self.blacklisted("+5511977776666"))
+        # Said twice: still one entry, and Meta gets its 200 (else it would resend the call for days).
+        response = self.post(webhook_payload(messages=[text_message("5511977776666", "stop", datetime(2026, 3, 17))]))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self.blacklisted("+5511977776666")), 1)
+
+    def test_parar_blacklists_the_customer_and_stops_the_next_message(self):
+        customer, _invoice, _event = self.sent_event("Parar Customer", phone="+5511966665555")
+        self.assertFalse(customer.phone_sanitized_blacklisted)
+        response = self.post(
+            webhook_payload(messages=[text_message("5511966665555", " Parar! ", datetime(2026, 3, 16, 10, 1))])
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(self.blacklisted("+5511966665555"))
+        customer.invalidate_recordset()
+        self.assertTrue(customer.phone_sanitized_blacklisted)
+
+    def test_other_text_does_not_blacklist(self):
+        response = self.post(
+            webhook_payload(
+                messages=[text_message("5511955554444", "Please don't stop, I'll pay tomorrow", datetime(2026, 3, 16))]
+            )
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(self.blacklisted("+5511955554444"))
