@@ -10,10 +10,11 @@ from .common import CollectionsCase
 class TestQueryCount(CollectionsCase):
     """Gathering and deciding cost the same number of queries for 5 or 50 customers."""
 
-    def customers_with_invoices(self, count, prefix):
+    def customers_with_invoices(self, count, prefix, phones=False):
         customers = self.env["res.partner"]
         for index in range(count):
-            customer = self.make_customer(f"{prefix} {index}")
+            phone = f"+55 11 9{len(prefix)}{index:03d}-{len(prefix) * 1000 + index:04d}" if phones else False
+            customer = self.make_customer(f"{prefix} {index}", phone=phone)
             # Both sets reach the same two levels (e-mail; e-mail and call) and a pre-due reminder.
             self.make_invoice(customer, 100 + index, (8, 25)[index % 2])
             self.make_invoice(customer, 50, -2)
@@ -46,3 +47,44 @@ class TestQueryCount(CollectionsCase):
         with self.assertQueryCount(queries_few):
             self.run_followup(partners=many)
         self.assertEqual(len(self.env["mail.mail"].search([("model", "=", "res.partner")])), 57)
+
+    def test_acting_on_every_channel_does_not_grow_with_customers(self):
+        """SMS, WhatsApp, letters and planned calls are queued in bulk too."""
+        self.company.write(
+            {
+                "collections_whatsapp_api_url": "http://127.0.0.1:9/v23.0",
+                "collections_whatsapp_phone_number_id": "1234",
+                "collections_whatsapp_token": "token",
+            }
+        )
+        sms = self.make_script("sms", "Hello, {{ customer }}. {{ amount }} is open since {{ month }}.")
+        whatsapp = self.make_script(
+            "whatsapp",
+            "Hello, {{ customer }}. {{ amount }} is open: {{ payment_link }}",
+            whatsapp_template_name="collections_reminder",
+            whatsapp_parameters="{{ customer }}\n{{ amount }}\n{{ payment_link }}",
+        )
+        letter = self.make_script("letter", "The invoices {{ invoices }} ({{ amount }}) are still open.")
+        (self.level_first | self.level_call).write(
+            {
+                "send_sms": True,
+                "sms_script_id": sms.id,
+                "send_whatsapp": True,
+                "whatsapp_script_id": whatsapp.id,
+                "send_letter": True,
+                "letter_script_id": letter.id,
+            }
+        )
+        few = self.customers_with_invoices(5, "Few", phones=True)
+        many = self.customers_with_invoices(50, "Many", phones=True)
+        self.run_followup(partners=self.customers_with_invoices(2, "Warm", phones=True))
+        queries_few = self.count_queries(lambda: self.run_followup(partners=few))
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries_few):
+            self.run_followup(partners=many)
+        events = self.env["collections.event"].search([("partner_id", "in", many.ids)])
+        self.assertEqual(len(events.filtered(lambda event: event.channel == "sms")), 50)
+        self.assertEqual(len(events.filtered(lambda event: event.channel == "whatsapp")), 50)
+        self.assertEqual(len(events.filtered(lambda event: event.channel == "letter")), 50)
+        self.assertEqual(set(events.mapped("state")), {"queued"})
+        self.assertEqual(self.env["sms.sms"].search_count([("partner_id", "in", many.ids)]), 50)
