@@ -10,7 +10,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import format_amount
 from odoo.tools.pdf import PdfFileReader
 
-from .common import CollectionsCase
+from .common import TODAY, CollectionsCase
 from .iap_sms_server import LocalIapSmsServer
 
 try:
@@ -214,6 +214,11 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         self.run_on_test_day()
         self.assertEqual(self.events_of(customer), event)
         self.assertEqual(len(self.tasks_of(customer, "SMS not sent: fix the mobile number")), 1)
+        # Once the number is entered, the retry goes out and the task is done.
+        customer.phone = PHONE
+        self.run_on_test_day()
+        self.assertEqual((event.state, event.activity_id), ("queued", self.env["mail.activity"]))
+        self.assertFalse(task.active, "the 'fix the number' task is marked done")
 
     def test_blacklisted_number_cancels_the_sms(self):
         customer = self.make_customer("Opted Out", phone=PHONE)
@@ -226,6 +231,8 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual((event.channel, event.state), ("sms", "cancelled"))
         self.assertIn("blacklist", event.error)
         self.assertFalse(self.outgoing_sms(customer))
+        self.assertFalse(self.tasks_of(customer, "SMS not sent: fix the mobile number"), "the number is right")
+        self.assertEqual(len(self.tasks_of(customer, "Customer opted out of text messages: use another channel")), 1)
 
     def test_number_reported_wrong_blocks_the_sms_until_corrected(self):
         customer = self.make_customer("Wrong Number", phone=PHONE)
@@ -256,12 +263,17 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         # Written directly (as Odoo's own "cancel"/resend tools do), so the tracker hook never runs.
         notification.sudo().write({"notification_status": "exception", "failure_type": "sms_credit"})
         self.assertEqual(event.state, "queued")
+        # Months later the hourly job no longer looks at it (providers may never report).
         self.env["collections.event"]._cron_sync_mail_states()
+        self.assertEqual(event.state, "queued")
+        with freeze_time(RUN_DAY):
+            self.env["collections.event"]._cron_sync_mail_states()
         self.assertEqual(event.state, "failed")
         self.assertIn("credit", event.error.lower())
         self.assertEqual(len(self.tasks_of(customer, "Reminder SMS not delivered")), 1)
         # Once failed, a later sync does not flag it again.
-        self.env["collections.event"]._cron_sync_mail_states()
+        with freeze_time(RUN_DAY):
+            self.env["collections.event"]._cron_sync_mail_states()
         self.assertEqual(len(self.tasks_of(customer, "Reminder SMS not delivered")), 1)
 
 
@@ -323,6 +335,34 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual(set(letters.mapped("state")), {"sent"})
         self.assertNotEqual(letters.letter_attachment_id, first_pdf)
         self.assertEqual(len(letters.letter_attachment_id), 1)
+
+    def test_printing_uses_what_is_open_now_and_skips_paid_letters(self):
+        plain, bold, invoices, letters = self.queue_letters()
+        # A partial payment of the plain customer's invoice, full payment of the other one.
+        for invoice, amount in ((invoices[plain], 21), (invoices[bold], 654)):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"amount": amount, "payment_date": TODAY})._create_payments()
+        action = letters.with_context(force_report_rendering=True).action_print_letters()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        plain_letter = letters.filtered(lambda event: event.partner_id == plain)
+        bold_letter = letters - plain_letter
+        self.assertEqual(plain_letter.state, "sent")
+        self.assertEqual(plain_letter.body, self.paragraph(invoices[plain], 300))
+        self.assertEqual(bold_letter.state, "cancelled")
+        self.assertIn("paid in the meantime", bold_letter.error)
+        self.assertFalse(bold_letter.printed_at)
+        # Only paid letters left: nothing printed, a warning instead of an error, the cancellation kept.
+        more = self.make_customer("Paid Later")
+        invoice = self.make_invoice(more, 50, 8)
+        self.run_on_test_day()
+        letter = self.events_of(more, channel="letter")
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": TODAY}
+        )._create_payments()
+        action = letter.action_print_letters()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(letter.state, "cancelled")
 
     def test_letter_html_escapes_customer_data(self):
         self.letter_script.body = "Dear {{ customer }},\n" + self.PARAGRAPH

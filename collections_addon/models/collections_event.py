@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -151,6 +153,30 @@ class CollectionsEvent(models.Model):
                 )
             )
         letters = letters.sorted(lambda event: (event.partner_id.name or "", event.id))
+        contents = self.env["report.collections_addon.report_collections_letter"]._letters(letters)
+        paid = letters.filtered(lambda event: event.move_ids and not contents[event.id]["open"])
+        if paid:
+            # sudo: as below, the event log records what happened to the letter.
+            paid.filtered(lambda event: event.state == "queued").sudo().write(
+                {
+                    "state": "cancelled",
+                    "error": self.env._("Not printed: the invoices of this letter were paid in the meantime."),
+                }
+            )
+            letters -= paid
+            if not letters:
+                # Not an error: the cancellations must be kept.
+                return {
+                    "type": "ir.actions.client",
+                    "tag": "display_notification",
+                    "params": {
+                        "type": "warning",
+                        "message": self.env._(
+                            "Nothing to print: the invoices of the selected letters were paid in the meantime "
+                            "(their letters are now cancelled)."
+                        ),
+                    },
+                }
         report = self.env.ref("collections_addon.action_report_collections_letter")
         pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf(report, letters.ids)
         now = fields.Datetime.now()
@@ -170,7 +196,10 @@ class CollectionsEvent(models.Model):
             )
         )
         # sudo: collectors print letters but cannot write the event log, which only records the printing.
-        letters.sudo().write({"printed_at": now, "letter_attachment_id": attachment.id})
+        for letter in letters:
+            letter.sudo().write(
+                {"printed_at": now, "letter_attachment_id": attachment.id, "body": contents[letter.id]["text"]}
+            )
         letters.filtered(lambda event: event.state == "queued").sudo().write({"state": "sent", "error": False})
         return {
             "type": "ir.actions.act_url",
@@ -368,5 +397,9 @@ class CollectionsEvent(models.Model):
     @api.model
     def _cron_sync_mail_states(self):
         self.search([("channel", "=", "email"), ("state", "=", "queued")])._sync_from_mail_queue()
-        self.search([("channel", "=", "sms"), ("state", "in", ("queued", "sent"))])._sync_from_sms_queue()
+        # A provider may never report delivery: after a month an SMS stays 'sent' for good.
+        recent = fields.Date.context_today(self) - timedelta(days=30)
+        self.search(
+            [("channel", "=", "sms"), ("state", "in", ("queued", "sent")), ("date", ">=", recent)]
+        )._sync_from_sms_queue()
         self.env["collections.whatsapp"]._escalate()

@@ -703,13 +703,22 @@ class CollectionsRunner(models.AbstractModel):
         reusable = {(event.partner_id.id, event.level_id.id, event.channel): event for event in previous}
         to_create = []
         events = Event
+        fixed_tasks = self.env["mail.activity"]
         for vals in vals_list:
             event = reusable.get((vals["partner_id"], vals["level_id"], vals["channel"]))
             if event:
-                event.write({"error": False, **vals})
+                values = {"error": False, **vals}
+                if vals.get("state") not in ("failed", "cancelled") and "activity_id" not in vals:
+                    # The retry went out: the "fix the address" task of the failure is done.
+                    fixed_tasks |= event.activity_id
+                    values["activity_id"] = False
+                event.write(values)
                 events |= event
             else:
                 to_create.append({**vals, "company_id": company.id, "date": today})
+        fixed_tasks = fixed_tasks.sudo().exists().filtered("active")
+        if fixed_tasks:
+            fixed_tasks.action_feedback(feedback=self.env._("The reminder went out after all."))
         return events | Event.create(to_create)
 
     def _collector(self, decision):
@@ -750,7 +759,7 @@ class CollectionsRunner(models.AbstractModel):
                     {
                         **common,
                         "activity_type_id": todo_type.id,
-                        "summary": self._fix_contact_summary(vals["channel"]),
+                        "summary": self._fix_contact_summary(vals["channel"], vals["state"]),
                         "note": Markup("<p>%s</p>") % vals["error"],
                         "date_deadline": today,
                     }
@@ -784,7 +793,11 @@ class CollectionsRunner(models.AbstractModel):
         for vals, activity in zip(new_events, activities, strict=True):
             vals["activity_id"] = activity.id
 
-    def _fix_contact_summary(self, channel):
+    def _fix_contact_summary(self, channel, state="failed"):
+        if state == "cancelled" and channel in ("sms", "whatsapp"):
+            return self.env._("Customer opted out of text messages: use another channel")
+        if state == "cancelled" and channel == "email":
+            return self.env._("Customer opted out of e-mails: use another channel")
         if channel == "email":
             return self.env._("Reminder not sent: fix the e-mail address")
         if channel == "sms":
