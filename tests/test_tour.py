@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import CollectionsCase
@@ -20,3 +23,43 @@ class TestWorklistTour(CollectionsCase, HttpCase):
             self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id,
             self.level_protest,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCallTour(CollectionsCase, HttpCase):
+    def test_collector_logs_a_call_from_calls_today(self):
+        # Browser tests run on the real clock: allow calls at any hour of any day.
+        self.policy.call_window_ids = [
+            Command.clear(),
+            *[Command.create({"weekday": str(day), "hour_from": 0, "hour_to": 24}) for day in range(7)],
+        ]
+        customer = self.make_customer("Tour Caller", phone="+55 11 91234-5678")
+        invoice = self.make_invoice(customer, 450, 25)
+        call = (
+            self.env["collections.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "company_id": self.company.id,
+                    "level_id": self.level_call.id,
+                    "channel": "call",
+                    "state": "queued",
+                    "move_ids": [Command.set(invoice.ids)],
+                    "amount_due": 450,
+                    "user_id": self.collector.id,
+                    "call_planned_at": fields.Datetime.now() - timedelta(hours=1),
+                }
+            )
+        )
+        self.start_tour(
+            "/odoo/action-collections_addon.collections_event_action_calls_today",
+            "collections_call_tour",
+            login=self.collector.login,
+        )
+        self.assertEqual((call.state, call.outcome), ("delivered", "promise"))
+        self.assertEqual(call.notes, "Will pay by Pix on Friday")
+        self.assertEqual(call.user_id, self.collector)
+        partner = customer.with_company(self.company)
+        self.assertEqual(partner.collections_paused_until, fields.Date.context_today(partner) + timedelta(days=7))
+        self.assertEqual(partner.collections_status, "paused")
