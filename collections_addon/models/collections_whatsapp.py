@@ -12,6 +12,7 @@ import requests
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from ..engine import whatsapp as wa
 
@@ -188,7 +189,10 @@ class CollectionsWhatsapp(models.AbstractModel):
                         "Attempt %(attempt)s of %(max)s failed, retrying at %(when)s: %(error)s",
                         attempt=attempt,
                         max=wa.MAX_ATTEMPTS,
-                        when=fields.Datetime.to_string(event.next_attempt),
+                        # The company's time: the error is read by people, not machines.
+                        when=format_datetime(
+                            self.env, event.next_attempt, tz=event.company_id.partner_id.tz or self.env.user.tz
+                        ),
                         error=error,
                     )
                 }
