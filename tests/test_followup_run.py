@@ -19,10 +19,27 @@ class SimulatedCrash(BaseException):
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
 class TestFollowupRun(CollectionsCase):
+    def test_call_step_without_phone_waits_for_a_number(self):
+        customer = self.make_customer("No Phone")
+        invoice = self.make_invoice(customer, 100, 30)
+        self.run_followup()
+        email, call = (self.events_of(customer, channel=channel) for channel in ("email", "call"))
+        self.assertEqual(email.state, "queued")
+        self.assertEqual(call.state, "failed")
+        self.assertIn("no phone number", call.error)
+        self.assertEqual(call.activity_id.summary, "Call not planned: find the customer's phone number")
+        self.assertFalse(invoice.collections_level_id, "the step is complete only once the call is planned")
+        customer.phone = "+55 11 91234-5678"
+        self.run_followup()
+        self.assertEqual(call.state, "queued")
+        self.assertEqual(len(self.mails_of(customer)), 1, "the e-mail of the step is not sent twice")
+        self.assertFalse(call.activity_id.activity_type_id == self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(invoice.collections_level_id, self.level_call)
+
     def test_levels_reached_by_age(self):
         soon = self.make_customer("Soon Due")
         late = self.make_customer("Six Days Late")
-        very_late = self.make_customer("Thirty Days Late")
+        very_late = self.make_customer("Thirty Days Late", phone="+55 11 91234-5678")
         fresh = self.make_customer("Fresh")
         inv_soon = self.make_invoice(soon, 100, -2)
         inv_late = self.make_invoice(late, 100, 6)

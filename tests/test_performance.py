@@ -55,6 +55,7 @@ class TestQueryCount(CollectionsCase):
                 "collections_whatsapp_api_url": "http://127.0.0.1:9/v23.0",
                 "collections_whatsapp_phone_number_id": "1234",
                 "collections_whatsapp_token": "token",
+                "collections_whatsapp_app_secret": "secret",
             }
         )
         sms = self.make_script("sms", "Hello, {{ customer }}. {{ amount }} is open since {{ month }}.")

@@ -103,7 +103,7 @@ class TestMultiCompany(CollectionsCase):
         other_data = self.setup_other_company(name="Second Co")
         other = other_data["company"]
         other.email = "billing@second.example"
-        shared = self.make_customer("Shared Customer")
+        shared = self.make_customer("Shared Customer", phone="+55 11 91234-5678")
         invoice_a = self.make_invoice(shared, 100, 8)
         invoice_b = self.make_invoice(shared, 700, 30, company=other)
         # The second company got the shipped plans on creation: its own follow-up works out of the box.

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_datetime, mute_logger
 
 from .common import TODAY, CollectionsCase
 from .whatsapp_server import LocalWhatsAppServer, error, hang, server_error, template_missing
@@ -216,7 +216,9 @@ class TestWhatsapp(WhatsappCase):
         self.assertEqual(event.next_attempt, fields.Datetime.now() + wa.retry_delay(1))
         self.assertGreater(event.next_attempt, fields.Datetime.now())
         self.assertIn(f"Attempt 1 of {wa.MAX_ATTEMPTS} failed, retrying at", event.error)
-        self.assertIn(fields.Datetime.to_string(event.next_attempt), event.error)
+        # In the company's time zone, as people read it.
+        tz = self.company.partner_id.tz or self.env.user.tz
+        self.assertIn(format_datetime(self.env, event.next_attempt, tz=tz), event.error)
         self.assertIn("An unknown error occurred", event.error)
 
         # Not due yet: nothing is posted.

@@ -23,7 +23,8 @@ class CollectionsWhatsappWebhook(http.Controller):
         body = request.httprequest.get_data(cache=False)
         gateway = request.env["collections.whatsapp"]
         signature = request.httprequest.headers.get("X-Hub-Signature-256")
-        if not wa.verify_signature(body, signature, gateway._all_secrets("app_secret")):
+        companies = gateway._signing_companies(body, signature)
+        if not companies:
             _logger.warning("Collections: WhatsApp webhook call with a bad or missing signature refused")
             return request.make_response("Forbidden", status=403)
         try:
@@ -31,5 +32,5 @@ class CollectionsWhatsappWebhook(http.Controller):
         except ValueError as error:
             _logger.warning("Collections: malformed WhatsApp webhook call refused: %s", error)
             return request.make_response("Bad Request", status=400)
-        gateway._process_webhook(batch)
+        gateway._process_webhook(batch, companies)
         return request.make_response("OK")

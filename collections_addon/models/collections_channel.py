@@ -75,6 +75,45 @@ class CollectionsChannel(models.AbstractModel):
             }
         return None
 
+    @api.model
+    def _call_problem(self, company, decision):
+        partner = decision.partner
+        if partner.collections_phone_invalid:
+            return {
+                "state": "failed",
+                "error": self.env._(
+                    "The phone number of %(customer)s was reported wrong on a call: correct it on the customer "
+                    "(this clears the flag); the next run plans the call.",
+                    customer=partner.display_name,
+                ),
+            }
+        if not partner.phone:
+            return {
+                "state": "failed",
+                "error": self.env._(
+                    "%(customer)s has no phone number: add one to the customer; the next run plans the call.",
+                    customer=partner.display_name,
+                ),
+            }
+        return None
+
+    @api.model
+    def _on_hold(self, partner, company):
+        """Whether the customer is paused or excluded in ``company`` today: queued contacts wait."""
+        partner = partner.commercial_partner_id.with_company(company)
+        today = fields.Date.context_today(self)
+        if partner.collections_paused_until and partner.collections_paused_until >= today:
+            return True
+        return bool(
+            partner.collections_excluded
+            and (not partner.collections_excluded_until or partner.collections_excluded_until >= today)
+        )
+
+    @api.model
+    def _all_paid(self, event):
+        moves = event.move_ids
+        return bool(moves) and all(move.payment_state in ("paid", "in_payment", "reversed") for move in moves)
+
     # ------------------------------------------------------------------
     # Rendering
     # ------------------------------------------------------------------
@@ -143,7 +182,8 @@ class CollectionsChannel(models.AbstractModel):
         """
         if not partner_bodies:
             return self.env["mail.message"]
-        author = self.env.user.partner_id
+        # From the webhook the user is the public one: the company's bot posts instead.
+        author = self.env.ref("base.partner_root") if self.env.user._is_public() else self.env.user.partner_id
         note = self.env.ref("mail.mt_note")
         # sudo: the run posts the SMS as the company; the SMS queue and notifications are technical.
         messages = (
@@ -160,7 +200,7 @@ class CollectionsChannel(models.AbstractModel):
                         "subtype_id": note.id,
                         "author_id": author.id,
                         # Set here: mail.message would compute both one message at a time.
-                        "email_from": author.email_formatted,
+                        "email_from": author.sudo().email_formatted,
                         "reply_to": False,
                         "body": plaintext2html(body),
                         "partner_ids": [Command.link(partner.id)],
@@ -237,6 +277,11 @@ class CollectionsChannel(models.AbstractModel):
                         attempts=0,
                         next_attempt=False,
                         external_id=False,
+                        # A step queued again starts over: its escalations and receipts are those of the new message.
+                        escalated=False,
+                        sent_at=False,
+                        delivered_at=False,
+                        read_at=False,
                     )
                 )
         return result
@@ -314,11 +359,16 @@ class CollectionsChannel(models.AbstractModel):
         values = self._values_by_partner(company, decisions)
         partners = self.env["res.partner"].browse([decision.partner.id for decision in decisions])
         history = self._call_history(partners, company)
+        # One call at a time per customer: the new step's call replaces one still waiting.
+        self.env["collections.event"]._cancel_pending(
+            partners, company, self.env._("Replaced by the call of a later follow-up step."), channels=("call",)
+        )
         rules_by_policy = {}
         result = []
         for script, script_decisions in self._by_script(decisions, "call_script_id").items():
             notes = {}
-            if script:
+            # A blocked script must not stop the call: the collector gets the task without it.
+            if script and script.tone_state != "blocked":
                 notes = script._render_body({d.partner.id: values[d.partner.id] for d in script_decisions})
             for decision in script_decisions:
                 partner = decision.partner
@@ -369,7 +419,7 @@ class CollectionsChannel(models.AbstractModel):
         slot = self._next_slot(partner, event.company_id, policy)
         level = event.level_id
         note = self.env["collections.whatsapp"]._read_note(event)
-        if level.call_script_id:
+        if level.call_script_id and level.call_script_id.tone_state != "blocked":
             values = self.env["collections.script"]._placeholder_values_for_partners(
                 partner, event.company_id, event.user_id
             )
@@ -415,7 +465,9 @@ class CollectionsChannel(models.AbstractModel):
                     "user_id": source_event.user_id.id,
                     "activity_id": activity.id,
                     "call_planned_at": slot or False,
-                    "priority": call_priority(source_event.amount_due, 0),
+                    "priority": call_priority(
+                        source_event.amount_due, partner.with_company(company).collections_days_late
+                    ),
                     "recipient": partner.phone or False,
                 }
             )
@@ -441,7 +493,8 @@ class CollectionsChannel(models.AbstractModel):
                 ("date", ">=", event.date),
             ]
         )
-        if already:
+        if already or self._on_hold(partner, event.company_id):
+            # Nothing to replace: done already, or the customer is paused or excluded.
             return True
         base = {
             "partner_id": partner.id,

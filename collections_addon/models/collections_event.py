@@ -107,6 +107,10 @@ class CollectionsEvent(models.Model):
     )
     attempts = fields.Integer(readonly=True, help="How many times the WhatsApp message was handed to the API.")
     next_attempt = fields.Datetime(readonly=True, index="btree_not_null")
+    sent_at = fields.Datetime(string="Sent", readonly=True)
+    whatsapp_wa_id = fields.Char(
+        string="WhatsApp ID", readonly=True, help="The recipient's WhatsApp id, from the delivery receipts."
+    )
     delivered_at = fields.Datetime(string="Delivered", readonly=True)
     read_at = fields.Datetime(string="Read", readonly=True)
     escalated = fields.Boolean(
@@ -150,6 +154,13 @@ class CollectionsEvent(models.Model):
                 self.env._(
                     "Only letter events can be printed: select events of the channel 'Letter' "
                     "(Collections > Letters to Print)."
+                )
+            )
+        if len(letters.company_id) > 1:
+            raise UserError(
+                self.env._(
+                    "Print the letters of one company at a time: the PDF is kept with the letters, and each "
+                    "company's letters are for its own users only."
                 )
             )
         letters = letters.sorted(lambda event: (event.partner_id.name or "", event.id))
@@ -207,12 +218,37 @@ class CollectionsEvent(models.Model):
             "target": "download",
         }
 
+    @api.model
+    def _cancel_pending(self, partners, company, reason, channels=("call", "whatsapp", "letter")):
+        """Cancel the contacts still waiting for these customers (queued calls, messages, letters).
+
+        SMS and e-mails are handed to Odoo's queues at once and follow those queues.
+        """
+        # sudo: the event log is written by the follow-up only; this is one of its steps.
+        pending = self.sudo().search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("company_id", "=", company.id),
+                ("state", "=", "queued"),
+                ("channel", "in", list(channels)),
+            ]
+        )
+        if not pending:
+            return pending
+        tasks = pending.activity_id.filtered("active")
+        pending.write({"state": "cancelled", "error": reason, "next_attempt": False})
+        if tasks:
+            tasks.action_feedback(feedback=reason)
+        return pending
+
     # ------------------------------------------------------------------
     # Calls
     # ------------------------------------------------------------------
 
     def action_log_call(self):
         self.ensure_one()
+        if self.channel != "call":
+            raise UserError(self.env._("Only call events can be logged as calls: use 'Log call' on the customer."))
         return self.env["collections.call.log"]._action_open(event=self)
 
     @api.model

@@ -8,6 +8,7 @@ class CollectionsLevel(models.Model):
     _name = "collections.level"
     _description = "Collections Level"
     _order = "policy_id, days, sequence, id"
+    _check_company_auto = True
 
     policy_id = fields.Many2one("collections.policy", string="Plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
@@ -42,18 +43,32 @@ class CollectionsLevel(models.Model):
     )
     send_sms = fields.Boolean(string="SMS", help="Send a text message through Odoo's SMS gateway.")
     sms_script_id = fields.Many2one(
-        "collections.script", string="SMS Text", domain="[('channel', '=', 'sms')]", ondelete="restrict"
+        "collections.script",
+        check_company=True,
+        string="SMS Text",
+        domain="[('channel', '=', 'sms'), ('company_id', 'in', [company_id, False])]",
+        ondelete="restrict",
     )
     send_whatsapp = fields.Boolean(
         string="WhatsApp", help="Send an approved WhatsApp template through the WhatsApp Business Cloud API."
     )
     whatsapp_script_id = fields.Many2one(
-        "collections.script", string="WhatsApp Message", domain="[('channel', '=', 'whatsapp')]", ondelete="restrict"
+        "collections.script",
+        check_company=True,
+        string="WhatsApp Message",
+        domain="[('channel', '=', 'whatsapp'), ('company_id', 'in', [company_id, False])]",
+        ondelete="restrict",
     )
     whatsapp_read_call_hours = fields.Integer(
         string="Call When Read and Unpaid After (hours)",
         help="When the customer read the WhatsApp message and the invoices are still unpaid after this many "
         "hours, give the collector a call task. 0: no call.",
+    )
+    whatsapp_undelivered_hours = fields.Integer(
+        string="Undelivered After (hours)",
+        default=24,
+        help="A WhatsApp message sent but not delivered after this many hours counts as failed and falls back "
+        "like one. 0: wait for WhatsApp's own failure report.",
     )
     whatsapp_fallback = fields.Selection(
         [("none", "Nothing"), ("sms", "Send an SMS"), ("letter", "Print a letter")],
@@ -65,8 +80,9 @@ class CollectionsLevel(models.Model):
     send_letter = fields.Boolean(string="Letter", help="Queue a follow-up letter for printing.")
     letter_script_id = fields.Many2one(
         "collections.script",
+        check_company=True,
         string="Letter Paragraph",
-        domain="[('channel', '=', 'letter')]",
+        domain="[('channel', '=', 'letter'), ('company_id', 'in', [company_id, False])]",
         ondelete="restrict",
         help="The paragraph of the follow-up letter; empty: the standard wording.",
     )
@@ -75,8 +91,9 @@ class CollectionsLevel(models.Model):
     )
     call_script_id = fields.Many2one(
         "collections.script",
+        check_company=True,
         string="Call Script",
-        domain="[('channel', '=', 'call')]",
+        domain="[('channel', '=', 'call'), ('company_id', 'in', [company_id, False])]",
         ondelete="restrict",
         help="What the collector says on the phone; shown on the call task and in 'Log call'.",
     )
@@ -90,6 +107,10 @@ class CollectionsLevel(models.Model):
     _days_unique_per_plan = models.Constraint(
         "UNIQUE(policy_id, days)",
         "Two levels of a plan cannot have the same days: give each step its own number of days.",
+    )
+    _whatsapp_undelivered_hours_positive = models.Constraint(
+        "CHECK(whatsapp_undelivered_hours >= 0)",
+        "The hours before a WhatsApp message counts as undelivered cannot be negative: use 0 to wait for WhatsApp.",
     )
     _whatsapp_read_call_hours_positive = models.Constraint(
         "CHECK(whatsapp_read_call_hours >= 0)",

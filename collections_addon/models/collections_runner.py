@@ -350,18 +350,31 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _last_contacts(self, company, partners):
-        return {
-            partner.id: last
-            for partner, last in self.env["collections.event"]._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "in", partners.ids),
-                    ("state", "not in", ("failed", "cancelled")),
-                ],
-                ["partner_id"],
-                ["date:max"],
-            )
+        """The day of each customer's last contact, leaving out the step still in progress.
+
+        A step that went out on one channel and failed on another is retried as soon as the
+        contact point is fixed: its own e-mail must not hold the retry back for the gap.
+        """
+        # Due but not reached: the step was attempted and a channel is still missing.
+        in_progress = {
+            partner.id: partner.collections_due_level_id.id
+            for partner in partners
+            if partner.collections_due_level_id != partner.collections_level_id
         }
+        last = {}
+        for partner, level, day in self.env["collections.event"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", partners.ids),
+                ("state", "not in", ("failed", "cancelled")),
+            ],
+            ["partner_id", "level_id"],
+            ["date:max"],
+        ):
+            if level.id and level.id == in_progress.get(partner.id):
+                continue
+            last[partner.id] = max(day, last.get(partner.id, day))
+        return last
 
     @api.model
     def _email_recipients(self, partners):
@@ -408,6 +421,7 @@ class CollectionsRunner(models.AbstractModel):
                 "collections_level_id",
                 "collections_last_date",
                 "collections_review_date",
+                "collections_due_level_id",
                 "phone_sanitized",
                 "phone_sanitized_blacklisted",
                 "collections_phone_invalid",
@@ -613,8 +627,13 @@ class CollectionsRunner(models.AbstractModel):
         event_vals.extend(Channel._plan_calls(company, by_channel["call"], self._event_vals))
         self._schedule_tasks(today, event_vals, decisions)
         events = self._upsert_events(company, today, event_vals)
-        if by_channel["whatsapp"]:
-            Channel._after_whatsapp_queued(events.filtered(lambda event: event.channel == "whatsapp"))
+        whatsapp = events.filtered(lambda event: event.channel == "whatsapp")
+        if whatsapp:
+            Channel._after_whatsapp_queued(whatsapp)
+            # A message that cannot even be queued (no number, opted out, no settings) falls back at once.
+            self.env["collections.whatsapp"]._fall_back(
+                whatsapp.filtered(lambda event: event.state in ("failed", "cancelled"))
+            )
         if complete:
             self._advance_levels(company, today, [d for d in decisions if d.partner.id in complete])
         return complete
@@ -625,6 +644,8 @@ class CollectionsRunner(models.AbstractModel):
             return None if decision.recipients else self._email_problem(decision)
         if channel in ("sms", "whatsapp"):
             return self.env["collections.channel"]._phone_problem(company, decision, channel)
+        if channel == "call":
+            return self.env["collections.channel"]._call_problem(company, decision)
         return None
 
     def _event_vals(self, decision, channel, **values):
@@ -698,6 +719,8 @@ class CollectionsRunner(models.AbstractModel):
                 ("date", "=", today),
                 ("partner_id", "in", list({key[0] for key in keys})),
                 ("state", "in", ("failed", "cancelled")),
+                # A call the collector logged stays as logged.
+                ("manual", "=", False),
             ]
         )
         reusable = {(event.partner_id.id, event.level_id.id, event.channel): event for event in previous}
@@ -754,7 +777,7 @@ class CollectionsRunner(models.AbstractModel):
                     }
                 )
                 task_event_vals.append(vals)
-            elif vals["channel"] in ("email", "sms", "whatsapp") and vals["state"] in ("failed", "cancelled"):
+            elif vals["channel"] in ("email", "sms", "whatsapp", "call") and vals["state"] in ("failed", "cancelled"):
                 activity_vals.append(
                     {
                         **common,
@@ -802,6 +825,8 @@ class CollectionsRunner(models.AbstractModel):
             return self.env._("Reminder not sent: fix the e-mail address")
         if channel == "sms":
             return self.env._("SMS not sent: fix the mobile number")
+        if channel == "call":
+            return self.env._("Call not planned: find the customer's phone number")
         return self.env._("WhatsApp message not sent: check the number and the WhatsApp settings")
 
     def _queue_emails(self, company, decisions):

@@ -53,6 +53,8 @@ class CollectionsWhatsapp(models.AbstractModel):
                 ("url", self.env._("API base URL")),
                 ("phone_number_id", self.env._("Phone number ID")),
                 ("token", self.env._("Access token")),
+                # Without it no receipt is accepted: no delivery state, escalation or fallback.
+                ("app_secret", self.env._("App secret")),
             )
             if not config[key]
         ]
@@ -124,6 +126,20 @@ class CollectionsWhatsapp(models.AbstractModel):
         if problem:
             self._fail(event, problem)
             return
+        channel = self.env["collections.channel"]
+        if channel._on_hold(event.partner_id, event.company_id) or channel._all_paid(event):
+            # Paused (promise, dispute), excluded or paid since the step was queued: no reminder any more.
+            event.write(
+                {
+                    "state": "cancelled",
+                    "next_attempt": False,
+                    "error": self.env._(
+                        "Not sent: the customer was paused or excluded, or the invoices were paid, after the "
+                        "message was queued."
+                    ),
+                }
+            )
+            return
         if self._opted_out(event):
             # The customer opted out (e.g. answered STOP) after the step was queued: the opt-out wins.
             event.write(
@@ -175,7 +191,15 @@ class CollectionsWhatsapp(models.AbstractModel):
             except ValueError:
                 self._fail(event, self.env._("The WhatsApp API accepted the message but returned no message id."))
                 return
-            event.write({"state": "sent", "external_id": message_id, "next_attempt": False, "error": False})
+            event.write(
+                {
+                    "state": "sent",
+                    "external_id": message_id,
+                    "sent_at": fields.Datetime.now(),
+                    "next_attempt": False,
+                    "error": False,
+                }
+            )
             return
         error = (
             self.env._("No answer from the WhatsApp API within %(seconds)s seconds.", seconds=REQUEST_TIMEOUT)
@@ -221,19 +245,49 @@ class CollectionsWhatsapp(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _process_webhook(self, batch):
-        """Apply status callbacks and opt-outs of a verified, parsed webhook call."""
+    def _signing_companies(self, body, signature):
+        """The companies whose app secret signed ``body`` (normally one)."""
+        # sudo: the webhook is public; it compares the signature with each company's secret.
+        companies = self.env["res.company"].sudo().search([])
+        return companies.filtered(
+            lambda company: (
+                self._config(company)["app_secret"]
+                and wa.verify_signature(body, signature, [self._config(company)["app_secret"]])
+            )
+        )
+
+    @api.model
+    def _process_webhook(self, batch, companies=None):
+        """Apply status callbacks and opt-outs of a verified, parsed webhook call.
+
+        Only events of ``companies`` (those whose secret signed the call, narrowed to the
+        phone numbers the call is about) can change: a company's Meta app never touches
+        another company's messages.
+        """
         # sudo: the webhook is a public route authenticated by its signature, not by a user.
         Event = self.env["collections.event"].sudo()
+        if companies is None:
+            companies = self.env["res.company"].sudo().search([])
+        if batch.phone_number_ids:
+            companies = companies.filtered(
+                lambda company: self._config(company)["phone_number_id"] in batch.phone_number_ids
+            )
         ids = {status.message_id for status in batch.statuses}
-        by_external = {event.external_id: event for event in Event.search([("external_id", "in", list(ids))])}
+        by_external = {
+            event.external_id: event
+            for event in Event.search([("external_id", "in", list(ids)), ("company_id", "in", companies.ids)])
+        }
         callback_ids = []
         for status in batch.statuses:
             if status.message_id not in by_external and status.callback_data.startswith("collections.event:"):
                 reference = status.callback_data.split(":", 1)[1]
                 if reference.isdigit():
                     callback_ids.append(int(reference))
-        for event in Event.browse(callback_ids).exists().filtered(lambda e: e.channel == "whatsapp"):
+        for event in (
+            Event.browse(callback_ids)
+            .exists()
+            .filtered(lambda e: e.channel == "whatsapp" and e.company_id in companies)
+        ):
             # The API accepted it but the answer was lost (crash, timeout): the echo links it back.
             if not event.external_id:
                 matching = [s for s in batch.statuses if s.callback_data == f"collections.event:{event.id}"]
@@ -248,6 +302,8 @@ class CollectionsWhatsapp(models.AbstractModel):
             if not new_state:
                 continue
             vals = {"state": new_state}
+            if status.recipient and not event.whatsapp_wa_id:
+                vals["whatsapp_wa_id"] = status.recipient
             if new_state == "delivered":
                 vals["delivered_at"] = status.timestamp
             elif new_state == "read":
@@ -268,10 +324,21 @@ class CollectionsWhatsapp(models.AbstractModel):
 
     @api.model
     def _opt_out(self, wa_id):
-        number = "+" + "".join(ch for ch in wa_id if ch.isdigit())
+        """Blacklist the sender, under its WhatsApp id and the numbers we wrote to it.
+
+        WhatsApp ids may differ from the number on file (e.g. Brazilian mobiles without
+        the ninth digit): the receipts of our messages tie the id to that number.
+        """
+        digits = "".join(ch for ch in wa_id if ch.isdigit())
         # sudo: the customer's own request arrives through the public webhook.
+        known = (
+            self.env["collections.event"]
+            .sudo()
+            .search([("channel", "=", "whatsapp"), ("whatsapp_wa_id", "=", digits), ("recipient", "!=", False)])
+        )
+        numbers = sorted({"+" + digits, *known.mapped("recipient")})
         self.env["phone.blacklist"].sudo()._add(
-            [number], message=self.env._("Opted out of collection messages on WhatsApp.")
+            numbers, message=self.env._("Opted out of collection messages on WhatsApp.")
         )
 
     # ------------------------------------------------------------------
@@ -294,30 +361,67 @@ class CollectionsWhatsapp(models.AbstractModel):
             self.env["collections.runner"]._flag_undelivered(to_flag)
 
     @api.model
+    def _fall_back(self, events):
+        """Queue the level's fallback (SMS or letter) for messages that could not be queued at all.
+
+        The run already gave the collector a task for them: only the fallback is missing.
+        """
+        channel = self.env["collections.channel"]
+        for event in events.filtered(lambda e: not e.escalated):
+            fallback = event.level_id.whatsapp_fallback
+            if fallback in ("sms", "letter") and channel._queue_fallback(event, fallback):
+                event.escalated = True
+
+    @api.model
     def _escalate(self):
-        """Read but still unpaid after the level's delay: the collector gets a call task."""
+        """Escalations on delivery state, each in its own savepoint so that one never blocks the others.
+
+        Read but still unpaid after the level's delay: the collector gets a call task.
+        Sent but never delivered after the level's delay: the message counts as failed
+        and falls back like one.
+        """
         Event = self.env["collections.event"].sudo()
-        events = Event.search(
+        now = fields.Datetime.now()
+        read = Event.search(
             [
                 ("channel", "=", "whatsapp"),
                 ("state", "=", "read"),
                 ("escalated", "=", False),
                 ("level_id.whatsapp_read_call_hours", ">", 0),
             ]
-        )
-        now = fields.Datetime.now()
-        due = events.filtered(
-            lambda e: e.read_at and e.read_at + timedelta(hours=e.level_id.whatsapp_read_call_hours) <= now
-        )
-        if not due:
-            return
-        unpaid = due.filtered(
-            lambda e: any(move.payment_state not in ("paid", "in_payment", "reversed") for move in e.move_ids)
-        )
-        (due - unpaid).escalated = True
-        for event in unpaid:
-            self.env["collections.channel"]._plan_call_after_read(event)
-            event.escalated = True
+        ).filtered(lambda e: e.read_at and e.read_at + timedelta(hours=e.level_id.whatsapp_read_call_hours) <= now)
+        undelivered = Event.search(
+            [
+                ("channel", "=", "whatsapp"),
+                ("state", "=", "sent"),
+                ("escalated", "=", False),
+                ("level_id.whatsapp_undelivered_hours", ">", 0),
+            ]
+        ).filtered(lambda e: e.sent_at and e.sent_at + timedelta(hours=e.level_id.whatsapp_undelivered_hours) <= now)
+        channel = self.env["collections.channel"]
+        for event in read | undelivered:
+            try:
+                with self.env.cr.savepoint():
+                    if channel._all_paid(event) or channel._on_hold(event.partner_id, event.company_id):
+                        # Paid, paused or excluded: nothing to escalate; a later pause end is a new step.
+                        event.escalated = True
+                    elif event.state == "read":
+                        channel._plan_call_after_read(event)
+                        event.escalated = True
+                    else:
+                        event.write(
+                            {
+                                "state": "failed",
+                                "error": self.env._(
+                                    "Not delivered within %(hours)s hours of sending: the customer's phone may be "
+                                    "off or the number may not use WhatsApp.",
+                                    hours=event.level_id.whatsapp_undelivered_hours,
+                                ),
+                            }
+                        )
+                        self._handle_failures(event)
+            except Exception:
+                _logger.exception("Collections: WhatsApp escalation of event %s failed", event.id)
 
     @api.model
     def _read_note(self, event):

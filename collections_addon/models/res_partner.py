@@ -202,9 +202,23 @@ class ResPartner(models.Model):
             if flagged:
                 flagged.collections_phone_invalid = False
         result = super().write(vals)
+        self._collections_hold_pending(vals)
         if _STATUS_INPUTS & set(vals) and not self.env.context.get("collections_no_refresh"):
             self.env["collections.runner"]._refresh_partners(self.commercial_partner_id, self.env.company)
         return result
+
+    def _collections_hold_pending(self, vals):
+        """A pause (promise, dispute) or an exclusion also stops the contacts already queued."""
+        today = fields.Date.context_today(self)
+        paused = vals.get("collections_paused_until") and fields.Date.to_date(vals["collections_paused_until"]) >= today
+        if not (paused or vals.get("collections_excluded")):
+            return
+        reason = (
+            self.env._("Cancelled: the follow-up of this customer is paused.")
+            if paused
+            else self.env._("Cancelled: the customer is excluded from follow-up.")
+        )
+        self.env["collections.event"]._cancel_pending(self.commercial_partner_id, self.env.company, reason)
 
     # ------------------------------------------------------------------
     # Actions

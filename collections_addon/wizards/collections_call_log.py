@@ -32,6 +32,7 @@ class CollectionsCallLog(models.TransientModel):
         help="For a promise to pay: the promised date. For a dispute: when to look at it again. Empty: one week.",
     )
     pause_reason = fields.Char(string="Reason")
+    logged = fields.Boolean(readonly=True)
 
     @api.model
     def _action_open(self, partner=None, event=None, activity=None):
@@ -87,43 +88,75 @@ class CollectionsCallLog(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        if self.logged:
+            raise UserError(self.env._("This call is already logged: close the dialog."))
         if not self.outcome:
             raise UserError(self.env._("Choose the outcome of the call before logging it."))
         if self.duration < 0:
             raise UserError(self.env._("The duration of a call cannot be negative: enter the minutes it lasted."))
+        self._check_targets()
         partner = self.partner_id.with_company(self.company_id)
         company = self.company_id
         Channel = self.env["collections.channel"]
         now = fields.Datetime.now()
         history = Channel._call_history(partner, company)[partner.id]
         policy = self.level_id.policy_id or partner._collections_policy(company)
-        tz = Channel._partner_tz(partner, company)
-        try:
-            follow_up = after_call(
-                self.outcome,
-                now,
-                Channel._call_rules(policy),
-                history,
-                tz=tz,
-                pause_until=self.pause_until or None,
-            )
-        except ValueError:
+        if not policy:
             raise UserError(
                 self.env._(
-                    "The pause date %(date)s is not after today: choose the promised payment date or the day to "
-                    "look at the dispute again.",
+                    "No collections plan applies to %(customer)s in %(company)s: choose a plan on the customer's "
+                    "Collections tab, or make a plan the default one for its kind of customer.",
+                    customer=partner.display_name,
+                    company=company.name,
+                )
+            )
+        if (
+            self.pause_until
+            and self.outcome in ("promise", "dispute")
+            and self.pause_until <= Channel._local_day(now, partner, company)
+        ):
+            raise UserError(
+                self.env._(
+                    "The pause date %(date)s is not after today: choose the promised payment date or the day "
+                    "to look at the dispute again.",
                     date=self.pause_until,
                 )
-            ) from None
+            )
+        follow_up = after_call(
+            self.outcome,
+            now,
+            Channel._call_rules(policy),
+            history,
+            tz=Channel._partner_tz(partner, company),
+            pause_until=self.pause_until or None,
+        )
         event = self._record_event(now)
-        if self.activity_id.exists():
-            # sudo: the collector may log a call planned for a colleague.
+        if self.activity_id.active:
+            # sudo: the collector may log a call planned for a colleague (checked in _check_targets).
             self.activity_id.sudo().action_feedback(feedback=self._feedback())
         else:
             partner.message_post(body=self._feedback(), subtype_xmlid="mail.mt_note")
         self._apply_follow_up(follow_up, event)
         self.env["collections.runner"]._refresh_partners(partner, company)
+        self.logged = True
         return {"type": "ir.actions.act_window_close"}
+
+    def _check_targets(self):
+        """The wizard's records come from the client: they must be this customer's call and task."""
+        partner = self.partner_id.commercial_partner_id
+        if self.company_id not in self.env.companies:
+            raise UserError(
+                self.env._("Switch to the company %(company)s to log this call.", company=self.company_id.name)
+            )
+        partner.check_access("write")
+        event = self.event_id
+        if event and (event.channel != "call" or event.partner_id != partner or event.company_id != self.company_id):
+            raise UserError(self.env._("Only a planned call of this customer can be logged here."))
+        event.check_access("read")
+        activity = self.activity_id
+        if activity and (activity.res_model != "res.partner" or activity.res_id not in (partner | self.partner_id).ids):
+            raise UserError(self.env._("Only a task of this customer can be closed by logging a call."))
+        activity.check_access("read")
 
     def _record_event(self, now):
         vals = {
@@ -188,7 +221,7 @@ class CollectionsCallLog(models.TransientModel):
                 Markup("<p>%s</p>") % note + (self.script_text or Markup()),
                 self.env._("Collections call: try again"),
             )
-            new_event.priority = call_priority(event.amount_due, partner.collections_days_late)
+            new_event.priority = call_priority(new_event.amount_due, partner.collections_days_late)
         elif follow_up.action == "flag_phone":
             partner.sudo().collections_phone_invalid = True
             # sudo: the task goes to the customer's collector, who may not be the user logging the call.
