@@ -207,3 +207,83 @@ class TestCalls(CollectionsCase):
         self.assertNotIn("6", {w.weekday for w in plan.call_window_ids})
         self.assertEqual(len(windows), 6)
         self.assertEqual(plan._call_rules(TODAY, TODAY + timedelta(days=30)).max_calls, 3)
+
+    def test_blocked_call_script_still_plans_the_call(self):
+        self.call_script.body = "LAST WARNING!!! We will expose your name, {{ customer }}."
+        self.assertEqual(self.call_script.tone_state, "blocked")
+        self.run_followup()
+        call = self.planned_call()
+        self.assertEqual(len(call), 1, "the call is planned without the blocked script")
+        self.assertNotIn("WARNING", call.activity_id.note or "")
+        self.assertEqual(self.events_of(self.customer, channel="email").state, "queued")
+
+    def test_pause_cancels_the_queued_call_and_its_task(self):
+        self.run_followup()
+        call = self.planned_call()
+        task = call.activity_id
+        self.customer.with_company(self.company).with_user(self.collector).write(
+            {"collections_paused_until": date(2026, 4, 1), "collections_pause_reason": "Promise by e-mail"}
+        )
+        self.assertEqual(call.state, "cancelled")
+        self.assertIn("paused", call.error)
+        self.assertFalse(task.active)
+        self.assertFalse(self.env["collections.event"]._callable_now_ids(datetime(2026, 3, 16, 14, 0)))
+
+    def test_wrong_number_stops_planning_calls(self):
+        self.customer.collections_phone_invalid = True
+        self.run_followup()
+        call = self.events_of(self.customer, channel="call")
+        self.assertEqual(call.state, "failed")
+        self.assertIn("reported wrong", call.error)
+
+    def test_a_later_step_replaces_the_waiting_call(self):
+        self.run_followup()
+        first = self.planned_call()
+        later = self.policy.level_ids.create(
+            {"policy_id": self.policy.id, "name": "Second call", "days": 40, "schedule_call": True}
+        )
+        with freeze_time("2026-04-06 10:00:00"):
+            self.run_followup()
+        self.assertEqual(first.state, "cancelled")
+        self.assertFalse(first.activity_id.active)
+        self.assertEqual(self.planned_call().level_id, later)
+
+    def test_the_wizard_refuses_records_of_others(self):
+        self.run_followup()
+        call = self.planned_call()
+        email = self.events_of(self.customer, channel="email")
+        stranger = self.make_customer("Stranger")
+        foreign_task = stranger.activity_schedule("mail.mail_activity_data_todo", summary="Not yours")
+        Wizard = self.env["collections.call.log"].with_user(self.collector)
+        for values in (
+            {"event_id": email.id},
+            {"activity_id": foreign_task.id},
+            {"event_id": call.id, "partner_id": stranger.id},
+        ):
+            wizard = Wizard.create({"partner_id": self.customer.id, "outcome": "will_pay", **values})
+            with self.assertRaises(UserError):
+                wizard.action_confirm()
+        self.assertEqual(email.state, "queued")
+        self.assertTrue(foreign_task.active)
+        with self.assertRaisesRegex(UserError, "Only call events"):
+            email.action_log_call()
+
+    def test_a_call_is_logged_once(self):
+        self.run_followup()
+        action = self.planned_call().with_user(self.collector).action_log_call()
+        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        wizard.outcome = "will_pay"
+        with freeze_time("2026-03-16 13:00:00"):
+            wizard.action_confirm()
+            with self.assertRaisesRegex(UserError, "already logged"):
+                wizard.action_confirm()
+        self.assertEqual(len(self.events_of(self.customer, channel="call")), 1)
+
+    def test_customer_without_plan_gets_a_clear_error(self):
+        self.policy.is_default = False
+        customer = self.make_customer("Planless", phone="+55 11 95555-4444")
+        action = customer.with_user(self.collector).action_collections_log_call()
+        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        wizard.outcome = "no_answer"
+        with self.assertRaisesRegex(UserError, "No collections plan applies"):
+            wizard.action_confirm()

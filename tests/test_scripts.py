@@ -145,3 +145,9 @@ class TestScripts(CollectionsCase):
         self.assertTrue(script.with_user(self.collector).body)
         with self.assertRaises(AccessError):
             script.with_user(self.collector).body = "Hello."
+
+    def test_level_cannot_use_another_companys_script(self):
+        other = self.setup_other_company(name="Script Co")["company"]
+        foreign = self.make_script("sms", "Hello, {{ customer }}.", company_id=other.id)
+        with self.assertRaises(UserError):
+            self.level_first.write({"send_sms": True, "sms_script_id": foreign.id})

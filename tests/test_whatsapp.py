@@ -515,6 +515,63 @@ class TestWhatsapp(WhatsappCase):
         self.gateway._escalate()
         self.assertFalse(self.call_events(customer))
 
+    def test_paused_or_paid_after_queueing_is_not_sent(self):
+        customer, _invoice, event = self.queued_event("Promised")
+        customer.with_company(self.company).collections_paused_until = TODAY + timedelta(days=5)
+        self.assertEqual(event.state, "cancelled", "a pause cancels what is still queued")
+        self.assertIn("paused", event.error)
+        _other, other_invoice, other_event = self.queued_event("Paid Meanwhile")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=other_invoice.ids
+        ).create({"payment_date": TODAY})._create_payments()
+        self.gateway._send_queued()
+        self.assertFalse(self.server.requests)
+        self.assertEqual(other_event.state, "cancelled")
+        self.assertIn("paid", other_event.error)
+
+    def test_sent_but_never_delivered_falls_back(self):
+        customer, _invoice, event = self.queued_event("Phone Off")
+        self.gateway._send_queued()
+        self.assertEqual((event.state, event.sent_at), ("sent", fields.Datetime.now()))
+        self.gateway._escalate()
+        self.assertEqual(event.state, "sent", "not yet: the level waits 24 hours")
+        with freeze_time(fields.Datetime.now() + timedelta(hours=25)):
+            self.gateway._escalate()
+        self.assertEqual(event.state, "failed")
+        self.assertIn("Not delivered within 24 hours", event.error)
+        self.assertEqual(self.events_of(customer, channel="sms").state, "queued", "the SMS replaces it")
+
+    def test_message_that_cannot_be_queued_falls_back_at_once(self):
+        self.level_first.whatsapp_fallback = "letter"
+        customer, _invoice = self.whatsapp_customer("No WhatsApp", phone=False)
+        self.run_followup()
+        self.assertEqual(self.events_of(customer, channel="whatsapp").state, "failed")
+        self.assertEqual(self.events_of(customer, channel="letter").state, "queued")
+
+    def test_queued_again_starts_over(self):
+        token = self.company.collections_whatsapp_token
+        self.company.collections_whatsapp_token = False
+        customer, _invoice = self.whatsapp_customer("Second Try")
+        self.run_followup()
+        event = self.events_of(customer, channel="whatsapp")
+        self.assertEqual((event.state, event.escalated), ("failed", True), "the SMS replaced it at once")
+        self.assertEqual(self.events_of(customer, channel="sms").state, "queued")
+        # The administrator completes the settings; the same day's run queues the step's message again.
+        self.company.collections_whatsapp_token = token
+        self.run_followup()
+        self.assertEqual((event.state, event.escalated, event.attempts), ("queued", False, 0))
+        self.assertEqual(len(self.events_of(customer, channel="sms")), 1, "no second SMS")
+
+    def test_blocked_call_script_does_not_stop_the_escalation(self):
+        self.level_first.call_script_id = self.call_script
+        customer, _invoice, event = self.read_event("Blocked Script", hours_ago=30)
+        self.level_first.whatsapp_read_call_hours = 24
+        self.call_script.body = "LAST WARNING!!! We will expose your name."
+        self.assertEqual(self.call_script.tone_state, "blocked")
+        self.gateway._escalate()
+        self.assertEqual(len(self.call_events(customer)), 1)
+        self.assertTrue(event.escalated)
+
 
 @tagged("post_install", "-at_install")
 class TestWhatsappWebhook(WhatsappCase, HttpCase):
@@ -761,3 +818,25 @@ class TestWhatsappWebhook(WhatsappCase, HttpCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertFalse(self.blacklisted("+5511955554444"))
+
+    def test_only_the_signing_companys_events_change(self):
+        _customer, _invoice, event = self.sent_event("Company Bound")
+        before = self.snapshot(event)
+        other = self.setup_other_company(name="Other WhatsApp Co")["company"]
+        other.write({"collections_whatsapp_phone_number_id": "999", "collections_whatsapp_app_secret": "other-secret"})
+        payload = webhook_payload([status(event.external_id, "read", datetime(2026, 3, 16, 10, 5))])
+        payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999"
+        response = self.post(payload, secret="other-secret")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.snapshot(event), before, "another company's app cannot touch our messages")
+
+    def test_stop_from_a_whatsapp_id_blacklists_the_number_on_file(self):
+        # Brazilian mobiles may have a WhatsApp id without the ninth digit.
+        customer, _invoice, event = self.sent_event("Short Id", phone="+5511966665555")
+        short_id = "551166665555"
+        self.post(webhook_payload([status(event.external_id, "delivered", datetime(2026, 3, 16, 10, 1), short_id)]))
+        self.assertEqual(event.whatsapp_wa_id, short_id)
+        self.post(webhook_payload(messages=[text_message(short_id, "SAIR", datetime(2026, 3, 16, 10, 2))]))
+        self.assertTrue(self.blacklisted("+5511966665555"))
+        customer.invalidate_recordset()
+        self.assertTrue(customer.phone_sanitized_blacklisted)
