@@ -91,6 +91,34 @@ def generate(args):
         cr.commit()
 
 
+def _every_channel(env, company):
+    """Every step also sends an SMS and a WhatsApp message and queues a letter (not timed).
+
+    The customers get mobile numbers; WhatsApp points at a closed local port (the run
+    only queues messages, it never calls the API).
+    """
+    company.write(
+        {
+            "collections_whatsapp_api_url": "http://127.0.0.1:9/v23.0",
+            "collections_whatsapp_phone_number_id": "1234",
+            "collections_whatsapp_token": "bench",
+            "collections_whatsapp_app_secret": "bench",
+        }
+    )
+    for level in env["collections.level"].search([("company_id", "=", company.id)]):
+        level.write(
+            {
+                "send_sms": bool(level.sms_script_id),
+                "send_whatsapp": bool(level.whatsapp_script_id.whatsapp_template_name),
+                "send_letter": bool(level.letter_script_id),
+            }
+        )
+    partners = env["res.partner"].search([("name", "=like", "Bench customer %"), ("phone", "=", False)])
+    for index, partner in enumerate(partners):
+        partner.phone = f"+55 11 9{81000000 + index}"
+    env.flush_all()
+
+
 def run(args):
     odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
     from odoo import sql_db
@@ -98,6 +126,9 @@ def run(args):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         company = env.company
+        if args.all_channels:
+            _every_channel(env, company)
+            cr.commit()
         partners = len(env["collections.runner"]._partners_to_review(company))
         queries_before = sql_db.sql_counter
         started = time.perf_counter()
@@ -107,6 +138,7 @@ def run(args):
         queries = sql_db.sql_counter - queries_before
         mails = env["mail.mail"].search_count([("model", "=", "res.partner")])
         events = env["collections.event"].search_count([])
+        by_channel = dict(env["collections.event"]._read_group([], ["channel"], ["__count"]))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
@@ -116,6 +148,7 @@ def run(args):
                 "failed": result.failed,
                 "mails_queued": mails,
                 "events": events,
+                "events_by_channel": by_channel,
                 "seconds": round(elapsed, 2),
                 "customers_per_second": round(partners / elapsed, 1) if elapsed else None,
                 "sql_queries": queries,
@@ -132,6 +165,9 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--partners", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=20000)
+    parser.add_argument(
+        "--all-channels", action="store_true", help="every step also sends SMS and WhatsApp and queues a letter"
+    )
     parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.partners < 1 or args.invoices < args.partners:
@@ -152,6 +188,7 @@ def main():
         str(args.partners),
         "--invoices",
         str(args.invoices),
+        *(["--all-channels"] if args.all_channels else []),
     ]
     template = f"{args.database}_data_{args.partners}_{args.invoices}"
     env = dict(os.environ)
@@ -200,6 +237,8 @@ def main():
         f"  contacted          {figures['contacted']} ({figures['mails_queued']} e-mails queued, "
         f"{figures['events']} events, {figures['failed']} failed)"
     )
+    channels = ", ".join(f"{channel} {count}" for channel, count in sorted(figures["events_by_channel"].items()))
+    print(f"  events by channel  {channels}")
     print(f"  SQL queries        {figures['sql_queries']}")
     print(f"  peak RSS           {figures['peak_rss_mib']} MiB")
     return 0
