@@ -159,6 +159,9 @@ cmd_demo() {
         say "creating database $db with demo data (about a minute)"
         drop_db "$db"
         odoo -d "$db" -i collections_addon --with-demo --stop-after-init --log-level=warn
+    else
+        # The code may be newer than the database: bring the schema and data up to it.
+        odoo -d "$db" -u collections_addon --stop-after-init --log-level=warn
     fi
     say "Odoo is starting: http://127.0.0.1:$HTTP_PORT/odoo   login: admin   password: admin   (Ctrl-C stops it)"
     odoo -d "$db" --db-filter="^$db\$" "$@"
