@@ -102,7 +102,7 @@ class TestCalls(CollectionsCase):
         self.customer.phone = "+55 11 99999-0000"
         self.assertFalse(self.customer.collections_phone_invalid)
 
-    def test_promise_pauses_the_follow_up_with_date_and_reason(self):
+    def test_promise_records_a_promise_on_the_call_invoices(self):
         self.run_followup()
         with freeze_time("2026-03-16 13:00:00"):
             with self.assertRaisesRegex(UserError, "not after today"):
@@ -110,23 +110,26 @@ class TestCalls(CollectionsCase):
             self.log_call(
                 self.planned_call(), "promise", pause_until=date(2026, 3, 25), pause_reason="Pays by Pix on the 25th"
             )
-        customer = self.customer.with_company(self.company)
-        self.assertEqual(customer.collections_paused_until, date(2026, 3, 25))
-        self.assertEqual(customer.collections_pause_reason, "Pays by Pix on the 25th")
-        self.assertEqual(customer.collections_status, "paused")
+        promise = self.env["collections.promise"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((promise.date, promise.amount, promise.source), (date(2026, 3, 25), 900.0, "call"))
+        self.assertEqual(promise.move_ids, self.invoice)
+        self.assertEqual(promise.note, "Pays by Pix on the 25th")
         call = self.events_of(self.customer, channel="call")
         self.assertEqual((call.state, call.outcome), ("delivered", "promise"))
         self.assertIn("promise to pay", self.customer.message_ids[0].body.lower())
 
-    def test_dispute_without_date_pauses_one_week(self):
+    def test_dispute_records_a_dispute(self):
         self.run_followup()
         with freeze_time("2026-03-16 13:00:00"):
             wizard_action = self.planned_call().with_user(self.collector).action_log_call()
             wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(wizard_action["res_id"]))
             wizard.outcome = "dispute"
-            self.assertEqual(wizard.pause_until, date(2026, 3, 23))
+            self.assertFalse(wizard.pause_until)
             wizard.save().action_confirm()
-        self.assertEqual(self.customer.with_company(self.company).collections_pause_reason, "Dispute")
+        dispute = self.env["collections.dispute"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(
+            (dispute.reason, dispute.move_ids, dispute.state), ("Disputed on a call.", self.invoice, "open")
+        )
 
     def test_manual_call_without_a_planned_step(self):
         customer = self.make_customer("Walk-in", phone="+55 11 98888-7777", tz=SAO_PAULO)

@@ -1,1 +1,1 @@
-from . import whatsapp
+from . import portal, whatsapp

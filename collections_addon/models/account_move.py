@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class AccountMove(models.Model):
@@ -27,3 +28,9 @@ class AccountMove(models.Model):
         events = self.env["collections.event"].search([("move_ids", "in", self.ids)])
         for move in self:
             move.collections_event_ids = events.filtered(lambda event, move=move: move in event.move_ids)
+
+    def action_collections_negotiate(self):
+        partners = self.commercial_partner_id
+        if len(partners) != 1:
+            raise UserError(self.env._("Select invoices of one customer to propose an agreement."))
+        return self.env["collections.negotiation"]._action_new(partners, self)

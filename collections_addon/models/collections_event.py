@@ -64,7 +64,14 @@ class CollectionsEvent(models.Model):
     level_id = fields.Many2one("collections.level", string="Level", index=True, ondelete="restrict")
     policy_id = fields.Many2one(related="level_id.policy_id", store=True, string="Plan")
     channel = fields.Selection(
-        [("email", "E-mail"), ("sms", "SMS"), ("whatsapp", "WhatsApp"), ("letter", "Letter"), ("call", "Call")],
+        [
+            ("email", "E-mail"),
+            ("sms", "SMS"),
+            ("whatsapp", "WhatsApp"),
+            ("letter", "Letter"),
+            ("call", "Call"),
+            ("promise", "Promise to pay"),
+        ],
         required=True,
     )
     state = fields.Selection(
@@ -219,10 +226,12 @@ class CollectionsEvent(models.Model):
         }
 
     @api.model
-    def _cancel_pending(self, partners, company, reason, channels=("call", "whatsapp", "letter")):
+    def _cancel_pending(self, partners, company, reason, channels=("call", "whatsapp", "letter"), moves=None):
         """Cancel the contacts still waiting for these customers (queued calls, messages, letters).
 
-        SMS and e-mails are handed to Odoo's queues at once and follow those queues.
+        With ``moves``, only the contacts about those invoices alone (a promise or a dispute
+        on some invoices leaves the reminders of the others). SMS and e-mails are handed to
+        Odoo's queues at once and follow those queues.
         """
         # sudo: the event log is written by the follow-up only; this is one of its steps.
         pending = self.sudo().search(
@@ -233,6 +242,8 @@ class CollectionsEvent(models.Model):
                 ("channel", "in", list(channels)),
             ]
         )
+        if moves is not None:
+            pending = pending.filtered(lambda event: event.move_ids and event.move_ids <= moves)
         if not pending:
             return pending
         tasks = pending.activity_id.filtered("active")

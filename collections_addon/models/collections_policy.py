@@ -73,6 +73,32 @@ class CollectionsPolicy(models.Model):
         default=4.0,
         help="A new call to the same customer is planned at least this many hours after the previous one.",
     )
+    max_discount_percent = fields.Float(
+        string="Maximum Discount (%)",
+        digits=(5, 2),
+        default=10.0,
+        help="Collectors may offer up to this discount on their own; above it a manager approves.",
+    )
+    max_installments = fields.Integer(
+        string="Maximum Instalments",
+        default=6,
+        help="Collectors may offer up to this many instalments on their own; above it a manager approves.",
+    )
+    min_installment_amount = fields.Monetary(
+        string="Minimum Instalment",
+        currency_field="currency_id",
+        help="No instalment below this amount without a manager's approval. 0: no minimum.",
+    )
+    installment_grace_days = fields.Integer(
+        string="Instalment Grace Days",
+        default=5,
+        help="An agreement counts as broken when an instalment is still unpaid this many days after its due date.",
+    )
+    promise_grace_days = fields.Integer(
+        string="Promise Grace Days",
+        default=2,
+        help="A promise to pay counts as broken when it is not paid this many days after the promised date.",
+    )
     note = fields.Html(translate=True)
 
     _min_contact_gap_positive = models.Constraint(
@@ -90,6 +116,12 @@ class CollectionsPolicy(models.Model):
     _call_interval_positive = models.Constraint(
         "CHECK(min_call_interval_hours >= 0)",
         "The minimum time between calls cannot be negative: use 0 for no minimum.",
+    )
+    _negotiation_limits_positive = models.Constraint(
+        "CHECK(max_discount_percent >= 0 AND max_discount_percent <= 100 AND max_installments >= 1 "
+        "AND min_installment_amount >= 0 AND installment_grace_days >= 0 AND promise_grace_days >= 0)",
+        "Negotiation limits: the discount is a percentage between 0 and 100, at least one instalment, and no "
+        "negative minimum or grace days.",
     )
     _one_default_per_kind = models.UniqueIndex(
         "(company_id, partner_kind) WHERE is_default AND active",

@@ -309,13 +309,30 @@ class CollectionsRunner(models.AbstractModel):
             ]
         )
         self.env["collections.level"].flush_model(["days"])
+        # Open disputes and promises keep their invoices out of the follow-up.
+        self.env["collections.dispute"].flush_model(["state", "move_ids"])
+        self.env["collections.promise"].flush_model(["state", "pause_until", "move_ids"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT line.partner_id, line.id, line.move_id,
                        COALESCE(line.date_maturity, move.invoice_date_due, line.date),
                        line.currency_id, line.amount_residual_currency, line.amount_residual,
-                       line.no_followup, level.days
+                       line.no_followup
+                       OR EXISTS (
+                           SELECT 1
+                             FROM collections_dispute_move_rel rel
+                             JOIN collections_dispute dispute ON dispute.id = rel.dispute_id
+                            WHERE rel.move_id = line.move_id AND dispute.state = 'open'
+                       )
+                       OR EXISTS (
+                           SELECT 1
+                             FROM collections_promise_move_rel rel
+                             JOIN collections_promise promise ON promise.id = rel.promise_id
+                            WHERE rel.move_id = line.move_id AND promise.state = 'open'
+                              AND promise.pause_until >= %(today)s
+                       ),
+                       level.days
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account ON account.id = line.account_id
@@ -330,6 +347,7 @@ class CollectionsRunner(models.AbstractModel):
                 """,
                 company=company.id,
                 partners=partners.ids,
+                today=self._today(company),
             )
         )
         items = defaultdict(list)

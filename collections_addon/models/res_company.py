@@ -6,6 +6,17 @@ SHIPPED_PLANS = ("collections_addon.collections_policy_person", "collections_add
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    collections_negotiation_journal_id = fields.Many2one(
+        "account.journal",
+        string="Renegotiation Journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        help="Miscellaneous journal of the entries that settle renegotiated invoices into instalments.",
+    )
+    collections_discount_account_id = fields.Many2one(
+        "account.account",
+        string="Agreement Discount Account",
+        help="Expense account debited with the discounts granted in agreements.",
+    )
     # WhatsApp Business Cloud API of the company's number; secrets readable by administrators only.
     collections_whatsapp_api_url = fields.Char(
         string="WhatsApp API Base URL",

@@ -4,6 +4,12 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    collections_negotiation_journal_id = fields.Many2one(
+        related="company_id.collections_negotiation_journal_id", readonly=False
+    )
+    collections_discount_account_id = fields.Many2one(
+        related="company_id.collections_discount_account_id", readonly=False
+    )
     collections_whatsapp_api_url = fields.Char(
         related="company_id.collections_whatsapp_api_url", readonly=False, groups="base.group_system"
     )

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 
 COLLECTIONS_STATUS = [
     ("ok", "Up to date"),
@@ -223,6 +224,43 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    def action_collections_negotiate(self):
+        self.ensure_one()
+        return self.env["collections.negotiation"]._action_new(self)
+
+    def action_collections_promise(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        moves = partner.with_company(self.env.company).collections_open_move_ids.filtered(
+            lambda move: move.is_invoice(True)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Promise to pay"),
+            "res_model": "collections.promise",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_move_ids": [Command.set(moves.ids)],
+                "default_amount": sum(moves.mapped("amount_residual")),
+            },
+        }
+
+    def action_collections_dispute(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
+            "res_model": "collections.dispute",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_id": partner.id},
+        }
 
     def action_collections_log_call(self):
         self.ensure_one()

@@ -1,1 +1,7 @@
-from . import collections_call_log, collections_preview, collections_preview_line, collections_tone_accept
+from . import (
+    collections_call_log,
+    collections_negotiation_decision,
+    collections_preview,
+    collections_preview_line,
+    collections_tone_accept,
+)

@@ -28,10 +28,13 @@ class CollectionsCallLog(models.TransientModel):
     notes = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
     pause_until = fields.Date(
-        string="Pause Follow-up Until",
-        help="For a promise to pay: the promised date. For a dispute: when to look at it again. Empty: one week.",
+        string="Promised Date",
+        help="The day the customer will pay: the follow-up of the invoices waits until then plus the plan's grace "
+        "days. Empty: one week.",
     )
     pause_reason = fields.Char(string="Reason")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    promise_amount = fields.Monetary(string="Promised Amount", help="Empty: everything the call was about.")
     logged = fields.Boolean(readonly=True)
 
     @api.model
@@ -235,22 +238,46 @@ class CollectionsCallLog(models.TransientModel):
                     "date_deadline": fields.Date.context_today(self),
                 }
             )
-        elif follow_up.action == "pause":
-            reasons = {
-                "promise": self.env._("Promise to pay"),
-                "dispute": self.env._("Dispute"),
-            }
-            reason = self.pause_reason or reasons.get(follow_up.reason, follow_up.reason)
-            partner.write(
+        elif follow_up.action == "pause" and follow_up.reason == "promise":
+            moves = self._call_moves()
+            self.env["collections.promise"].create(
                 {
-                    "collections_paused_until": follow_up.pause_until,
-                    "collections_pause_reason": reason,
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "amount": self.promise_amount or sum(moves.mapped("amount_residual")),
+                    "date": follow_up.pause_until,
+                    "source": "call",
+                    "note": self.pause_reason or self.notes or False,
+                }
+            )
+        elif follow_up.action == "pause":
+            self.env["collections.dispute"].create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "move_ids": [Command.set(self._call_moves().ids)],
+                    "reason": self.pause_reason or self.notes or self.env._("Disputed on a call."),
+                    "source": "call",
                 }
             )
 
+    def _call_moves(self):
+        """The invoices the call was about: the planned call's, else the customer's open overdue invoices."""
+        moves = self.event_id.move_ids.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        if not moves:
+            partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+            today = fields.Date.context_today(self)
+            moves = partner.collections_open_move_ids.filtered(
+                lambda move: move.is_invoice(include_receipts=True) and (move.invoice_date_due or today) <= today
+            ) or partner.collections_open_move_ids.filtered(lambda move: move.is_invoice(include_receipts=True))
+        if not moves:
+            raise UserError(self.env._("This customer has no open invoice to promise or dispute."))
+        return moves
+
     @api.onchange("outcome")
     def _onchange_outcome(self):
-        if self.outcome in ("promise", "dispute") and not self.pause_until:
+        if self.outcome == "promise" and not self.pause_until:
             self.pause_until = fields.Date.context_today(self) + timedelta(days=7)
-        if self.outcome not in ("promise", "dispute"):
+        if self.outcome != "promise":
             self.pause_until = False

@@ -1,0 +1,385 @@
+"""Customer portal: review and accept an agreement; promise to pay or dispute an invoice.
+
+Every route checks access the way Odoo's portal does (``_document_check_access``: the
+record's own rights for a logged-in customer, or the record's ``access_token``); anything
+else goes back to ``/my``, which sends anonymous visitors to the login page. Messages are
+short codes in the query string, their texts live in the templates (translatable).
+
+The routes are ``website=True`` like Odoo's own portal pages: that flag (handled by ``http_routing``,
+no website module needed) is what gives ``portal.frontend_layout`` its language and frontend values.
+"""
+
+import logging
+import math
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from odoo import fields, http
+from odoo.addons.account.controllers.portal import PortalAccount
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.tools import str2bool
+
+_logger = logging.getLogger(__name__)
+
+AGREEMENT_REPORT = "collections_addon.action_report_collections_agreement"
+# A promise made on the portal pauses the follow-up of the invoice until its date: a customer
+# cannot push it further than this on their own; a collector records longer promises.
+PORTAL_PROMISE_MAX_DAYS = 60
+# Free text typed by the customer is cut to a sane size before it reaches the database.
+MAX_NAME_LENGTH = 128
+MAX_TEXT_LENGTH = 2000
+
+
+class CollectionsCustomerPortal(PortalAccount):
+    # ------------------------------------------------------------------
+    # Agreement
+    # ------------------------------------------------------------------
+
+    def _collections_agreement_sudo(self, agreement_id, access_token):
+        """The agreement (superuser record) the visitor may see, or None; a draft is never shown."""
+        try:
+            agreement_sudo = self._document_check_access("collections.negotiation", agreement_id, access_token)
+        except (AccessError, MissingError):
+            return None
+        if agreement_sudo.state == "draft":
+            return None
+        return agreement_sudo.with_company(agreement_sudo.company_id)
+
+    @staticmethod
+    def _collections_url(record, access_token, params, anchor=None):
+        """The record's portal page with ``params``; keeps the token the visitor came with.
+
+        A logged-in customer may have come without a token: the record's own token is used then.
+        """
+        query = urlencode({"access_token": access_token or record._portal_ensure_token(), **params})
+        return f"{record.access_url}?{query}" + (f"#{anchor}" if anchor else "")
+
+    def _collections_agreement_redirect(self, agreement_sudo, access_token, message):
+        return request.redirect(self._collections_url(agreement_sudo, access_token, {"message": message}))
+
+    def _collections_agreement_problem(self, agreement_sudo, who, error):
+        """Tell the collector why the customer's acceptance could not be recorded."""
+        note = request.env._(
+            "%(who)s tried to accept the agreement on the portal, but it could not be recorded: %(error)s",
+            who=who,
+            error=error.args[0] if error.args else str(error),
+        )
+        agreement_sudo.message_post(body=note)
+        if agreement_sudo.user_id and agreement_sudo.user_id.active:
+            agreement_sudo.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=request.env._("Customer could not accept agreement %(name)s", name=agreement_sudo.name),
+                note=note,
+                user_id=agreement_sudo.user_id.id,
+            )
+
+    def _collections_visitor_name(self, typed, partner):
+        name = (typed or "").strip()[:MAX_NAME_LENGTH]
+        if name:
+            return name
+        user = request.env.user
+        return partner.name if user._is_public() else user.partner_id.name
+
+    @http.route(
+        "/my/collections/agreement/<int:agreement_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def collections_agreement_page(
+        self, agreement_id, access_token=None, report_type=None, download=False, message=None, **kwargs
+    ):
+        agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
+        if agreement_sudo is None:
+            return request.redirect("/my")
+        if report_type in ("html", "pdf"):
+            return self._show_report(
+                model=agreement_sudo,
+                report_type=report_type,
+                report_ref=AGREEMENT_REPORT,
+                download=str2bool(str(download), False),
+            )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "collections_agreement",
+                "agreement": agreement_sudo,
+                "message": message,
+                "res_company": agreement_sudo.company_id,
+                "can_answer": agreement_sudo.state == "proposed",
+            }
+        )
+        values = self._get_page_view_values(agreement_sudo, access_token, values, "my_collections_history", True)
+        return request.render("collections_addon.portal_agreement_page", values)
+
+    @http.route(
+        "/my/collections/agreement/<int:agreement_id>/accept",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def collections_agreement_accept(self, agreement_id, access_token=None, name=None, **kwargs):
+        agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
+        if agreement_sudo is None:
+            return request.redirect("/my")
+        if agreement_sudo.state != "proposed":
+            return self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
+        who = self._collections_visitor_name(name, agreement_sudo.partner_id)
+        try:
+            with request.env.cr.savepoint():
+                # sudo: the customer has no right to write agreements or to post accounting entries;
+                # the access check above (own record or its access token) is what authorises the answer,
+                # and _accept only moves a proposed agreement forward and books its own entry.
+                agreement_sudo.sudo()._accept(who=who, ip=request.httprequest.remote_addr)
+        except (UserError, ValidationError) as error:
+            # A setting is missing or the invoices changed: the customer cannot fix it, the collector can.
+            _logger.info("Collections: online acceptance of agreement %s failed: %s", agreement_sudo.id, error)
+            self._collections_agreement_problem(agreement_sudo, who, error)
+            return self._collections_agreement_redirect(agreement_sudo, access_token, "accept_failed")
+        return self._collections_agreement_redirect(agreement_sudo, access_token, "accepted")
+
+    @http.route(
+        "/my/collections/agreement/<int:agreement_id>/decline",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def collections_agreement_decline(self, agreement_id, access_token=None, reason=None, **kwargs):
+        agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
+        if agreement_sudo is None:
+            return request.redirect("/my")
+        if agreement_sudo.state != "proposed":
+            return self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
+        reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
+        # sudo: as for the acceptance, the token (or the customer's own record) authorises the answer.
+        agreement_sudo.sudo().action_decline(reason or False)
+        return self._collections_agreement_redirect(agreement_sudo, access_token, "declined")
+
+    # ------------------------------------------------------------------
+    # Promise to pay and dispute from the invoice page
+    # ------------------------------------------------------------------
+
+    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
+        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
+        values.update(self._collections_invoice_values(invoice, kwargs.get("collections_message")))
+        return values
+
+    def _collections_invoice_values(self, invoice_sudo, message):
+        invoice_sudo = invoice_sudo.sudo()
+        answerable = self._collections_invoice_open(invoice_sudo)
+        promise = dispute = None
+        if answerable:
+            promise = self._collections_open_promise(invoice_sudo)
+            dispute = self._collections_open_dispute(invoice_sudo)
+        today = self._collections_today(invoice_sudo) if answerable else None
+        return {
+            "collections_message": message,
+            "collections_answerable": answerable,
+            "collections_promise": promise,
+            "collections_dispute": dispute,
+            "collections_min_date": today and fields.Date.to_string(today),
+            "collections_max_date": today and fields.Date.to_string(today + timedelta(days=PORTAL_PROMISE_MAX_DAYS)),
+            "collections_max_days": PORTAL_PROMISE_MAX_DAYS,
+        }
+
+    @staticmethod
+    def _collections_invoice_open(invoice_sudo):
+        return (
+            invoice_sudo.move_type in ("out_invoice", "out_receipt")
+            and invoice_sudo.state == "posted"
+            and invoice_sudo.payment_state in ("not_paid", "partial")
+        )
+
+    @staticmethod
+    def _collections_open_promise(invoice_sudo):
+        return (
+            request.env["collections.promise"]
+            .sudo()
+            .search([("move_ids", "in", invoice_sudo.ids), ("state", "=", "open")], order="date desc", limit=1)
+        )
+
+    @staticmethod
+    def _collections_open_dispute(invoice_sudo):
+        return (
+            request.env["collections.dispute"]
+            .sudo()
+            .search([("move_ids", "in", invoice_sudo.ids), ("state", "=", "open")], limit=1)
+        )
+
+    @staticmethod
+    def _collections_today(invoice_sudo):
+        """Today in the invoice company's time zone, the day the follow-up itself counts from."""
+        return request.env["collections.runner"].sudo()._today(invoice_sudo.company_id)
+
+    def _collections_invoice_sudo(self, invoice_id, access_token):
+        try:
+            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return None
+        return invoice_sudo.with_company(invoice_sudo.company_id)
+
+    def _collections_invoice_redirect(self, invoice_sudo, access_token, message):
+        return request.redirect(
+            self._collections_url(
+                invoice_sudo, access_token, {"collections_message": message}, anchor="collections_invoice_answer"
+            )
+        )
+
+    def _collections_owner(self, invoice_sudo):
+        """Who handles what the customer said on the portal.
+
+        The customer's collector in the invoice's company first (the person already following
+        this customer), then the invoice's salesperson (who knows the sale), then the first
+        collections manager of the company (someone must own it), and the administrator last.
+        Only active internal users of the invoice's company qualify.
+        """
+        company = invoice_sudo.company_id
+
+        def usable(user):
+            return user and user.active and not user.share and company in user.company_ids
+
+        partner = invoice_sudo.commercial_partner_id.with_company(company)
+        for user in (partner.collections_responsible_id, invoice_sudo.invoice_user_id):
+            if usable(user):
+                return user
+        managers = (
+            request.env.ref("collections_addon.group_collections_manager")
+            .sudo()
+            .all_user_ids.filtered(usable)
+            .sorted("id")
+        )
+        if managers:
+            return managers[0]
+        return request.env.ref("base.user_admin").sudo()
+
+    def _collections_note(self, name=None):
+        user = request.env.user
+        who = (name or "").strip()[:MAX_NAME_LENGTH] or (
+            request.env._("access link") if user._is_public() else user.partner_id.name
+        )
+        return request.env._(
+            "Recorded by the customer on the portal (%(who)s, from %(ip)s).",
+            who=who,
+            ip=request.httprequest.remote_addr,
+        )
+
+    @http.route(
+        "/my/collections/invoice/<int:invoice_id>/promise",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def collections_invoice_promise(self, invoice_id, access_token=None, date=None, amount=None, **kwargs):
+        invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
+        if invoice_sudo is None:
+            return request.redirect("/my")
+
+        def back(message):
+            return self._collections_invoice_redirect(invoice_sudo, access_token, message)
+
+        if not self._collections_invoice_open(invoice_sudo):
+            return back("not_open")
+        if self._collections_open_promise(invoice_sudo):
+            return back("promise_exists")
+        if self._collections_open_dispute(invoice_sudo):
+            return back("dispute_exists")
+        try:
+            promised_date = fields.Date.to_date(date or None)
+        except ValueError:
+            promised_date = None
+        today = self._collections_today(invoice_sudo)
+        if not promised_date:
+            return back("promise_date_missing")
+        if promised_date < today:
+            return back("promise_date_past")
+        if promised_date > today + timedelta(days=PORTAL_PROMISE_MAX_DAYS):
+            return back("promise_date_far")
+        currency = invoice_sudo.currency_id
+        try:
+            value = float((amount or "").strip().replace(",", "."))
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            return back("promise_amount_invalid")
+        value = currency.round(value)
+        if currency.compare_amounts(value, 0) <= 0 or currency.compare_amounts(value, invoice_sudo.amount_residual) > 0:
+            return back("promise_amount_invalid")
+        company = invoice_sudo.company_id
+        if currency != company.currency_id:
+            # The promise is kept in the company's currency, at the invoice's own rate.
+            value = company.currency_id.round(
+                value * abs(invoice_sudo.amount_residual_signed) / invoice_sudo.amount_residual
+            )
+        partner = invoice_sudo.commercial_partner_id
+        policy = partner._collections_policy(company)
+        owner = self._collections_owner(invoice_sudo)
+        try:
+            with request.env.cr.savepoint():
+                # sudo: customers have no access to promises; the access check above on the invoice
+                # (own invoice or its token) authorises recording what the customer says about it.
+                request.env["collections.promise"].sudo().with_company(company).with_context(
+                    tz=company.partner_id.tz or "UTC"
+                ).create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
+                        "amount": value,
+                        "date": promised_date,
+                        "grace_days": policy.promise_grace_days if policy else 2,
+                        "source": "portal",
+                        "user_id": owner.id,
+                        "note": self._collections_note(),
+                    }
+                )
+        except (UserError, ValidationError) as error:
+            _logger.info("Collections: portal promise on invoice %s refused: %s", invoice_sudo.id, error)
+            return back("promise_failed")
+        return back("promise_done")
+
+    @http.route(
+        "/my/collections/invoice/<int:invoice_id>/dispute",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def collections_invoice_dispute(self, invoice_id, access_token=None, reason=None, **kwargs):
+        invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
+        if invoice_sudo is None:
+            return request.redirect("/my")
+
+        def back(message):
+            return self._collections_invoice_redirect(invoice_sudo, access_token, message)
+
+        if not self._collections_invoice_open(invoice_sudo):
+            return back("not_open")
+        if self._collections_open_dispute(invoice_sudo):
+            return back("dispute_exists")
+        reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
+        if not reason:
+            return back("dispute_reason_missing")
+        company = invoice_sudo.company_id
+        try:
+            with request.env.cr.savepoint():
+                # sudo: customers have no access to disputes; the access check above on the invoice
+                # (own invoice or its token) authorises opening one on it.
+                request.env["collections.dispute"].sudo().with_company(company).create(
+                    {
+                        "partner_id": invoice_sudo.commercial_partner_id.id,
+                        "company_id": company.id,
+                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
+                        "reason": reason,
+                        "user_id": self._collections_owner(invoice_sudo).id,
+                        "source": "portal",
+                    }
+                )
+        except (UserError, ValidationError) as error:
+            _logger.info("Collections: portal dispute on invoice %s refused: %s", invoice_sudo.id, error)
+            return back("dispute_failed")
+        return back("dispute_done")

@@ -1,0 +1,621 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+
+from ..engine import NegotiationLimits, build_schedule, check_limits, discount_amount, plan_status, to_decimal
+
+NEGOTIATION_STATES = [
+    ("draft", "Draft"),
+    ("proposed", "Proposed"),
+    ("to_approve", "To Approve"),
+    ("accepted", "Accepted"),
+    ("active", "Active"),
+    ("done", "Done"),
+    ("broken", "Broken"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class CollectionsNegotiation(models.Model):
+    _name = "collections.negotiation"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _description = "Collections Agreement"
+    _order = "create_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True, copy=False, default=lambda self: self.env._("New"))
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Collector",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    policy_id = fields.Many2one(
+        "collections.policy",
+        string="Plan",
+        compute="_compute_policy_id",
+        store=True,
+        readonly=False,
+        check_company=True,
+        help="The plan whose limits apply (the customer's plan by default).",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        check_company=True,
+        domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'posted'), "
+        "('move_type', 'in', ('out_invoice', 'out_receipt')), ('payment_state', 'in', ('not_paid', 'partial'))]",
+    )
+    amount_total = fields.Monetary(
+        string="Amount Due", compute="_compute_amounts", store=True, help="Open amount of the selected invoices."
+    )
+    discount_type = fields.Selection(
+        [("percent", "Percentage"), ("amount", "Amount")], default="percent", required=True
+    )
+    discount_value = fields.Float(string="Discount", digits=(16, 2))
+    discount_amount = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_net = fields.Monetary(string="Amount to Pay", compute="_compute_amounts", store=True)
+    installment_count = fields.Integer(string="Instalments", default=1, required=True)
+    first_date = fields.Date(
+        string="First Due Date", required=True, default=fields.Date.context_today, help="Moved to a business day."
+    )
+    interval = fields.Selection(
+        [("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
+        default="monthly",
+        required=True,
+    )
+    installment_ids = fields.One2many("collections.negotiation.installment", "negotiation_id", string="Schedule")
+    state = fields.Selection(NEGOTIATION_STATES, default="draft", required=True, tracking=True, index=True, copy=False)
+    limit_report = fields.Text(string="Beyond the Limits", readonly=True, copy=False)
+    decision_reason = fields.Text(string="Manager's Reason", readonly=True, copy=False, tracking=True)
+    approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False)
+    accepted_by = fields.Char(string="Accepted by", readonly=True, copy=False)
+    accepted_date = fields.Datetime(string="Accepted on", readonly=True, copy=False)
+    accepted_ip = fields.Char(string="Accepted from IP", readonly=True, copy=False)
+    declined_reason = fields.Text(string="Declined Because", readonly=True, copy=False)
+    move_id = fields.Many2one("account.move", string="Agreement Entry", readonly=True, copy=False)
+    note = fields.Html(string="Terms")
+
+    _installment_count_positive = models.Constraint(
+        "CHECK(installment_count >= 1)", "An agreement needs at least one instalment."
+    )
+    _discount_value_positive = models.Constraint(
+        "CHECK(discount_value >= 0)", "The discount cannot be negative: use 0 for no discount."
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_policy_id(self):
+        for negotiation in self:
+            if negotiation.partner_id and not negotiation.policy_id:
+                negotiation.policy_id = negotiation.partner_id.commercial_partner_id._collections_policy(
+                    negotiation.company_id
+                )
+
+    @api.depends("move_ids.amount_residual", "discount_type", "discount_value")
+    def _compute_amounts(self):
+        for negotiation in self:
+            total = sum(negotiation.move_ids.mapped("amount_residual"))
+            negotiation.amount_total = total
+            try:
+                discount = discount_amount(
+                    total or 0, negotiation.discount_type, negotiation.discount_value or 0, self._digits()
+                )
+            except ValueError:
+                discount = 0.0
+            negotiation.discount_amount = float(discount)
+            negotiation.amount_net = total - float(discount)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for negotiation in self:
+            negotiation.access_url = f"/my/collections/agreement/{negotiation.id}"
+
+    def _digits(self):
+        return (self.company_id or self.env.company).currency_id.decimal_places
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("collections.negotiation") or self.env._("New")
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Schedule and limits
+    # ------------------------------------------------------------------
+
+    def _check_invoices(self):
+        for negotiation in self:
+            if not negotiation.move_ids:
+                raise UserError(self.env._("Select the invoices the agreement settles."))
+            partner = negotiation.partner_id.commercial_partner_id
+            foreign = negotiation.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner)
+            if foreign:
+                raise UserError(
+                    self.env._(
+                        "The invoices %(invoices)s belong to another customer: an agreement covers one customer's "
+                        "invoices only.",
+                        invoices=", ".join(foreign.mapped("name")),
+                    )
+                )
+            closed = negotiation.move_ids.filtered(
+                lambda move: move.state != "posted" or move.payment_state not in ("not_paid", "partial")
+            )
+            if closed:
+                raise UserError(
+                    self.env._(
+                        "The invoices %(invoices)s are not open (paid, draft or cancelled): remove them from the "
+                        "agreement.",
+                        invoices=", ".join(closed.mapped("name")),
+                    )
+                )
+            other_currency = negotiation.move_ids.filtered(
+                lambda move, currency=negotiation.currency_id: move.currency_id != currency
+            )
+            if other_currency:
+                raise UserError(
+                    self.env._(
+                        "The invoices %(invoices)s are in another currency than %(currency)s: agreements settle "
+                        "invoices in the company's currency only.",
+                        invoices=", ".join(other_currency.mapped("name")),
+                        currency=negotiation.currency_id.name,
+                    )
+                )
+            busy = self.search(
+                [
+                    ("id", "!=", negotiation.id),
+                    ("move_ids", "in", negotiation.move_ids.ids),
+                    ("state", "in", ("proposed", "to_approve", "accepted", "active")),
+                ],
+                limit=1,
+            )
+            if busy:
+                raise UserError(
+                    self.env._(
+                        "Some of these invoices are already in the agreement %(agreement)s: cancel it first.",
+                        agreement=busy.display_name,
+                    )
+                )
+
+    def _engine_schedule(self):
+        self.ensure_one()
+        digits = self._digits()
+        policy = self.policy_id
+        calendar = policy._business_calendar(self.first_date, self.first_date.replace(year=self.first_date.year + 6))
+        try:
+            discount = discount_amount(self.amount_total, self.discount_type, self.discount_value or 0, digits)
+            schedule = build_schedule(
+                self.amount_total, discount, self.installment_count, self.first_date, self.interval, calendar, digits
+            )
+        except ValueError as error:
+            raise UserError(self.env._("The agreement cannot be computed: %(error)s", error=error)) from None
+        return discount, schedule
+
+    def action_compute_schedule(self):
+        for negotiation in self:
+            if negotiation.state != "draft":
+                raise UserError(self.env._("Only a draft agreement can be recomputed: reset it to draft first."))
+            negotiation._check_invoices()
+            _discount, schedule = negotiation._engine_schedule()
+            negotiation.installment_ids = [Command.clear()] + [
+                Command.create({"sequence": item.sequence, "date": item.due_date, "amount": float(item.amount)})
+                for item in schedule
+            ]
+        return True
+
+    def _limits(self):
+        self.ensure_one()
+        policy = self.policy_id
+        return NegotiationLimits(
+            max_discount_percent=to_decimal(policy.max_discount_percent),
+            max_installments=max(policy.max_installments, 1),
+            min_installment_amount=to_decimal(policy.min_installment_amount, self._digits()),
+        )
+
+    def _violations(self):
+        self.ensure_one()
+        discount, schedule = self._engine_schedule()
+        return check_limits(self.amount_total, discount, schedule, self._limits())
+
+    def _violation_text(self, violations):
+        labels = {
+            "discount": self.env._("discount of %(proposed)s%% (limit %(allowed)s%%)"),
+            "installments": self.env._("%(proposed)s instalments (limit %(allowed)s)"),
+            "min_installment": self.env._("an instalment of %(proposed)s (minimum %(allowed)s)"),
+        }
+        return "; ".join(
+            labels[violation.code] % {"proposed": violation.proposed, "allowed": violation.allowed}
+            for violation in violations
+        )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+
+    def action_propose(self):
+        """Within the plan's limits the agreement is proposed to the customer; beyond them a manager decides."""
+        for negotiation in self:
+            if negotiation.state != "draft":
+                raise UserError(self.env._("Only a draft agreement can be proposed."))
+            if not negotiation.policy_id:
+                raise UserError(
+                    self.env._(
+                        "No collections plan applies to %(customer)s: choose the plan whose limits apply.",
+                        customer=negotiation.partner_id.display_name,
+                    )
+                )
+            negotiation.action_compute_schedule()
+            violations = negotiation._violations()
+            if violations:
+                text = negotiation._violation_text(violations)
+                negotiation.write({"state": "to_approve", "limit_report": text})
+                negotiation._ask_approval(text)
+            else:
+                negotiation.write({"state": "proposed", "limit_report": False})
+                negotiation.message_post(body=self.env._("Agreement proposed to the customer."))
+        return True
+
+    def _ask_approval(self, text):
+        managers = self.env.ref("collections_addon.group_collections_manager").user_ids.filtered(
+            lambda user: not user.share and self.company_id in user.company_ids
+        )
+        for manager in managers[:5]:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approve agreement %(name)s", name=self.name),
+                note=Markup("<p>%s</p>") % self.env._("Beyond the plan's limits: %(limits)s", limits=text),
+                user_id=manager.id,
+            )
+        self.message_post(
+            body=self.env._("Beyond the plan's limits (%(limits)s): sent to a manager for approval.", limits=text)
+        )
+
+    def _check_manager(self):
+        if not self.env.user.has_group("collections_addon.group_collections_manager"):
+            raise UserError(
+                self.env._("Only a collections manager can approve or refuse an agreement beyond the limits.")
+            )
+
+    def _decide(self, approve, reason):
+        self._check_manager()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason of your decision."))
+        for negotiation in self:
+            if negotiation.state != "to_approve":
+                raise UserError(self.env._("Only an agreement waiting for approval can be approved or refused."))
+            negotiation.activity_ids.filtered(
+                lambda activity: activity.activity_type_id.category != "upload"
+            ).action_feedback(feedback=reason)
+            if approve:
+                negotiation.write(
+                    {"state": "proposed", "decision_reason": reason.strip(), "approved_by_id": self.env.user.id}
+                )
+                negotiation.message_post(body=self.env._("Approved by %(user)s.", user=self.env.user.name))
+            else:
+                negotiation.write({"state": "cancelled", "decision_reason": reason.strip()})
+                negotiation.message_post(body=self.env._("Refused by %(user)s.", user=self.env.user.name))
+
+    def action_open_decision(self):
+        self.ensure_one()
+        self._check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approve or refuse"),
+            "res_model": "collections.negotiation.decision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_negotiation_id": self.id},
+        }
+
+    def action_accept(self):
+        """The customer agreed (by phone or in writing): the collector records it."""
+        return self._accept(self.env.user.name, ip=False)
+
+    def _accept(self, who, ip=False):
+        for negotiation in self:
+            if negotiation.state != "proposed":
+                raise UserError(self.env._("Only a proposed agreement can be accepted."))
+            negotiation._check_invoices_still_open()
+            # Before any write: a missing setting must leave the agreement as it was.
+            negotiation._accounting_setup()
+            negotiation.write(
+                {
+                    "state": "accepted",
+                    "accepted_by": who,
+                    "accepted_date": fields.Datetime.now(),
+                    "accepted_ip": ip or False,
+                }
+            )
+            negotiation.message_post(
+                body=self.env._("Accepted by %(who)s%(ip)s.", who=who, ip=f" ({ip})" if ip else "")
+            )
+            negotiation._post_entry()
+        return True
+
+    def _check_invoices_still_open(self):
+        self.ensure_one()
+        total = sum(self.move_ids.mapped("amount_residual"))
+        if self.currency_id.compare_amounts(total, sum(self.installment_ids.mapped("amount")) + self.discount_amount):
+            raise UserError(
+                self.env._(
+                    "The invoices changed since the agreement was computed (a payment or a credit note): reset it "
+                    "to draft and propose it again."
+                )
+            )
+
+    def action_decline(self, reason=False):
+        for negotiation in self:
+            if negotiation.state not in ("proposed", "to_approve"):
+                raise UserError(self.env._("Only a proposed agreement can be declined."))
+            negotiation.write({"state": "cancelled", "declined_reason": reason or False})
+            negotiation.message_post(
+                body=self.env._("Declined by the customer%(reason)s.", reason=f": {reason}" if reason else "")
+            )
+        return True
+
+    def action_draft(self):
+        for negotiation in self:
+            if negotiation.state not in ("proposed", "to_approve", "cancelled"):
+                raise UserError(self.env._("Only a proposed, waiting or cancelled agreement can go back to draft."))
+            negotiation.write({"state": "draft", "limit_report": False})
+        return True
+
+    def action_cancel(self):
+        for negotiation in self:
+            if negotiation.state in ("done", "cancelled"):
+                raise UserError(self.env._("A settled or cancelled agreement cannot be cancelled."))
+            if negotiation.move_id:
+                negotiation._reverse_entry()
+            negotiation.state = "cancelled"
+            negotiation.message_post(body=self.env._("Agreement cancelled."))
+        return True
+
+    # ------------------------------------------------------------------
+    # Accounting
+    # ------------------------------------------------------------------
+
+    def _accounting_setup(self):
+        """The journal and discount account of the company, or a clear error naming the setting."""
+        self.ensure_one()
+        company = self.company_id
+        journal = company.collections_negotiation_journal_id
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "Set the journal of renegotiation entries of %(company)s (Collections > Configuration > Settings > "
+                    "Agreements) before accepting agreements.",
+                    company=company.name,
+                )
+            )
+        if journal.type != "general" or journal.company_id != company:
+            raise UserError(
+                self.env._(
+                    "The renegotiation journal %(journal)s must be a Miscellaneous journal of %(company)s: choose "
+                    "another one in Collections > Configuration > Settings.",
+                    journal=journal.display_name,
+                    company=company.name,
+                )
+            )
+        account = company.collections_discount_account_id
+        if self.discount_amount and not account:
+            raise UserError(
+                self.env._(
+                    "This agreement gives a discount but %(company)s has no discount account: set it in Collections > "
+                    "Configuration > Settings > Agreements.",
+                    company=company.name,
+                )
+            )
+        if account and (account.account_type in ("asset_receivable", "liability_payable") or not account.active):
+            raise UserError(
+                self.env._(
+                    "The discount account %(account)s must be an active expense or income account, not a receivable "
+                    "or payable one: choose another one in Collections > Configuration > Settings.",
+                    account=account.display_name,
+                )
+            )
+        return journal, account
+
+    def _post_entry(self):
+        """One entry settling the invoices and opening one receivable per instalment; then active."""
+        self.ensure_one()
+        journal, discount_account = self._accounting_setup()
+        partner = self.partner_id.commercial_partner_id
+        invoice_lines = self.move_ids.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        receivable_account = invoice_lines.account_id[:1]
+        if len(invoice_lines.account_id) > 1:
+            raise UserError(self.env._("The invoices use several receivable accounts: make one agreement per account."))
+        lines = [
+            Command.create(
+                {
+                    "name": self.env._(
+                        "%(agreement)s: settles %(invoice)s", agreement=self.name, invoice=line.move_id.name
+                    ),
+                    "partner_id": partner.id,
+                    "account_id": line.account_id.id,
+                    "credit": line.amount_residual,
+                    "debit": 0.0,
+                }
+            )
+            for line in invoice_lines
+        ]
+        lines += [
+            Command.create(
+                {
+                    "name": self.env._(
+                        "%(agreement)s: instalment %(number)s/%(count)s",
+                        agreement=self.name,
+                        number=installment.sequence,
+                        count=len(self.installment_ids),
+                    ),
+                    "partner_id": partner.id,
+                    "account_id": receivable_account.id,
+                    "debit": installment.amount,
+                    "credit": 0.0,
+                    "date_maturity": installment.date,
+                }
+            )
+            for installment in self.installment_ids.sorted("sequence")
+        ]
+        if self.discount_amount:
+            lines.append(
+                Command.create(
+                    {
+                        "name": self.env._("%(agreement)s: discount", agreement=self.name),
+                        "partner_id": partner.id,
+                        "account_id": discount_account.id,
+                        "debit": self.discount_amount,
+                        "credit": 0.0,
+                    }
+                )
+            )
+        # sudo: collectors record agreements; the entry is the agreement's own bookkeeping, checked above.
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": self.env._("Agreement %(name)s", name=self.name),
+                    "partner_id": partner.id,
+                    "line_ids": lines,
+                }
+            )
+        )
+        move.action_post()
+        settle_lines = move.line_ids.filtered(
+            lambda line: line.credit and line.account_id.account_type == "asset_receivable"
+        )
+        for invoice_line, settle_line in zip(invoice_lines, settle_lines, strict=True):
+            (invoice_line | settle_line).reconcile()
+        installment_lines = move.line_ids.filtered(
+            lambda line: line.debit and line.account_id.account_type == "asset_receivable"
+        ).sorted(lambda line: (line.date_maturity, line.id))
+        for installment, line in zip(self.installment_ids.sorted("sequence"), installment_lines, strict=True):
+            installment.move_line_id = line
+        self.write({"move_id": move.id, "state": "active"})
+        self.message_post(
+            body=self.env._("Entry %(entry)s posted: the invoices are settled by the agreement.", entry=move.name)
+        )
+
+    def _reverse_entry(self):
+        self.ensure_one()
+        move = self.move_id.sudo()
+        # The invoices are open again: their reconciliation with the agreement goes first.
+        settled = move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        settled._all_reconciled_lines().filtered(lambda line: line.move_id != move).remove_move_reconcile()
+        settled.remove_move_reconcile()
+        reverse = move._reverse_moves(
+            [{"ref": self.env._("Cancellation of agreement %(name)s", name=self.name)}], cancel=True
+        )
+        self.message_post(
+            body=self.env._("Entry %(entry)s reversed by %(reverse)s.", entry=move.name, reverse=reverse.name)
+        )
+
+    # ------------------------------------------------------------------
+    # Daily job
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_check_agreements(self):
+        today = fields.Date.context_today(self)
+        for negotiation in self.search([("state", "=", "active")]):
+            policy = negotiation.policy_id
+            status = plan_status(
+                [
+                    (installment.date, to_decimal(installment.amount_residual))
+                    for installment in negotiation.installment_ids
+                ],
+                today,
+                policy.installment_grace_days,
+            )
+            if status == "done":
+                negotiation.state = "done"
+                negotiation.message_post(body=self.env._("Every instalment is paid: agreement fulfilled."))
+            elif status == "broken":
+                negotiation._mark_broken()
+
+    def _mark_broken(self):
+        self.ensure_one()
+        self.state = "broken"
+        self.message_post(
+            body=self.env._(
+                "An instalment is unpaid past the grace period: agreement broken. The follow-up goes on with what is "
+                "still open."
+            )
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Agreement %(name)s broken", name=self.name),
+            user_id=self.user_id.id or self.env.user.id,
+        )
+
+    # ------------------------------------------------------------------
+    # Documents
+    # ------------------------------------------------------------------
+
+    def action_send(self):
+        self.ensure_one()
+        if self.state not in ("proposed", "active"):
+            raise UserError(self.env._("Send the agreement once it is proposed (approved if beyond the limits)."))
+        template = self.env.ref("collections_addon.mail_template_collections_agreement")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
+    def action_preview(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.get_portal_url(), "target": "self"}
+
+    @api.model
+    def _action_new(self, partner, moves=None):
+        """The form of a new agreement for ``partner`` on ``moves`` (default: its open invoices)."""
+        partner = partner.commercial_partner_id
+        if moves is None:
+            moves = partner.with_company(self.env.company).collections_open_move_ids.filtered(
+                lambda move: move.move_type in ("out_invoice", "out_receipt")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New agreement"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_partner_id": partner.id, "default_move_ids": [Command.set(moves.ids)]},
+        }
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Agreement %(name)s", name=self.name)
+
+    @api.constrains("discount_value", "discount_type")
+    def _check_discount(self):
+        for negotiation in self:
+            if negotiation.discount_type == "percent" and negotiation.discount_value > 100:
+                raise ValidationError(
+                    self.env._("A discount cannot exceed 100%: enter a percentage between 0 and 100.")
+                )
