@@ -592,6 +592,8 @@ class CollectionsRunner(models.AbstractModel):
         lines = [self.env._("The customer reached the step '%(level)s'.", level=level.name)]
         if level.escalation != "none":
             lines.append(self.env._("Proposed escalation: %(escalation)s.", escalation=escalation))
+        if level.escalation == "negotiation":
+            lines.append(self.env._("Use 'Propose agreement' on the customer to offer instalments or a discount."))
         lines.append(self.env._("Use 'Send reminder now' on the customer once you have decided."))
         return Markup("<br/>").join(lines)
 

@@ -114,6 +114,11 @@ class ResPartner(models.Model):
     collections_exclusion_reason = fields.Char(
         string="Exclusion Reason", company_dependent=True, copy=False, groups="collections_addon.group_collections_user"
     )
+    collections_due_escalation = fields.Selection(
+        related="collections_due_level_id.escalation",
+        string="Escalation Due",
+        groups="collections_addon.group_collections_user",
+    )
     collections_phone_invalid = fields.Boolean(
         string="Phone Reported Wrong",
         copy=False,
