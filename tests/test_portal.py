@@ -119,10 +119,23 @@ class TestPortal(CollectionsCase, HttpCase):
         self.assertEqual(agreement.state, "proposed")
         self.assertFalse(agreement.accepted_by)
 
-    def test_portal_user_of_another_customer_cannot_open_the_agreement(self):
+    def test_portal_users_see_their_own_agreements_only(self):
         agreement = self.make_agreement(self.customer, self.make_invoice(self.customer, 1000, 20))
-        portal_user = self.make_user("other_portal", "base.group_portal", partner_id=self.other_customer.id)
-        self.authenticate(portal_user.login, portal_user.login)
+        contact = self.env["res.partner"].create({"name": "Jane Buyer", "parent_id": self.customer.id})
+        own_user = self.make_user("own_portal", "base.group_portal", partner_id=contact.id, name="Jane Buyer")
+        other_user = self.make_user("other_portal", "base.group_portal", partner_id=self.other_customer.id)
+
+        # The customer's own portal user needs no token.
+        self.authenticate(own_user.login, own_user.login)
+        page = self.get(f"/my/collections/agreement/{agreement.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(agreement.name, page.text)
+        response = self.post(f"/my/collections/agreement/{agreement.id}/accept", name="")
+        self.assertIn("Your acceptance has been recorded", response.text)
+        self.env.invalidate_all()
+        self.assertEqual((agreement.state, agreement.accepted_by), ("active", "Jane Buyer"))
+
+        self.authenticate(other_user.login, other_user.login)
         self.assert_refused(self.get(f"/my/collections/agreement/{agreement.id}"), agreement.name)
 
     def test_draft_agreement_is_never_shown(self):
@@ -157,6 +170,7 @@ class TestPortal(CollectionsCase, HttpCase):
         self.assertEqual(agreement.move_id.state, "posted")
         self.assertTrue(invoice.currency_id.is_zero(invoice.amount_residual), "settled by the agreement")
         self.assertEqual(agreement.installment_ids.move_line_id.move_id, agreement.move_id)
+        self.assertEqual((agreement.amount_total, agreement.amount_net), (1000, 1000), "the agreed amounts stay")
 
         # Answering again changes nothing and says so.
         again = self.post(f"/my/collections/agreement/{agreement.id}/accept", access_token=token, name="Someone")

@@ -14,6 +14,8 @@ import math
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from odoo import fields, http
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -70,7 +72,7 @@ class CollectionsCustomerPortal(PortalAccount):
             agreement_sudo.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=request.env._("Customer could not accept agreement %(name)s", name=agreement_sudo.name),
-                note=note,
+                note=Markup("<p>%s</p>") % note,
                 user_id=agreement_sudo.user_id.id,
             )
 

@@ -101,10 +101,14 @@ class CollectionsNegotiation(models.Model):
                     negotiation.company_id
                 )
 
-    @api.depends("move_ids.amount_residual", "discount_type", "discount_value")
+    @api.depends("move_ids.amount_residual", "move_id", "discount_type", "discount_value")
     def _compute_amounts(self):
         for negotiation in self:
-            total = sum(negotiation.move_ids.mapped("amount_residual"))
+            # Once the agreement's own entry settles the invoices, what it settled still counts as due.
+            settled = negotiation.move_id.sudo().line_ids.matched_debit_ids.filtered(
+                lambda partial, invoices=negotiation.move_ids: partial.debit_move_id.move_id in invoices
+            )
+            total = sum(negotiation.move_ids.mapped("amount_residual")) + sum(settled.mapped("amount"))
             negotiation.amount_total = total
             try:
                 discount = discount_amount(
@@ -533,6 +537,8 @@ class CollectionsNegotiation(models.Model):
     def _cron_check_agreements(self):
         today = fields.Date.context_today(self)
         for negotiation in self.search([("state", "=", "active")]):
+            if not negotiation.installment_ids:
+                continue
             policy = negotiation.policy_id
             status = plan_status(
                 [

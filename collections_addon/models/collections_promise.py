@@ -77,7 +77,9 @@ class CollectionsPromise(models.Model):
     @api.depends("move_ids.amount_residual", "residual_at_promise")
     def _compute_amount_paid(self):
         for promise in self:
-            promise.amount_paid = max(promise.residual_at_promise - sum(promise.move_ids.mapped("amount_residual")), 0)
+            promise.amount_paid = max(
+                promise.residual_at_promise - sum(promise.move_ids.mapped("amount_residual_signed")), 0
+            )
 
     @api.depends("partner_id", "amount", "date")
     def _compute_display_name(self):
@@ -94,7 +96,7 @@ class CollectionsPromise(models.Model):
         promises = super().create(vals_list)
         for promise in promises:
             promise._check_consistency()
-            promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual"))
+            promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual_signed"))
             promise.partner_id.message_post(
                 body=self.env._(
                     "Promise to pay %(amount)s by %(date)s.",
@@ -125,7 +127,7 @@ class CollectionsPromise(models.Model):
                         date=promise.date,
                     )
                 )
-            open_amount = sum(promise.move_ids.mapped("amount_residual"))
+            open_amount = sum(promise.move_ids.mapped("amount_residual_signed"))
             if promise.currency_id.compare_amounts(promise.amount, open_amount) > 0:
                 raise ValidationError(
                     self.env._(
@@ -175,7 +177,7 @@ class CollectionsPromise(models.Model):
                 "state": "failed",
                 "manual": True,
                 "move_ids": [Command.set(self.move_ids.ids)],
-                "amount_due": sum(self.move_ids.mapped("amount_residual")),
+                "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
                 "user_id": self.user_id.id,
                 "error": message,
             }
