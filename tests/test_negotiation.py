@@ -283,10 +283,11 @@ class TestPromisesAndDisputes(NegotiationCase):
             self.assertFalse(any(item.excluded for item in items))
 
     def test_promise_input_is_checked(self):
-        with self.assertRaisesRegex(UserError, "in the past"):
+        with self.assertRaisesRegex(UserError, "in the past"), self.env.cr.savepoint():
             self.promise(date=date(2026, 3, 1))
-        with self.assertRaisesRegex(UserError, "more than the invoices still owe"):
+        with self.assertRaisesRegex(UserError, "more than the invoices still owe"), self.env.cr.savepoint():
             self.promise(amount=700)
+        self.assertFalse(self.env["collections.promise"].search([("partner_id", "=", self.customer.id)]))
 
     def test_dispute_pauses_its_invoices_until_resolved(self):
         dispute = (
@@ -335,3 +336,116 @@ class TestPromisesAndDisputes(NegotiationCase):
         other = self.setup_other_company(name="Promise Co")["company"]
         stranger = self.make_user("other_collector", "collections_addon.group_collections_user", company=other)
         self.assertFalse(self.env["collections.promise"].with_user(stranger).search([]))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestNegotiationIntegrity(NegotiationCase):
+    """What the buttons refuse, a direct write (RPC) refuses too."""
+
+    def test_steps_cannot_be_written_directly(self):
+        negotiation = self.negotiation(installment_count=12)
+        negotiation.action_propose()
+        self.assertEqual(negotiation.state, "to_approve")
+        for values in ({"state": "proposed"}, {"approved_by_id": self.manager.id}, {"move_id": self.invoice_a.id}):
+            with self.assertRaisesRegex(UserError, "set by its own steps"):
+                negotiation.write(values)
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self.negotiation(state="proposed")
+        with self.assertRaises(AccessError):
+            negotiation.installment_ids[:1].write({"amount": 0.01})
+
+    def test_terms_of_a_proposed_agreement_are_frozen(self):
+        negotiation = self.negotiation()
+        negotiation.action_propose()
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            negotiation.write({"discount_value": 50})
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            negotiation.write({"move_ids": [Command.set(self.invoice_a.ids)]})
+
+    def test_going_back_to_draft_voids_the_approval(self):
+        negotiation = self.negotiation(installment_count=12)
+        negotiation.action_propose()
+        negotiation.with_user(self.manager)._decide(True, "Fine")
+        negotiation.action_draft()
+        self.assertFalse(negotiation.approved_by_id)
+        negotiation.installment_count = 11
+        negotiation.action_propose()
+        self.assertEqual(negotiation.state, "to_approve", "new terms need a new decision")
+
+    def test_cancelling_keeps_earlier_payments_matched(self):
+        # Invoice A was partly paid by a payment that also paid invoice C in full.
+        invoice_c = self.make_invoice(self.customer, 100, 50)
+        lines_a = self.invoice_a.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        lines_c = invoice_c.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        self.env["account.payment.register"].with_context(
+            active_model="account.move.line", active_ids=(lines_a | lines_c).ids
+        ).create({"amount": 500, "payment_date": TODAY, "group_payment": True})._create_payments()
+        self.assertEqual(invoice_c.payment_state, "paid")
+        self.assertAlmostEqual(self.invoice_a.amount_residual, 200, places=2)
+        negotiation = self.negotiation()
+        negotiation.action_propose()
+        negotiation.action_accept()
+        self.assertEqual(self.invoice_a.payment_state, "paid")
+        negotiation.action_cancel()
+        self.assertAlmostEqual(self.invoice_a.amount_residual, 200, places=2, msg="the earlier payment stays")
+        self.assertEqual(invoice_c.payment_state, "paid", "an invoice outside the agreement is untouched")
+        self.assertAlmostEqual(self.invoice_b.amount_residual, 400.01, places=2)
+
+    def test_cancelling_after_an_instalment_payment_is_refused(self):
+        negotiation = self.negotiation()
+        negotiation.action_propose()
+        negotiation.action_accept()
+        self.pay(negotiation.installment_ids.sorted("sequence")[:1].move_line_id, 10)
+        with self.assertRaisesRegex(UserError, "already received payments"):
+            negotiation.action_cancel()
+        self.assertEqual(negotiation.state, "active")
+
+    def test_no_instalment_of_nothing(self):
+        tiny_customer = self.make_customer("Tiny")
+        tiny = self.make_invoice(tiny_customer, 0.02, 10)
+        negotiation = self.negotiation(partner_id=tiny_customer.id, move_ids=[Command.set(tiny.ids)])
+        with self.assertRaisesRegex(UserError, "instalments of nothing"):
+            negotiation.action_compute_schedule()
+
+    def test_acceptance_cancels_open_promises_on_its_invoices(self):
+        promise = self.env["collections.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.invoice_a.ids)],
+                "amount": 100,
+                "date": date(2026, 3, 20),
+            }
+        )
+        negotiation = self.negotiation()
+        negotiation.action_propose()
+        negotiation.action_accept()
+        self.assertEqual(promise.state, "cancelled")
+
+    def test_promises_and_disputes_are_not_rewritten(self):
+        promise = self.env["collections.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.invoice_a.ids)],
+                "amount": 100,
+                "date": date(2026, 3, 20),
+            }
+        )
+        self.assertEqual(promise.grace_days, 2, "the plan's grace days")
+        for values in ({"grace_days": 3650}, {"state": "kept"}, {"amount": 1}, {"residual_at_promise": 0}):
+            with self.assertRaisesRegex(UserError, "cannot be changed"):
+                promise.with_user(self.collector).write(values)
+        with self.assertRaisesRegex(UserError, "already have an open promise"):
+            self.env["collections.promise"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set((self.invoice_a | self.invoice_b).ids)],
+                    "amount": 100,
+                    "date": date(2026, 3, 20),
+                }
+            )
+        dispute = self.env["collections.dispute"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice_b.ids)], "reason": "Wrong price"}
+        )
+        with self.assertRaisesRegex(UserError, "Resolve button"):
+            dispute.with_user(self.collector).write({"state": "resolved"})

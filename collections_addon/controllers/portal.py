@@ -39,12 +39,15 @@ class CollectionsCustomerPortal(PortalAccount):
     # ------------------------------------------------------------------
 
     def _collections_agreement_sudo(self, agreement_id, access_token):
-        """The agreement (superuser record) the visitor may see, or None; a draft is never shown."""
+        """The agreement (superuser record) the visitor may see, or None.
+
+        A draft, or one waiting for a manager, is internal: never shown.
+        """
         try:
             agreement_sudo = self._document_check_access("collections.negotiation", agreement_id, access_token)
         except (AccessError, MissingError):
             return None
-        if agreement_sudo.state == "draft":
+        if agreement_sudo.state in ("draft", "to_approve"):
             return None
         return agreement_sudo.with_company(agreement_sudo.company_id)
 

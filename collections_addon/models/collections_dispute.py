@@ -88,13 +88,20 @@ class CollectionsDispute(models.Model):
             )
         return disputes
 
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("collections_dispute_internal"):
+            raise UserError(self.env._("Resolve a dispute with the Resolve button, after writing how it was resolved."))
+        return super().write(vals)
+
     def action_resolve(self):
         for dispute in self:
             if dispute.state != "open":
                 raise UserError(self.env._("This dispute is already resolved."))
             if not (dispute.resolution or "").strip():
                 raise UserError(self.env._("Write how the dispute was resolved before closing it."))
-            dispute.write({"state": "resolved", "resolved_date": fields.Date.context_today(self)})
+            dispute.with_context(collections_dispute_internal=True).write(
+                {"state": "resolved", "resolved_date": fields.Date.context_today(self)}
+            )
             dispute.activity_ids.action_feedback(feedback=dispute.resolution)
             dispute.partner_id.message_post(
                 body=self.env._(

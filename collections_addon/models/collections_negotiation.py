@@ -1,3 +1,6 @@
+import hashlib
+import logging
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -5,6 +8,35 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import NegotiationLimits, build_schedule, check_limits, discount_amount, plan_status, to_decimal
+
+# Set only by the agreement's own steps (proposal, approval, acceptance, accounting).
+_PROTECTED_FIELDS = {
+    "state",
+    "move_id",
+    "approved_by_id",
+    "approved_digest",
+    "accepted_by",
+    "accepted_date",
+    "accepted_ip",
+    "decision_reason",
+    "declined_reason",
+    "limit_report",
+    "name",
+}
+# The terms a customer and a manager agree to: they change only while the agreement is a draft.
+_TERM_FIELDS = {
+    "partner_id",
+    "company_id",
+    "move_ids",
+    "discount_type",
+    "discount_value",
+    "installment_count",
+    "first_date",
+    "interval",
+}
+_INTERNAL = "collections_negotiation_internal"
+
+_logger = logging.getLogger(__name__)
 
 NEGOTIATION_STATES = [
     ("draft", "Draft"),
@@ -45,9 +77,8 @@ class CollectionsNegotiation(models.Model):
         string="Plan",
         compute="_compute_policy_id",
         store=True,
-        readonly=False,
         check_company=True,
-        help="The plan whose limits apply (the customer's plan by default).",
+        help="The customer's plan: its limits apply.",
     )
     move_ids = fields.Many2many(
         "account.move",
@@ -76,9 +107,18 @@ class CollectionsNegotiation(models.Model):
     )
     installment_ids = fields.One2many("collections.negotiation.installment", "negotiation_id", string="Schedule")
     state = fields.Selection(NEGOTIATION_STATES, default="draft", required=True, tracking=True, index=True, copy=False)
-    limit_report = fields.Text(string="Beyond the Limits", readonly=True, copy=False)
-    decision_reason = fields.Text(string="Manager's Reason", readonly=True, copy=False, tracking=True)
+    limit_report = fields.Text(
+        string="Beyond the Limits", readonly=True, copy=False, groups="collections_addon.group_collections_user"
+    )
+    decision_reason = fields.Text(
+        string="Manager's Reason",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        groups="collections_addon.group_collections_user",
+    )
     approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False)
+    approved_digest = fields.Char(readonly=True, copy=False, groups="collections_addon.group_collections_user")
     accepted_by = fields.Char(string="Accepted by", readonly=True, copy=False)
     accepted_date = fields.Datetime(string="Accepted on", readonly=True, copy=False)
     accepted_ip = fields.Char(string="Accepted from IP", readonly=True, copy=False)
@@ -96,10 +136,11 @@ class CollectionsNegotiation(models.Model):
     @api.depends("partner_id", "company_id")
     def _compute_policy_id(self):
         for negotiation in self:
-            if negotiation.partner_id and not negotiation.policy_id:
-                negotiation.policy_id = negotiation.partner_id.commercial_partner_id._collections_policy(
-                    negotiation.company_id
-                )
+            negotiation.policy_id = (
+                negotiation.partner_id.commercial_partner_id._collections_policy(negotiation.company_id)
+                if negotiation.partner_id
+                else False
+            )
 
     @api.depends("move_ids.amount_residual", "move_id", "discount_type", "discount_value")
     def _compute_amounts(self):
@@ -130,9 +171,41 @@ class CollectionsNegotiation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            forbidden = (_PROTECTED_FIELDS - {"name"}) & set(vals)
+            if forbidden and not self.env.context.get(_INTERNAL):
+                raise UserError(
+                    self.env._(
+                        "A new agreement starts as a draft: %(fields)s are set by its own steps (propose, approve, "
+                        "accept).",
+                        fields=", ".join(sorted(forbidden)),
+                    )
+                )
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("collections.negotiation") or self.env._("New")
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.context.get(_INTERNAL):
+            forbidden = _PROTECTED_FIELDS & set(vals)
+            if forbidden:
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of an agreement are set by its own steps (propose, approve, accept, cancel): use "
+                        "the buttons.",
+                        fields=", ".join(sorted(forbidden)),
+                    )
+                )
+            if _TERM_FIELDS & set(vals) and self.filtered(lambda negotiation: negotiation.state != "draft"):
+                raise UserError(
+                    self.env._(
+                        "The terms of a proposed agreement cannot change: set it back to draft, change them and "
+                        "propose it again."
+                    )
+                )
+        return super().write(vals)
+
+    def _internal_write(self, vals):
+        return self.with_context(**{_INTERNAL: True}).write(vals)
 
     # ------------------------------------------------------------------
     # Schedule and limits
@@ -175,6 +248,16 @@ class CollectionsNegotiation(models.Model):
                         currency=negotiation.currency_id.name,
                     )
                 )
+            receivable_accounts = negotiation.move_ids.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+            ).account_id
+            if len(receivable_accounts) > 1:
+                raise UserError(
+                    self.env._(
+                        "The invoices use several receivable accounts (%(accounts)s): make one agreement per account.",
+                        accounts=", ".join(receivable_accounts.mapped("display_name")),
+                    )
+                )
             busy = self.search(
                 [
                     ("id", "!=", negotiation.id),
@@ -196,6 +279,29 @@ class CollectionsNegotiation(models.Model):
         digits = self._digits()
         policy = self.policy_id
         calendar = policy._business_calendar(self.first_date, self.first_date.replace(year=self.first_date.year + 6))
+        unit = 10**-digits
+        if (
+            self.discount_type == "amount"
+            and self.currency_id.compare_amounts(self.discount_value, self.amount_total) > 0
+        ):
+            raise UserError(
+                self.env._(
+                    "The discount (%(discount)s) cannot exceed the amount due (%(due)s): lower it.",
+                    discount=self.currency_id.format(self.discount_value),
+                    due=self.currency_id.format(self.amount_total),
+                )
+            )
+        net = self.amount_total - self.discount_amount
+        if self.currency_id.compare_amounts(net, 0) <= 0:
+            raise UserError(self.env._("Nothing is left to pay after the discount: lower the discount."))
+        if net / unit < self.installment_count:
+            raise UserError(
+                self.env._(
+                    "%(count)s instalments of %(net)s would leave instalments of nothing: choose fewer instalments.",
+                    count=self.installment_count,
+                    net=self.currency_id.format(net),
+                )
+            )
         try:
             discount = discount_amount(self.amount_total, self.discount_type, self.discount_value or 0, digits)
             schedule = build_schedule(
@@ -211,7 +317,8 @@ class CollectionsNegotiation(models.Model):
                 raise UserError(self.env._("Only a draft agreement can be recomputed: reset it to draft first."))
             negotiation._check_invoices()
             _discount, schedule = negotiation._engine_schedule()
-            negotiation.installment_ids = [Command.clear()] + [
+            # sudo: instalments are read-only for collectors; only the computed schedule is written.
+            negotiation.sudo().installment_ids = [Command.clear()] + [
                 Command.create({"sequence": item.sequence, "date": item.due_date, "amount": float(item.amount)})
                 for item in schedule
             ]
@@ -262,18 +369,18 @@ class CollectionsNegotiation(models.Model):
             violations = negotiation._violations()
             if violations:
                 text = negotiation._violation_text(violations)
-                negotiation.write({"state": "to_approve", "limit_report": text})
+                negotiation._internal_write({"state": "to_approve", "limit_report": text})
                 negotiation._ask_approval(text)
             else:
-                negotiation.write({"state": "proposed", "limit_report": False})
+                negotiation._internal_write({"state": "proposed", "limit_report": False})
                 negotiation.message_post(body=self.env._("Agreement proposed to the customer."))
         return True
 
     def _ask_approval(self, text):
-        managers = self.env.ref("collections_addon.group_collections_manager").user_ids.filtered(
-            lambda user: not user.share and self.company_id in user.company_ids
+        managers = self.env.ref("collections_addon.group_collections_manager").all_user_ids.filtered(
+            lambda user: not user.share and user.active and self.company_id in user.company_ids
         )
-        for manager in managers[:5]:
+        for manager in managers:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Approve agreement %(name)s", name=self.name),
@@ -301,12 +408,17 @@ class CollectionsNegotiation(models.Model):
                 lambda activity: activity.activity_type_id.category != "upload"
             ).action_feedback(feedback=reason)
             if approve:
-                negotiation.write(
-                    {"state": "proposed", "decision_reason": reason.strip(), "approved_by_id": self.env.user.id}
+                negotiation._internal_write(
+                    {
+                        "state": "proposed",
+                        "decision_reason": reason.strip(),
+                        "approved_by_id": self.env.user.id,
+                        "approved_digest": negotiation._terms_digest(),
+                    }
                 )
                 negotiation.message_post(body=self.env._("Approved by %(user)s.", user=self.env.user.name))
             else:
-                negotiation.write({"state": "cancelled", "decision_reason": reason.strip()})
+                negotiation._internal_write({"state": "cancelled", "decision_reason": reason.strip()})
                 negotiation.message_post(body=self.env._("Refused by %(user)s.", user=self.env.user.name))
 
     def action_open_decision(self):
@@ -330,9 +442,10 @@ class CollectionsNegotiation(models.Model):
             if negotiation.state != "proposed":
                 raise UserError(self.env._("Only a proposed agreement can be accepted."))
             negotiation._check_invoices_still_open()
+            negotiation._check_terms_agreed()
             # Before any write: a missing setting must leave the agreement as it was.
             negotiation._accounting_setup()
-            negotiation.write(
+            negotiation._internal_write(
                 {
                     "state": "accepted",
                     "accepted_by": who,
@@ -345,6 +458,44 @@ class CollectionsNegotiation(models.Model):
             )
             negotiation._post_entry()
         return True
+
+    def _terms_digest(self):
+        """A fingerprint of what was approved: the invoices, the terms and the schedule."""
+        self.ensure_one()
+        terms = (
+            tuple(sorted(self.move_ids.ids)),
+            self.discount_type,
+            round(self.discount_value or 0, 2),
+            self.installment_count,
+            str(self.first_date),
+            self.interval,
+            tuple((str(item.date), round(item.amount, 2)) for item in self.installment_ids.sorted("sequence")),
+        )
+        return hashlib.sha256(repr(terms).encode()).hexdigest()
+
+    def _check_terms_agreed(self):
+        """The schedule is the one computed from the terms, and within the limits or approved as it stands."""
+        self.ensure_one()
+        self._check_invoices()
+        discount, schedule = self._engine_schedule()
+        stored = [
+            (item.date, to_decimal(item.amount, self._digits())) for item in self.installment_ids.sorted("sequence")
+        ]
+        if stored != [(item.due_date, item.amount) for item in schedule]:
+            raise UserError(
+                self.env._(
+                    "The schedule no longer matches the terms: set the agreement back to draft and propose it again."
+                )
+            )
+        if check_limits(self.amount_total, discount, schedule, self._limits()) and (
+            not self.approved_by_id or self.approved_digest != self._terms_digest()
+        ):
+            raise UserError(
+                self.env._(
+                    "These terms are beyond the plan's limits and were not approved as they stand: propose the "
+                    "agreement again so that a manager decides."
+                )
+            )
 
     def _check_invoices_still_open(self):
         self.ensure_one()
@@ -361,7 +512,7 @@ class CollectionsNegotiation(models.Model):
         for negotiation in self:
             if negotiation.state not in ("proposed", "to_approve"):
                 raise UserError(self.env._("Only a proposed agreement can be declined."))
-            negotiation.write({"state": "cancelled", "declined_reason": reason or False})
+            negotiation._internal_write({"state": "cancelled", "declined_reason": reason or False})
             negotiation.message_post(
                 body=self.env._("Declined by the customer%(reason)s.", reason=f": {reason}" if reason else "")
             )
@@ -371,7 +522,9 @@ class CollectionsNegotiation(models.Model):
         for negotiation in self:
             if negotiation.state not in ("proposed", "to_approve", "cancelled"):
                 raise UserError(self.env._("Only a proposed, waiting or cancelled agreement can go back to draft."))
-            negotiation.write({"state": "draft", "limit_report": False})
+            negotiation._internal_write(
+                {"state": "draft", "limit_report": False, "approved_by_id": False, "approved_digest": False}
+            )
         return True
 
     def action_cancel(self):
@@ -379,8 +532,17 @@ class CollectionsNegotiation(models.Model):
             if negotiation.state in ("done", "cancelled"):
                 raise UserError(self.env._("A settled or cancelled agreement cannot be cancelled."))
             if negotiation.move_id:
+                paid = negotiation.installment_ids.filtered(lambda installment: installment.payment_state != "open")
+                if paid:
+                    raise UserError(
+                        self.env._(
+                            "Instalments %(numbers)s already received payments: unreconcile those payments from the "
+                            "instalments first, then cancel the agreement.",
+                            numbers=", ".join(str(number) for number in paid.mapped("sequence")),
+                        )
+                    )
                 negotiation._reverse_entry()
-            negotiation.state = "cancelled"
+            negotiation._internal_write({"state": "cancelled"})
             negotiation.message_post(body=self.env._("Agreement cancelled."))
         return True
 
@@ -509,19 +671,26 @@ class CollectionsNegotiation(models.Model):
             lambda line: line.debit and line.account_id.account_type == "asset_receivable"
         ).sorted(lambda line: (line.date_maturity, line.id))
         for installment, line in zip(self.installment_ids.sorted("sequence"), installment_lines, strict=True):
-            installment.move_line_id = line
-        self.write({"move_id": move.id, "state": "active"})
+            # sudo: the schedule is the agreement's own record, written by its steps only.
+            installment.sudo().move_line_id = line
+        self._internal_write({"move_id": move.id, "state": "active"})
+        # The agreement replaces what was promised on these invoices.
+        self.env["collections.promise"].search(
+            [("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]
+        ).action_cancel()
         self.message_post(
             body=self.env._("Entry %(entry)s posted: the invoices are settled by the agreement.", entry=move.name)
         )
 
     def _reverse_entry(self):
         self.ensure_one()
+        # sudo: the entry is the agreement's own (move_id is written by _post_entry only).
         move = self.move_id.sudo()
-        # The invoices are open again: their reconciliation with the agreement goes first.
-        settled = move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-        settled._all_reconciled_lines().filtered(lambda line: line.move_id != move).remove_move_reconcile()
-        settled.remove_move_reconcile()
+        if move.company_id != self.company_id:
+            raise UserError(self.env._("The agreement's entry belongs to another company: it cannot be reversed here."))
+        # Only the matches between this entry and the invoices it settled: the invoices' earlier payments stay.
+        own_lines = move.line_ids
+        (own_lines.matched_debit_ids | own_lines.matched_credit_ids).unlink()
         reverse = move._reverse_moves(
             [{"ref": self.env._("Cancellation of agreement %(name)s", name=self.name)}], cancel=True
         )
@@ -535,28 +704,32 @@ class CollectionsNegotiation(models.Model):
 
     @api.model
     def _cron_check_agreements(self):
-        today = fields.Date.context_today(self)
-        for negotiation in self.search([("state", "=", "active")]):
+        """Done when every instalment is paid (a broken one too), broken when one is late past the grace days."""
+        runner = self.env["collections.runner"]
+        for negotiation in self.search([("state", "in", ("active", "broken"))]):
             if not negotiation.installment_ids:
                 continue
-            policy = negotiation.policy_id
-            status = plan_status(
-                [
-                    (installment.date, to_decimal(installment.amount_residual))
-                    for installment in negotiation.installment_ids
-                ],
-                today,
-                policy.installment_grace_days,
-            )
-            if status == "done":
-                negotiation.state = "done"
-                negotiation.message_post(body=self.env._("Every instalment is paid: agreement fulfilled."))
-            elif status == "broken":
-                negotiation._mark_broken()
+            try:
+                with self.env.cr.savepoint():
+                    status = plan_status(
+                        [
+                            (installment.date, to_decimal(installment.amount_residual))
+                            for installment in negotiation.installment_ids
+                        ],
+                        runner._today(negotiation.company_id),
+                        negotiation.policy_id.installment_grace_days,
+                    )
+                    if status == "done":
+                        negotiation._internal_write({"state": "done"})
+                        negotiation.message_post(body=self.env._("Every instalment is paid: agreement fulfilled."))
+                    elif status == "broken" and negotiation.state == "active":
+                        negotiation._mark_broken()
+            except Exception:
+                _logger.exception("Collections: checking agreement %s failed", negotiation.id)
 
     def _mark_broken(self):
         self.ensure_one()
-        self.state = "broken"
+        self._internal_write({"state": "broken"})
         self.message_post(
             body=self.env._(
                 "An instalment is unpaid past the grace period: agreement broken. The follow-up goes on with what is "

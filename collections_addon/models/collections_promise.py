@@ -1,10 +1,23 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import promise_status, to_decimal
+
+# Set when the promise is made, then only by the daily job: a promise is cancelled and made again, not edited.
+_LOCKED_FIELDS = {
+    "partner_id",
+    "company_id",
+    "move_ids",
+    "amount",
+    "date",
+    "grace_days",
+    "residual_at_promise",
+    "state",
+}
+_INTERNAL = "collections_promise_internal"
 
 
 class CollectionsPromise(models.Model):
@@ -93,10 +106,21 @@ class CollectionsPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        promises = super().create(vals_list)
+        for vals in vals_list:
+            if "state" in vals and vals["state"] != "open" and not self.env.context.get(_INTERNAL):
+                raise UserError(self.env._("A promise to pay starts open: the daily job marks it kept or broken."))
+            if not vals.get("grace_days") and "grace_days" not in vals and vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                policy = partner._collections_policy(company)
+                vals["grace_days"] = policy.promise_grace_days if policy else 2
+        promises = super(CollectionsPromise, self.with_context(**{_INTERNAL: True})).create(vals_list)
+        promises = promises.with_context(**{_INTERNAL: False})
         for promise in promises:
             promise._check_consistency()
-            promise.residual_at_promise = sum(promise.move_ids.mapped("amount_residual_signed"))
+            promise.with_context(**{_INTERNAL: True}).residual_at_promise = sum(
+                promise.move_ids.mapped("amount_residual_signed")
+            )
             promise.partner_id.message_post(
                 body=self.env._(
                     "Promise to pay %(amount)s by %(date)s.",
@@ -111,6 +135,18 @@ class CollectionsPromise(models.Model):
                 moves=promise.move_ids,
             )
         return promises
+
+    def write(self, vals):
+        if not self.env.context.get(_INTERNAL):
+            locked = _LOCKED_FIELDS & set(vals)
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "A promise to pay cannot be changed (%(fields)s): cancel it and record a new one.",
+                        fields=", ".join(sorted(locked)),
+                    )
+                )
+        return super().write(vals)
 
     def _check_consistency(self):
         today = fields.Date.context_today(self)
@@ -127,6 +163,17 @@ class CollectionsPromise(models.Model):
                         date=promise.date,
                     )
                 )
+            overlapping = self.search(
+                [("id", "!=", promise.id), ("state", "=", "open"), ("move_ids", "in", promise.move_ids.ids)], limit=1
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._(
+                        "These invoices already have an open promise (%(promise)s): cancel it first, so that each "
+                        "payment counts for one promise.",
+                        promise=overlapping.display_name,
+                    )
+                )
             open_amount = sum(promise.move_ids.mapped("amount_residual_signed"))
             if promise.currency_id.compare_amounts(promise.amount, open_amount) > 0:
                 raise ValidationError(
@@ -139,7 +186,9 @@ class CollectionsPromise(models.Model):
                 )
 
     def action_cancel(self):
-        self.filtered(lambda promise: promise.state == "open").write({"state": "cancelled"})
+        self.filtered(lambda promise: promise.state == "open").with_context(**{_INTERNAL: True}).write(
+            {"state": "cancelled"}
+        )
         return True
 
     @api.model
@@ -150,7 +199,7 @@ class CollectionsPromise(models.Model):
                 to_decimal(promise.amount), promise.date, promise.grace_days, to_decimal(promise.amount_paid), today
             )
             if status.state == "kept":
-                promise.state = "kept"
+                promise.with_context(**{_INTERNAL: True}).state = "kept"
                 promise.partner_id.message_post(
                     body=self.env._("Promise to pay kept: %(promise)s.", promise=promise.display_name)
                 )
@@ -159,7 +208,7 @@ class CollectionsPromise(models.Model):
 
     def _mark_broken(self):
         self.ensure_one()
-        self.state = "broken"
+        self.with_context(**{_INTERNAL: True}).state = "broken"
         partner = self.partner_id.commercial_partner_id
         message = self.env._(
             "Promise to pay broken: %(promise)s (paid %(paid)s). The follow-up of these invoices resumes.",

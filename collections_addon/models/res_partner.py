@@ -238,7 +238,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         partner = self.commercial_partner_id
         moves = partner.with_company(self.env.company).collections_open_move_ids.filtered(
-            lambda move: move.is_invoice(True)
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
         )
         return {
             "type": "ir.actions.act_window",
@@ -250,7 +250,7 @@ class ResPartner(models.Model):
             "context": {
                 "default_partner_id": partner.id,
                 "default_move_ids": [Command.set(moves.ids)],
-                "default_amount": sum(moves.mapped("amount_residual")),
+                "default_amount": sum(moves.mapped("amount_residual_signed")),
             },
         }
 

@@ -144,6 +144,11 @@ class CollectionsCallLog(models.TransientModel):
         self.logged = True
         return {"type": "ir.actions.act_window_close"}
 
+    def action_confirm_and_negotiate(self):
+        """Log the call, then open a new agreement on the invoices it was about."""
+        self.action_confirm()
+        return self.env["collections.negotiation"]._action_new(self.partner_id, self._call_moves())
+
     def _check_targets(self):
         """The wizard's records come from the client: they must be this customer's call and task."""
         partner = self.partner_id.commercial_partner_id
@@ -245,7 +250,7 @@ class CollectionsCallLog(models.TransientModel):
                     "partner_id": partner.id,
                     "company_id": self.company_id.id,
                     "move_ids": [Command.set(moves.ids)],
-                    "amount": self.promise_amount or sum(moves.mapped("amount_residual")),
+                    "amount": self.promise_amount or sum(moves.mapped("amount_residual_signed")),
                     "date": follow_up.pause_until,
                     "source": "call",
                     "note": self.pause_reason or self.notes or False,
@@ -268,9 +273,10 @@ class CollectionsCallLog(models.TransientModel):
         if not moves:
             partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
             today = fields.Date.context_today(self)
-            moves = partner.collections_open_move_ids.filtered(
-                lambda move: move.is_invoice(include_receipts=True) and (move.invoice_date_due or today) <= today
-            ) or partner.collections_open_move_ids.filtered(lambda move: move.is_invoice(include_receipts=True))
+            invoices = partner.collections_open_move_ids.filtered(
+                lambda move: move.move_type in ("out_invoice", "out_receipt")
+            )
+            moves = invoices.filtered(lambda move: (move.invoice_date_due or today) <= today) or invoices
         if not moves:
             raise UserError(self.env._("This customer has no open invoice to promise or dispute."))
         return moves
