@@ -286,6 +286,18 @@ class TestPortal(CollectionsCase, HttpCase):
         self.assertIn("You already promised to pay this invoice", again.text)
         self.assertEqual(self.env["collections.promise"].search_count([("move_ids", "in", invoice.ids)]), 1)
 
+        # Broken: a new promise goes through the collector for a while, not the portal.
+        promise._mark_broken()
+        self.env.flush_all()
+        again = self.post(
+            f"/my/collections/invoice/{invoice.id}/promise",
+            access_token=invoice.access_token,
+            date=fields.Date.to_string(promised),
+            amount="10",
+        )
+        self.assertIn("An earlier promise on this invoice was not kept", again.text)
+        self.assertEqual(self.env["collections.promise"].search_count([("move_ids", "in", invoice.ids)]), 1)
+
     def test_promise_with_bad_input_is_refused(self):
         invoice = self.make_invoice(self.customer, 300, 10)
         token = invoice._portal_ensure_token()

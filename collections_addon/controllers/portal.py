@@ -28,6 +28,8 @@ AGREEMENT_REPORT = "collections_addon.action_report_collections_agreement"
 # A promise made on the portal pauses the follow-up of the invoice until its date: a customer
 # cannot push it further than this on their own; a collector records longer promises.
 PORTAL_PROMISE_MAX_DAYS = 60
+# After a broken promise or a resolved dispute, a new one goes through the collector for this long.
+PORTAL_RENEWAL_DAYS = 30
 # Free text typed by the customer is cut to a sane size before it reaches the database.
 MAX_NAME_LENGTH = 128
 MAX_TEXT_LENGTH = 2000
@@ -272,6 +274,16 @@ class CollectionsCustomerPortal(PortalAccount):
             ip=request.httprequest.remote_addr,
         )
 
+    def _collections_recent(self, invoice_sudo, model, domain):
+        """Whether the invoice had such a promise or dispute in the last RENEWAL_DAYS days."""
+        since = fields.Datetime.now() - timedelta(days=PORTAL_RENEWAL_DAYS)
+        # sudo: the visitor may not read promises and disputes; only their existence is checked.
+        return bool(
+            request.env[model]
+            .sudo()
+            .search_count([("move_ids", "in", invoice_sudo.ids), ("write_date", ">=", since), *domain], limit=1)
+        )
+
     @http.route(
         "/my/collections/invoice/<int:invoice_id>/promise",
         type="http",
@@ -293,6 +305,9 @@ class CollectionsCustomerPortal(PortalAccount):
             return back("promise_exists")
         if self._collections_open_dispute(invoice_sudo):
             return back("dispute_exists")
+        if self._collections_recent(invoice_sudo, "collections.promise", [("state", "=", "broken")]):
+            # A broken promise is not renewed online at once: the collector talks to the customer first.
+            return back("promise_recently_broken")
         try:
             promised_date = fields.Date.to_date(date or None)
         except ValueError:
@@ -366,6 +381,9 @@ class CollectionsCustomerPortal(PortalAccount):
             return back("not_open")
         if self._collections_open_dispute(invoice_sudo):
             return back("dispute_exists")
+        if self._collections_recent(invoice_sudo, "collections.dispute", [("state", "=", "resolved")]):
+            # A dispute just resolved is not reopened online: the collector talks to the customer first.
+            return back("dispute_recently_resolved")
         reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
         if not reason:
             return back("dispute_reason_missing")
