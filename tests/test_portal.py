@@ -381,3 +381,18 @@ class TestPortal(CollectionsCase, HttpCase):
                 )
         self.assertFalse(self.env["collections.promise"].search([("move_ids", "in", invoice.ids)]))
         self.assertFalse(self.env["collections.dispute"].search([("move_ids", "in", invoice.ids)]))
+
+    def test_agreement_is_sent_by_e_mail_with_the_pdf_and_the_link(self):
+        agreement = self.make_agreement(self.customer, self.make_invoice(self.customer, 1000, 20))
+        action = agreement.with_context(force_report_rendering=True).action_send()
+        composer = (
+            self.env["mail.compose.message"].with_context(**action["context"], force_report_rendering=True).create({})
+        )
+        composer._action_send_mail()
+        message = agreement.message_ids.filtered(lambda message: message.attachment_ids)[:1]
+        self.assertIn(self.customer, message.partner_ids)
+        self.assertIn(agreement.get_portal_url(), message.body)
+        attachment = message.attachment_ids
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        self.assertTrue(attachment.raw.startswith(b"%PDF"))
+        self.assertIn(agreement.name.replace("/", "_"), attachment.name.replace("/", "_"))
