@@ -22,6 +22,8 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 from odoo.tools import str2bool
 
+from ..engine import promise_date_problem
+
 _logger = logging.getLogger(__name__)
 
 AGREEMENT_REPORT = "collections_addon.action_report_collections_agreement"
@@ -312,13 +314,9 @@ class CollectionsCustomerPortal(PortalAccount):
             promised_date = fields.Date.to_date(date or None)
         except ValueError:
             promised_date = None
-        today = self._collections_today(invoice_sudo)
-        if not promised_date:
-            return back("promise_date_missing")
-        if promised_date < today:
-            return back("promise_date_past")
-        if promised_date > today + timedelta(days=PORTAL_PROMISE_MAX_DAYS):
-            return back("promise_date_far")
+        problem = promise_date_problem(self._collections_today(invoice_sudo), promised_date, PORTAL_PROMISE_MAX_DAYS)
+        if problem:
+            return back(f"promise_date_{problem}")
         currency = invoice_sudo.currency_id
         try:
             value = float((amount or "").strip().replace(",", "."))

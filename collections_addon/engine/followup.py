@@ -161,6 +161,24 @@ REASONS = {
 }
 
 
+def is_excluded(today: date, excluded: bool, excluded_until: date | None = None) -> bool:
+    """Whether an exclusion holds today (no end date: until it is lifted).
+
+    >>> is_excluded(date(2026, 3, 16), True, date(2026, 3, 16)), is_excluded(date(2026, 3, 17), True, date(2026, 3, 16))
+    (True, False)
+    """
+    return bool(excluded) and (excluded_until is None or excluded_until >= today)
+
+
+def on_hold(today: date, paused_until: date | None, excluded: bool, excluded_until: date | None = None) -> bool:
+    """Whether contacts wait today: the customer is paused (until that day included) or excluded.
+
+    >>> on_hold(date(2026, 3, 16), date(2026, 3, 16), False), on_hold(date(2026, 3, 17), date(2026, 3, 16), False)
+    (True, False)
+    """
+    return (paused_until is not None and paused_until >= today) or is_excluded(today, excluded, excluded_until)
+
+
 def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
     ordered = sorted(levels, key=lambda level: level.days)
     for previous, current in pairwise(ordered):

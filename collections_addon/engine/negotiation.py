@@ -441,6 +441,23 @@ def pause_until(promise_date: date, grace_days: int) -> date:
         raise ValueError(f"{promise_date} plus {grace_days} grace days falls after the year 9999.")
 
 
+def promise_date_problem(today: date, promised_date: date | None, max_days: int) -> str | None:
+    """Why a promised date given by the customer is refused: "missing", "past", "far"; None if fine.
+
+    >>> promise_date_problem(date(2026, 3, 16), date(2026, 5, 16), 60)
+    'far'
+    >>> promise_date_problem(date(2026, 3, 16), date(2026, 3, 16), 60) is None
+    True
+    """
+    if promised_date is None:
+        return "missing"
+    if promised_date < today:
+        return "past"
+    if promised_date > today + timedelta(days=max_days):
+        return "far"
+    return None
+
+
 def promise_status(
     amount: int | float | str | Decimal,
     promise_date: date,

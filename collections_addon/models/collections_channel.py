@@ -14,7 +14,7 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import plaintext2html
 
-from ..engine import call_priority, next_call_slot
+from ..engine import call_priority, next_call_slot, on_hold
 
 # Calls already made are looked up this far back (longer than any sensible call period).
 _CALL_HISTORY_DAYS = 62
@@ -101,12 +101,11 @@ class CollectionsChannel(models.AbstractModel):
     def _on_hold(self, partner, company):
         """Whether the customer is paused or excluded in ``company`` today: queued contacts wait."""
         partner = partner.commercial_partner_id.with_company(company)
-        today = fields.Date.context_today(self)
-        if partner.collections_paused_until and partner.collections_paused_until >= today:
-            return True
-        return bool(
-            partner.collections_excluded
-            and (not partner.collections_excluded_until or partner.collections_excluded_until >= today)
+        return on_hold(
+            self.env["collections.runner"]._today(company),
+            partner.collections_paused_until or None,
+            partner.collections_excluded,
+            partner.collections_excluded_until or None,
         )
 
     @api.model

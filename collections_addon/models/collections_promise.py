@@ -1,10 +1,8 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from ..engine import promise_status, to_decimal
+from ..engine import pause_until, promise_status, to_decimal
 
 # Set when the promise is made, then only by the daily job: a promise is cancelled and made again, not edited.
 _LOCKED_FIELDS = {
@@ -85,7 +83,7 @@ class CollectionsPromise(models.Model):
     @api.depends("date", "grace_days")
     def _compute_pause_until(self):
         for promise in self:
-            promise.pause_until = promise.date and promise.date + timedelta(days=promise.grace_days or 0)
+            promise.pause_until = promise.date and pause_until(promise.date, max(promise.grace_days or 0, 0))
 
     @api.depends("move_ids.amount_residual", "residual_at_promise")
     def _compute_amount_paid(self):

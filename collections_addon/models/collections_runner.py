@@ -19,7 +19,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.tools import SQL, email_normalize, format_date, formatLang
 
-from ..engine import BusinessCalendar, ContactRules, OpenItem, PartnerSituation, decide_partner
+from ..engine import BusinessCalendar, ContactRules, OpenItem, PartnerSituation, decide_partner, is_excluded
 
 _logger = logging.getLogger(__name__)
 
@@ -460,9 +460,7 @@ class CollectionsRunner(models.AbstractModel):
                     default_policy[key] = self.env["collections.policy"]._default_for(company, partner.is_company)
                 policy = default_policy[key]
             context = policies.get(policy.id)
-            excluded = partner.collections_excluded and (
-                not partner.collections_excluded_until or partner.collections_excluded_until >= today
-            )
+            excluded = is_excluded(today, partner.collections_excluded, partner.collections_excluded_until or None)
             contact_points = set()
             reachable = recipients[partner.id].filtered(lambda contact: contact.email_normalized not in blacklisted)
             if reachable:

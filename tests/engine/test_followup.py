@@ -764,3 +764,20 @@ def test_newly_due_lists_only_the_invoices_reaching_the_step_level():
     d = decide([item(1, 20), item(2, 6)])
     assert d.level == L15
     assert d.newly_due_move_ids == frozenset({1})
+
+
+@pytest.mark.parametrize(
+    ("today", "paused_until", "excluded", "excluded_until", "expected"),
+    [
+        (date(2026, 3, 16), None, False, None, False),
+        (date(2026, 3, 16), date(2026, 3, 16), False, None, True),
+        (date(2026, 3, 17), date(2026, 3, 16), False, None, False),
+        (date(2026, 3, 16), None, True, None, True),
+        (date(2026, 3, 16), None, True, date(2026, 3, 15), False),
+        (date(2026, 3, 16), date(2026, 3, 1), True, date(2026, 3, 20), True),
+    ],
+)
+def test_on_hold(today, paused_until, excluded, excluded_until, expected):
+    from collections_addon.engine import on_hold
+
+    assert on_hold(today, paused_until, excluded, excluded_until) is expected

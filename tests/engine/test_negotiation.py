@@ -1084,3 +1084,19 @@ def test_plan_status_properties(installments, today, grace, random):
     # time only makes an unpaid plan worse
     if status == "broken":
         assert plan_status(installments, today + timedelta(days=1), grace) == "broken"
+
+
+@pytest.mark.parametrize(
+    ("promised", "expected"),
+    [
+        (None, "missing"),
+        (date(2026, 3, 15), "past"),
+        (date(2026, 3, 16), None),
+        (date(2026, 5, 15), None),
+        (date(2026, 5, 16), "far"),
+    ],
+)
+def test_promise_date_problem(promised, expected):
+    from collections_addon.engine import promise_date_problem
+
+    assert promise_date_problem(date(2026, 3, 16), promised, 60) == expected
