@@ -123,6 +123,15 @@ class CollectionsCustomerPortal(PortalAccount):
         values = self._get_page_view_values(agreement_sudo, access_token, values, "my_collections_history", True)
         return request.render("collections_addon.portal_agreement_page", values)
 
+    def _collections_answerable(self, agreement_id, access_token):
+        """(agreement, None) when the visitor may answer it now, else (agreement or None, the redirect)."""
+        agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
+        if agreement_sudo is None:
+            return None, request.redirect("/my")
+        if agreement_sudo.state != "proposed":
+            return agreement_sudo, self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
+        return agreement_sudo, None
+
     @http.route(
         "/my/collections/agreement/<int:agreement_id>/accept",
         type="http",
@@ -131,11 +140,9 @@ class CollectionsCustomerPortal(PortalAccount):
         website=True,
     )
     def collections_agreement_accept(self, agreement_id, access_token=None, name=None, **kwargs):
-        agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
-        if agreement_sudo is None:
-            return request.redirect("/my")
-        if agreement_sudo.state != "proposed":
-            return self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
+        agreement_sudo, refusal = self._collections_answerable(agreement_id, access_token)
+        if refusal:
+            return refusal
         who = self._collections_visitor_name(name, agreement_sudo.partner_id)
         try:
             with request.env.cr.savepoint():
@@ -158,11 +165,9 @@ class CollectionsCustomerPortal(PortalAccount):
         website=True,
     )
     def collections_agreement_decline(self, agreement_id, access_token=None, reason=None, **kwargs):
-        agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
-        if agreement_sudo is None:
-            return request.redirect("/my")
-        if agreement_sudo.state != "proposed":
-            return self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
+        agreement_sudo, refusal = self._collections_answerable(agreement_id, access_token)
+        if refusal:
+            return refusal
         reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
         # sudo: as for the acceptance, the token (or the customer's own record) authorises the answer.
         agreement_sudo.sudo().action_decline(reason or False)

@@ -48,6 +48,7 @@ from .negotiation import (
     plan_status,
     promise_date_problem,
     promise_status,
+    schedule_problem,
     to_decimal,
 )
 from .tone import (
@@ -142,6 +143,7 @@ __all__ = [
     "promise_status",
     "response_message_id",
     "retry_delay",
+    "schedule_problem",
     "sign",
     "to_decimal",
     "verify_signature",

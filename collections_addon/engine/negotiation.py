@@ -441,6 +441,32 @@ def pause_until(promise_date: date, grace_days: int) -> date:
         raise ValueError(f"{promise_date} plus {grace_days} grace days falls after the year 9999.")
 
 
+def schedule_problem(total, discount, count: int, digits: int = 2) -> str | None:
+    """Why terms cannot make a schedule a customer can pay, as a code for a translated message.
+
+    "discount_exceeds" (the discount is more than the amount due), "nothing_left"
+    (nothing to pay after the discount), "empty_instalments" (more instalments than
+    cents: some would be 0.00); None when the terms are fine.
+
+    >>> schedule_problem("0.02", 0, 3)
+    'empty_instalments'
+    >>> schedule_problem("100.00", "100.00", 1), schedule_problem("100.00", "150.00", 1)
+    ('nothing_left', 'discount_exceeds')
+    >>> schedule_problem("1000.00", "50.00", 3) is None
+    True
+    """
+    total = to_decimal(total, digits)
+    discount = to_decimal(discount, digits)
+    if discount > total:
+        return "discount_exceeds"
+    net = total - discount
+    if net <= 0:
+        return "nothing_left"
+    if net.scaleb(digits) < count:
+        return "empty_instalments"
+    return None
+
+
 def promise_date_problem(today: date, promised_date: date | None, max_days: int) -> str | None:
     """Why a promised date given by the customer is refused: "missing", "past", "far"; None if fine.
 

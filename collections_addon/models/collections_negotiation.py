@@ -7,7 +7,15 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from ..engine import NegotiationLimits, build_schedule, check_limits, discount_amount, plan_status, to_decimal
+from ..engine import (
+    NegotiationLimits,
+    build_schedule,
+    check_limits,
+    discount_amount,
+    plan_status,
+    schedule_problem,
+    to_decimal,
+)
 
 # Set only by the agreement's own steps (proposal, approval, acceptance, accounting).
 _PROTECTED_FIELDS = {
@@ -279,11 +287,13 @@ class CollectionsNegotiation(models.Model):
         digits = self._digits()
         policy = self.policy_id
         calendar = policy._business_calendar(self.first_date, self.first_date.replace(year=self.first_date.year + 6))
-        unit = 10**-digits
-        if (
-            self.discount_type == "amount"
-            and self.currency_id.compare_amounts(self.discount_value, self.amount_total) > 0
-        ):
+        problem = schedule_problem(
+            self.amount_total,
+            self.discount_value if self.discount_type == "amount" else self.discount_amount,
+            self.installment_count,
+            digits,
+        )
+        if problem == "discount_exceeds":
             raise UserError(
                 self.env._(
                     "The discount (%(discount)s) cannot exceed the amount due (%(due)s): lower it.",
@@ -291,15 +301,14 @@ class CollectionsNegotiation(models.Model):
                     due=self.currency_id.format(self.amount_total),
                 )
             )
-        net = self.amount_total - self.discount_amount
-        if self.currency_id.compare_amounts(net, 0) <= 0:
+        if problem == "nothing_left":
             raise UserError(self.env._("Nothing is left to pay after the discount: lower the discount."))
-        if net / unit < self.installment_count:
+        if problem == "empty_instalments":
             raise UserError(
                 self.env._(
                     "%(count)s instalments of %(net)s would leave instalments of nothing: choose fewer instalments.",
                     count=self.installment_count,
-                    net=self.currency_id.format(net),
+                    net=self.currency_id.format(self.amount_total - self.discount_amount),
                 )
             )
         try:

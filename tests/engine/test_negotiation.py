@@ -1100,3 +1100,19 @@ def test_promise_date_problem(promised, expected):
     from collections_addon.engine import promise_date_problem
 
     assert promise_date_problem(date(2026, 3, 16), promised, 60) == expected
+
+
+@pytest.mark.parametrize(
+    ("total", "discount", "count", "expected"),
+    [
+        ("100.00", "150.00", 1, "discount_exceeds"),
+        ("100.00", "100.00", 1, "nothing_left"),
+        ("0.02", "0", 3, "empty_instalments"),
+        ("0.03", "0", 3, None),
+        ("1000.01", "0.02", 3, None),
+    ],
+)
+def test_schedule_problem(total, discount, count, expected):
+    from collections_addon.engine import schedule_problem
+
+    assert schedule_problem(total, discount, count) == expected
