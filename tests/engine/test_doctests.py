@@ -4,11 +4,13 @@ import doctest
 
 import pytest
 
-from collections_addon.engine import business_calendar, calls, followup, negotiation, tone, whatsapp
+from collections_addon.engine import business_calendar, calls, followup, negotiation, protest, tone, whatsapp
 
 
 @pytest.mark.parametrize(
-    "module", [business_calendar, calls, followup, negotiation, tone, whatsapp], ids=lambda module: module.__name__
+    "module",
+    [business_calendar, calls, followup, negotiation, protest, tone, whatsapp],
+    ids=lambda module: module.__name__,
 )
 def test_module_doctests_pass(module):
     result = doctest.testmod(module, verbose=False, report=True)

@@ -1,0 +1,274 @@
+"""Notary protest: the legal window, the lifecycle and what may be protested.
+
+Brazilian law (Lei 9.492/97) gives the debtor three business days after the
+title is protocolled at the notary to pay; the day of the protocol is not
+counted and a day without normal bank hours is not a business day. Some states
+count from the debtor's notification instead, and one counts calendar days.
+All of it is a :class:`ProtestRule`, never a constant in the code.
+
+>>> from datetime import date
+>>> from .business_calendar import BusinessCalendar
+>>> bank_days = BusinessCalendar(holidays={date(2026, 4, 21)})
+>>> protest_deadline(ProtestRule(), bank_days, protocol_date=date(2026, 4, 17))  # Friday; Tuesday 21 is a holiday
+datetime.date(2026, 4, 23)
+>>> step_problem("withdraw", "notified", date(2026, 4, 24), today=date(2026, 4, 24),
+...              dates=ProtestDates(sent=date(2026, 4, 16), protocol=date(2026, 4, 17)),
+...              deadline=date(2026, 4, 23))
+'window_closed'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .business_calendar import BusinessCalendar
+
+PROTEST_STATES = (
+    "draft",
+    "sent",
+    "protocolled",
+    "notified",
+    "paid",
+    "withdrawn",
+    "suspended",
+    "protested",
+    "settled",
+    "cancelled",
+)
+# A receivable has at most one protest in these states: the title is at the notary or on its way.
+OPEN_STATES = frozenset({"draft", "sent", "protocolled", "notified", "suspended", "protested", "settled"})
+# The debtor's window to pay at the notary runs in these states.
+WINDOW_STATES = frozenset({"sent", "protocolled", "notified"})
+FINAL_STATES = frozenset({"paid", "withdrawn", "cancelled"})
+START_EVENTS = ("protocol", "notification")
+SEND_MEANS = ("bank", "center", "in_person")
+
+# action: (states it starts from, state it leads to)
+TRANSITIONS = {
+    "send": (frozenset({"draft"}), "sent"),
+    "protocol": (frozenset({"sent"}), "protocolled"),
+    "notify": (frozenset({"protocolled"}), "notified"),
+    "pay": (frozenset({"protocolled", "notified"}), "paid"),
+    "withdraw": (frozenset({"sent", "protocolled", "notified", "suspended"}), "withdrawn"),
+    "suspend": (frozenset({"protocolled", "notified"}), "suspended"),
+    "protest": (frozenset({"notified", "suspended"}), "protested"),
+    "settle": (frozenset({"protested"}), "settled"),
+    "cancel": (frozenset({"draft", "settled"}), "cancelled"),
+}
+PROTEST_ACTIONS = tuple(TRANSITIONS)
+
+# Why an invoice cannot be protested, in the order they are checked.
+ELIGIBILITY_CODES = (
+    "not_invoice",
+    "draft",
+    # Before "paid": an agreement settles its invoices with its own entry, which is not a payment.
+    "negotiation",
+    "paid",
+    "not_due",
+    "disputed",
+    "promise",
+    "open_protest",
+)
+
+# A rule of more than a month is a typo, not a state law.
+MAX_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ProtestRule:
+    """When the debtor's window starts, how long it is and whether only business days count."""
+
+    start: str = "protocol"
+    days: int = 3
+    business_days: bool = True
+
+    def __post_init__(self):
+        if self.start not in START_EVENTS:
+            raise ValueError(f"The window starts at the protocol or the notification, not {self.start!r}.")
+        if isinstance(self.days, bool) or not isinstance(self.days, int):
+            raise ValueError(f"The window lasts a whole number of days, got {self.days!r}.")
+        if not 1 <= self.days <= MAX_WINDOW_DAYS:
+            raise ValueError(f"The window lasts 1 to {MAX_WINDOW_DAYS} days, got {self.days}.")
+
+
+@dataclass(frozen=True)
+class ProtestDates:
+    """The dates recorded so far on a protest; None while the step has not happened."""
+
+    sent: date | None = None
+    protocol: date | None = None
+    notification: date | None = None
+    protest: date | None = None
+    settlement: date | None = None
+    release_letter: date | None = None
+
+
+def protest_deadline(
+    rule: ProtestRule,
+    calendar: BusinessCalendar,
+    protocol_date: date | None,
+    notification_date: date | None = None,
+) -> date | None:
+    """The last day the debtor may pay at the notary (and the creditor may withdraw).
+
+    The start day is never counted. With business days, the window is the
+    next ``days`` business days of ``calendar``; with calendar days it ends
+    ``days`` later, moved to the next business day when the notary is closed
+    then. None while the start event has not happened.
+
+    >>> from .business_calendar import BusinessCalendar
+    >>> weekdays = BusinessCalendar()
+    >>> protest_deadline(ProtestRule(), weekdays, date(2026, 3, 7))  # Saturday: Mon, Tue, Wed
+    datetime.date(2026, 3, 11)
+    >>> protest_deadline(ProtestRule(business_days=False), weekdays, date(2026, 3, 4))  # Wed + 3 = Sat -> Mon
+    datetime.date(2026, 3, 9)
+    >>> protest_deadline(ProtestRule(start="notification"), weekdays, date(2026, 3, 2)) is None
+    True
+    """
+    start = protocol_date if rule.start == "protocol" else notification_date
+    if start is None:
+        return None
+    if not rule.business_days:
+        return calendar.next_business_day(start + timedelta(days=rule.days), include_today=True)
+    deadline = start
+    for _ in range(rule.days):
+        deadline = calendar.next_business_day(deadline)
+    return deadline
+
+
+def eligibility_problem(
+    *,
+    is_customer_invoice: bool,
+    posted: bool,
+    residual: float,
+    due_date: date | None,
+    today: date,
+    disputed: bool = False,
+    negotiating: bool = False,
+    promised: bool = False,
+    open_protest: bool = False,
+) -> str | None:
+    """Why this receivable cannot go to the notary (a code of ``ELIGIBILITY_CODES``); None if it can.
+
+    >>> eligibility_problem(is_customer_invoice=True, posted=True, residual=100.0,
+    ...                     due_date=date(2026, 3, 10), today=date(2026, 3, 10))
+    'not_due'
+    >>> eligibility_problem(is_customer_invoice=True, posted=True, residual=100.0,
+    ...                     due_date=date(2026, 3, 9), today=date(2026, 3, 10)) is None
+    True
+    """
+    if not is_customer_invoice:
+        return "not_invoice"
+    if not posted:
+        return "draft"
+    if negotiating:
+        return "negotiation"
+    if residual <= 0:
+        return "paid"
+    if due_date is None or due_date >= today:
+        return "not_due"
+    if disputed:
+        return "disputed"
+    if promised:
+        return "promise"
+    if open_protest:
+        return "open_protest"
+    return None
+
+
+def step_problem(
+    action: str,
+    state: str,
+    when: date | None,
+    *,
+    today: date,
+    dates: ProtestDates,
+    deadline: date | None = None,
+) -> str | None:
+    """Why ``action`` dated ``when`` cannot happen to a protest in ``state``; None if it can.
+
+    Codes: ``state`` (not from this state), ``missing`` (no date), ``future``,
+    ``before_sent``, ``before_protocol``, ``before_notification``,
+    ``before_deadline`` (the window is still open), ``window_closed`` (a
+    withdrawal after the last day), ``before_protest``, ``before_settlement``,
+    ``before_release_letter`` and ``no_release_letter`` (the notary cancels
+    only with the letter).
+
+    >>> step_problem("protocol", "sent", date(2026, 3, 1), today=date(2026, 3, 5),
+    ...              dates=ProtestDates(sent=date(2026, 3, 2)))
+    'before_sent'
+    >>> step_problem("protest", "notified", date(2026, 3, 10), today=date(2026, 3, 10),
+    ...              dates=ProtestDates(protocol=date(2026, 3, 5), notification=date(2026, 3, 6)),
+    ...              deadline=date(2026, 3, 10)) is None
+    True
+    """
+    if action not in TRANSITIONS:
+        raise ValueError(f"Unknown protest step {action!r}; expected one of {', '.join(PROTEST_ACTIONS)}.")
+    if state not in TRANSITIONS[action][0]:
+        return "state"
+    if action == "cancel" and state == "draft":
+        return None  # a proposal that never went to the notary is simply dropped
+    if when is None:
+        return "missing"
+    if when > today:
+        return "future"
+    # Each step comes after the facts it builds on.
+    earlier = {
+        "send": (),
+        "protocol": (("before_sent", dates.sent),),
+        "notify": (("before_protocol", dates.protocol),),
+        "pay": (("before_protocol", dates.protocol),),
+        "withdraw": (("before_sent", dates.sent),),
+        "suspend": (("before_protocol", dates.protocol),),
+        "protest": (
+            ("before_protocol", dates.protocol),
+            ("before_notification", dates.notification),
+            ("before_deadline", deadline),
+        ),
+        "settle": (("before_protest", dates.protest),),
+        "cancel": (("before_settlement", dates.settlement), ("before_release_letter", dates.release_letter)),
+    }[action]
+    for code, earliest in earlier:
+        if earliest is not None and when < earliest:
+            return code
+    if action == "withdraw" and state != "suspended" and deadline is not None and when > deadline:
+        return "window_closed"
+    if action == "cancel" and dates.release_letter is None:
+        return "no_release_letter"
+    return None
+
+
+def target_state(action: str) -> str:
+    """The state a protest reaches with ``action``.
+
+    >>> target_state("notify")
+    'notified'
+    """
+    if action not in TRANSITIONS:
+        raise ValueError(f"Unknown protest step {action!r}; expected one of {', '.join(PROTEST_ACTIONS)}.")
+    return TRANSITIONS[action][1]
+
+
+def release_letter_overdue(settlement_date: date | None, issued: bool, days: int, today: date) -> bool:
+    """A settled protest still waits for its release letter ``days`` after the settlement.
+
+    >>> release_letter_overdue(date(2026, 3, 2), False, 5, date(2026, 3, 7))
+    True
+    >>> release_letter_overdue(date(2026, 3, 2), False, 5, date(2026, 3, 6))
+    False
+    """
+    if issued or settlement_date is None:
+        return False
+    return today >= settlement_date + timedelta(days=max(days, 0))
+
+
+def days_to_settlement(protest_date: date | None, settlement_date: date | None) -> int | None:
+    """Calendar days from the registered protest to the settlement of the debt.
+
+    >>> days_to_settlement(date(2026, 3, 2), date(2026, 3, 20))
+    18
+    """
+    if protest_date is None or settlement_date is None:
+        return None
+    return max((settlement_date - protest_date).days, 0)
