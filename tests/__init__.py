@@ -6,6 +6,7 @@ if __name__.startswith("odoo.addons."):
         test_negotiation,
         test_performance,
         test_portal,
+        test_protest,
         test_reports,
         test_scripts,
         test_security,

@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 class AccountMove(models.Model):
@@ -24,10 +25,67 @@ class AccountMove(models.Model):
         groups="collections_addon.group_collections_user",
     )
 
+    collections_protest_ids = fields.One2many(
+        "collections.protest", "move_id", string="Protests", groups="collections_addon.group_collections_user"
+    )
+    collections_protest_count = fields.Integer(
+        compute="_compute_collections_protest_count", groups="collections_addon.group_collections_user"
+    )
+    collections_protest_warning = fields.Char(compute="_compute_collections_protest_warning")
+
+    def _compute_collections_protest_count(self):
+        counts = dict(
+            self.env["collections.protest"]._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
+        )
+        for move in self:
+            move.collections_protest_count = counts.get(move, 0)
+
+    @api.depends("partner_id.commercial_partner_id.collections_protested", "move_type")
+    def _compute_collections_protest_warning(self):
+        for move in self:
+            partner = move.commercial_partner_id or move.partner_id.commercial_partner_id
+            if move.move_type == "out_invoice" and partner.collections_protested:
+                move.collections_protest_warning = self.env._(
+                    "%(customer)s is protested at a notary since %(date)s: ask Collections before selling on credit.",
+                    customer=partner.display_name,
+                    date=format_date(self.env, partner.collections_protested_since),
+                )
+            else:
+                move.collections_protest_warning = False
+
+    def unlink(self):
+        self._collections_free_protest_costs()
+        return super().unlink()
+
+    def _collections_free_protest_costs(self):
+        # sudo: whoever deletes a draft re-billing invoice (an accountant) frees its protest costs, even
+        # without access to protests; written through the ORM so the protest's totals follow.
+        costs = self.env["collections.protest.cost"].sudo().search([("rebill_move_id", "in", self.ids)])
+        costs.write({"rebill_move_id": False})
+
     def _compute_collections_event_ids(self):
         events = self.env["collections.event"].search([("move_ids", "in", self.ids)])
         for move in self:
             move.collections_event_ids = events.filtered(lambda event, move=move: move in event.move_ids)
+
+    def action_collections_protest(self):
+        """A draft protest of this overdue invoice, refused at once when it cannot be protested."""
+        self.ensure_one()
+        protest = self.env["collections.protest"].create({"move_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collections.protest",
+            "res_id": protest.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_collections_protests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_protest_action")
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     def action_collections_negotiate(self):
         partners = self.commercial_partner_id

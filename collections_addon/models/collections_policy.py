@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
-from ..engine import DEFAULT_WINDOWS, BusinessCalendar, CallRules, ContactRules
+from ..engine import DEFAULT_WINDOWS, CallRules, ContactRules
 
 
 def _default_call_windows():
@@ -179,7 +179,7 @@ class CollectionsPolicy(models.Model):
         self.ensure_one()
         return CallRules(
             windows=tuple(window._engine_window() for window in self.call_window_ids) or DEFAULT_WINDOWS,
-            holidays=frozenset(self._public_holidays(self.calendar_id, date_from, date_to)),
+            holidays=frozenset(self.calendar_id._collections_public_holidays(self.company_id, date_from, date_to)),
             max_calls=self.max_calls,
             period_days=self.call_period_days,
             min_interval_hours=self.min_call_interval_hours,
@@ -198,35 +198,7 @@ class CollectionsPolicy(models.Model):
         )
 
     def _business_calendar(self, date_from, date_to):
-        calendar = self.calendar_id
-        if not calendar:
-            holidays = self._public_holidays(self.env["resource.calendar"], date_from, date_to)
-            return BusinessCalendar(holidays=holidays)
-        workdays = {int(attendance.dayofweek) for attendance in calendar.attendance_ids}
-        return BusinessCalendar(workdays=workdays, holidays=self._public_holidays(calendar, date_from, date_to))
-
-    def _public_holidays(self, calendar, date_from, date_to):
-        """Days covered by company-wide time off (no resource) of ``calendar`` or of every calendar."""
-        leaves = self.env["resource.calendar.leaves"].search_fetch(
-            [
-                ("resource_id", "=", False),
-                ("calendar_id", "in", [False, *calendar.ids]),
-                ("company_id", "in", [False, self.company_id.id]),
-                ("date_from", "<=", fields.Datetime.to_datetime(date_to).replace(hour=23, minute=59)),
-                ("date_to", ">=", fields.Datetime.to_datetime(date_from)),
-            ],
-            ["date_from", "date_to"],
-        )
-        tz = self.company_id.partner_id.tz or self.env.user.tz or "UTC"
-        days = set()
-        for leave in leaves:
-            start = fields.Datetime.context_timestamp(self.with_context(tz=tz), leave.date_from).date()
-            end = fields.Datetime.context_timestamp(self.with_context(tz=tz), leave.date_to).date()
-            day = start
-            while day <= end:
-                days.add(day)
-                day = fields.Date.add(day, days=1)
-        return days
+        return self.calendar_id._collections_business_calendar(self.company_id, date_from, date_to)
 
     @api.model
     def _default_for(self, company, is_company):

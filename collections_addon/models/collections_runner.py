@@ -309,9 +309,10 @@ class CollectionsRunner(models.AbstractModel):
             ]
         )
         self.env["collections.level"].flush_model(["days"])
-        # Open disputes and promises keep their invoices out of the follow-up.
+        # Open disputes, promises and titles at the notary keep their invoices out of the follow-up.
         self.env["collections.dispute"].flush_model(["state", "move_ids"])
         self.env["collections.promise"].flush_model(["state", "pause_until", "move_ids"])
+        self.env["collections.protest"].flush_model(["state", "move_id"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -331,6 +332,13 @@ class CollectionsRunner(models.AbstractModel):
                              JOIN collections_promise promise ON promise.id = rel.promise_id
                             WHERE rel.move_id = line.move_id AND promise.state = 'open'
                               AND promise.pause_until >= %(today)s
+                       )
+                       -- At the notary the notary's notice does the talking: no reminders beside it.
+                       OR EXISTS (
+                           SELECT 1
+                             FROM collections_protest protest
+                            WHERE protest.move_id = line.move_id
+                              AND protest.state IN ('sent', 'protocolled', 'notified', 'suspended')
                        ),
                        level.days
                   FROM account_move_line line
@@ -553,6 +561,7 @@ class CollectionsRunner(models.AbstractModel):
         result.skipped += sum(1 for decision in decisions if decision.engine.action == "skip")
         waiting = [decision for decision in decisions if decision.engine.action == "contact" and decision not in to_act]
         self._schedule_manual_steps(company, today, waiting)
+        self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)
 
@@ -584,6 +593,31 @@ class CollectionsRunner(models.AbstractModel):
             ]
         )
 
+    def _propose_protests(self, decisions):
+        """Invoices that reach a step escalating to a protest get a draft protest for a manager to review."""
+        moves_by_level = defaultdict(set)
+        for decision in decisions:
+            level = decision.engine.level
+            if decision.engine.action != "contact" or not level:
+                continue
+            moves_by_level[level.id].update(
+                item.move_id for item in decision.lines if decision.engine.item_levels.get(item.key) == level.id
+            )
+        levels = (
+            self.env["collections.level"]
+            .browse(list(moves_by_level))
+            .filtered(lambda level: level.escalation == "protest")
+        )
+        for level in levels:
+            try:
+                with self.env.cr.savepoint():
+                    self.env["collections.protest"]._propose_for_level(
+                        level, self.env["account.move"].browse(sorted(moves_by_level[level.id]))
+                    )
+            except Exception:
+                # A proposal is a convenience: the follow-up itself must go on.
+                _logger.exception("Collections: proposing protests for level %s failed", level.id)
+
     def _manual_step_note(self, decision):
         level = self.env["collections.level"].browse(decision.engine.level.id)
         escalation = dict(level._fields["escalation"]._description_selection(self.env)).get(level.escalation)
@@ -592,6 +626,13 @@ class CollectionsRunner(models.AbstractModel):
             lines.append(self.env._("Proposed escalation: %(escalation)s.", escalation=escalation))
         if level.escalation == "negotiation":
             lines.append(self.env._("Use 'Propose agreement' on the customer to offer instalments or a discount."))
+        if level.escalation == "protest":
+            lines.append(
+                self.env._(
+                    "The overdue invoices that can be protested are proposed under Collections > Notary Protests "
+                    "for a manager to review."
+                )
+            )
         lines.append(self.env._("Use 'Send reminder now' on the customer once you have decided."))
         return Markup("<br/>").join(lines)
 

@@ -17,6 +17,22 @@ class ResCompany(models.Model):
         string="Agreement Discount Account",
         help="Expense account debited with the discounts granted in agreements.",
     )
+    collections_protest_journal_id = fields.Many2one(
+        "account.journal",
+        string="Notary Payments Journal",
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', id)]",
+        help="Bank journal where notaries transfer what debtors paid at the notary.",
+    )
+    collections_protest_cost_account_id = fields.Many2one(
+        "account.account",
+        string="Protest Costs Account",
+        help="Expense account of the notary fees retained out of payments at the notary.",
+    )
+    collections_release_letter_days = fields.Integer(
+        string="Release Letter Within (days)",
+        default=5,
+        help="A settled protest still without its release letter after this many days gives the responsible a task.",
+    )
     # WhatsApp Business Cloud API of the company's number; secrets readable by administrators only.
     collections_whatsapp_api_url = fields.Char(
         string="WhatsApp API Base URL",
@@ -47,3 +63,8 @@ class ResCompany(models.Model):
                     [("company_id", "=", company.id), ("partner_kind", "=", template.partner_kind)]
                 ):
                     template.copy({"company_id": company.id})
+
+    _collections_release_letter_days_positive = models.Constraint(
+        "CHECK(collections_release_letter_days >= 0)",
+        "The days before a missing release letter gives a task cannot be negative: use 0 for the same day.",
+    )

@@ -10,6 +10,15 @@ class ResConfigSettings(models.TransientModel):
     collections_discount_account_id = fields.Many2one(
         related="company_id.collections_discount_account_id", readonly=False
     )
+    collections_protest_journal_id = fields.Many2one(
+        related="company_id.collections_protest_journal_id", readonly=False
+    )
+    collections_protest_cost_account_id = fields.Many2one(
+        related="company_id.collections_protest_cost_account_id", readonly=False
+    )
+    collections_release_letter_days = fields.Integer(
+        related="company_id.collections_release_letter_days", readonly=False
+    )
     collections_whatsapp_api_url = fields.Char(
         related="company_id.collections_whatsapp_api_url", readonly=False, groups="base.group_system"
     )

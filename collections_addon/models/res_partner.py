@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
+from odoo.tools import format_date
 
 COLLECTIONS_STATUS = [
     ("ok", "Up to date"),
@@ -147,6 +148,26 @@ class ResPartner(models.Model):
         compute="_compute_collections_event_count", groups="collections_addon.group_collections_user"
     )
 
+    collections_is_notary = fields.Boolean(
+        string="Notary Office",
+        help="A notary's office (cartório de protesto) where overdue titles are protested; its state picks the "
+        "protest rule.",
+    )
+    collections_protest_ids = fields.One2many(
+        "collections.protest", "partner_id", string="Protests", groups="collections_addon.group_collections_user"
+    )
+    collections_protest_count = fields.Integer(
+        compute="_compute_collections_protest_count", groups="collections_addon.group_collections_user"
+    )
+    # Stored and visible to every invoicing and sales user: the warning on new invoices reads it.
+    collections_protested = fields.Boolean(
+        string="Protested",
+        compute="_compute_collections_protested",
+        store=True,
+        help="A title of this customer is protested at a notary and not settled yet.",
+    )
+    collections_protested_since = fields.Date(compute="_compute_collections_protested", store=True)
+
     def _collections_open_lines_domain(self, company):
         return [
             ("partner_id", "in", self.commercial_partner_id.ids),
@@ -191,6 +212,48 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.collections_event_count = counts.get(partner, 0)
+
+    def _compute_collections_protest_count(self):
+        counts = dict(
+            self.env["collections.protest"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.collections_protest_count = counts.get(partner, 0)
+
+    @api.depends("collections_protest_ids.state", "collections_protest_ids.protest_date")
+    def _compute_collections_protested(self):
+        # sudo: the flag is public on the customer, the protests themselves are for collectors only.
+        since = dict(
+            self.env["collections.protest"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "protested")], ["partner_id"], ["protest_date:min"]
+            )
+        )
+        for partner in self:
+            partner.collections_protested = partner in since
+            partner.collections_protested_since = since.get(partner) or False
+
+    def _collections_sync_protest_warning(self):
+        """Keep the protest line of the sales warning (when Sales is installed) in step with the flag."""
+        if "sale_warn_msg" not in self._fields:
+            return
+        # A language-independent mark finds our line again whatever language wrote it.
+        marker = "\N{SCALES} "
+        for partner in self:
+            lines = [line for line in (partner.sale_warn_msg or "").splitlines() if not line.startswith(marker)]
+            if partner.collections_protested:
+                lines.insert(
+                    0,
+                    marker
+                    + self.env._(
+                        "Protested at a notary since %(date)s: ask Collections before selling on credit.",
+                        date=format_date(self.env, partner.collections_protested_since),
+                    ),
+                )
+            text = "\n".join(lines) or False
+            if text != (partner.sale_warn_msg or False):
+                partner.sale_warn_msg = text
 
     def _collections_policy(self, company=None):
         """The plan this customer follows in ``company`` (its own, else the company's default)."""
@@ -266,6 +329,13 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": partner.id},
         }
+
+    def action_collections_protests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_protest_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_filter_open": 1}
+        return action
 
     def action_collections_log_call(self):
         self.ensure_one()

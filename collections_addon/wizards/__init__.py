@@ -3,5 +3,6 @@ from . import (
     collections_negotiation_decision,
     collections_preview,
     collections_preview_line,
+    collections_protest_step,
     collections_tone_accept,
 )
