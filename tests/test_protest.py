@@ -1,5 +1,5 @@
 import base64
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -746,6 +746,33 @@ class TestProtestDailyJob(ProtestCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time(datetime.combine(TODAY, time(12, 0)))
+class TestProtestSalesWarning(ProtestCase):
+    """The test database installs Sales (dev.sh test) so that this runs against the real sale module."""
+
+    def test_sales_warning_follows_the_protested_flag(self):
+        self.assertIn("sale_warn_msg", self.env["res.partner"]._fields, "dev.sh test must install Sales")
+        self.customer.sale_warn_msg = "Pays by wire transfer only."
+        protest = self.protest_until("protested")
+        warning = self.customer.sale_warn_msg
+        self.assertTrue(warning.startswith("\N{SCALES} Protested at a notary since"), warning)
+        self.assertIn(format_date(self.env, PROTESTED), warning)
+        self.assertTrue(warning.endswith("Pays by wire transfer only."), warning)
+        order = self.env["sale.order"].new({"partner_id": self.customer.id})
+        self.assertIn("Protested at a notary", order.sale_warning_text)
+        self.pay_invoice(protest.move_id, date(2026, 3, 12))
+        self.step(protest, "settle", date(2026, 3, 13))
+        self.assertEqual(self.customer.sale_warn_msg, "Pays by wire transfer only.")
+
+    def test_sales_warning_of_a_customer_without_one_is_cleared_again(self):
+        protest = self.protest_until("protested")
+        self.assertIn("Protested at a notary", self.customer.sale_warn_msg)
+        self.pay_invoice(protest.move_id, date(2026, 3, 12))
+        self.step(protest, "settle", date(2026, 3, 13))
+        self.assertFalse(self.customer.sale_warn_msg)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(datetime.combine(TODAY, time(12, 0)))
 class TestProtestFollowupExclusion(ProtestCase):
     def test_invoice_at_the_notary_gets_no_reminder(self):
         other = self.make_invoice(self.customer, 250, 8)
@@ -860,3 +887,108 @@ class TestProtestSecurity(ProtestCase):
         self.env["collections.protest.rule"].with_user(self.manager).create(
             {"company_id": self.company.id, "state_id": self.state_sp.id, "days": 4}
         )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(datetime.combine(TODAY, time(12, 0)))
+class TestProtestGuards(ProtestCase):
+    """What a review found open: each test failed before its fix."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_currency = cls.setup_other_currency("EUR")
+
+    def test_no_context_key_opens_the_step_fields(self):
+        protest = self.new_protest()
+        for key in ("collections_protest_internal", "collections_negotiation_internal"):
+            with self.assertRaisesRegex(UserError, "recorded by its steps"):
+                protest.with_user(self.collector).with_context(**{key: True}).write({"state": "protested"})
+        with self.assertRaisesRegex(UserError, "starts as a draft"), self.env.cr.savepoint():
+            self.env["collections.protest"].with_user(self.collector).with_context(
+                collections_protest_internal=True
+            ).create({"move_id": self.make_invoice(self.customer, 100, 70).id, "state": "protested"})
+        self.assertEqual(protest.state, "draft")
+
+    def test_customer_and_currency_follow_the_invoice(self):
+        protest = self.new_protest()
+        other = self.make_customer("Innocent Bystander", vat="987.654.321-00")
+        for values in ({"partner_id": other.id}, {"currency_id": self.other_currency.id}):
+            with self.assertRaisesRegex(UserError, "recorded by its steps"):
+                protest.with_user(self.collector).write(values)
+        self.assertEqual(protest.partner_id, self.customer)
+
+    def test_title_number_follows_a_new_invoice(self):
+        protest = self.new_protest()
+        other_invoice = self.make_invoice(self.customer, 400, 70)
+        protest.with_user(self.collector).write({"move_id": other_invoice.id})
+        self.assertEqual(protest.title_number, other_invoice.name)
+
+    def test_invoice_at_the_notary_cannot_be_reset_or_cancelled(self):
+        protest = self.protest_until("protested")
+        for method in ("button_draft", "button_cancel"):
+            with self.assertRaisesRegex(UserError, "at a notary"):
+                getattr(protest.move_id, method)()
+        self.assertEqual(protest.move_id.state, "posted")
+        draft = self.new_protest(self.make_invoice(self.customer, 200, 70))
+        draft.move_id.button_draft()
+        self.assertEqual(draft.move_id.state, "draft", "a proposal does not lock its invoice")
+
+    def test_cost_flags_are_set_by_the_protest_only(self):
+        protest = self.protest_until("protocolled")
+        cost = (
+            self.env["collections.protest.cost"]
+            .with_user(self.collector)
+            .create({"protest_id": protest.id, "name": "Notary fees", "amount": 30})
+        )
+        protest.with_user(self.collector).action_rebill_costs()
+        for values in ({"rebill_move_id": False}, {"retained": True}):
+            with self.assertRaisesRegex(UserError, "set by the protest's steps"):
+                cost.with_user(self.collector).write(values)
+        with self.assertRaisesRegex(UserError, "set by the protest's steps"), self.env.cr.savepoint():
+            self.env["collections.protest.cost"].with_user(self.collector).create(
+                {"protest_id": protest.id, "name": "Sneaky", "amount": 5, "retained": True}
+            )
+        with self.assertRaisesRegex(UserError, "no cost paid by us left to re-bill"):
+            protest.with_user(self.collector).action_rebill_costs()
+
+    def test_retained_fee_is_frozen(self):
+        protest = self.protest_until("notified")
+        self.step(protest, "pay", TODAY, retained_costs=40, amount_received=960)
+        retained = protest.cost_ids.filtered("retained")
+        with self.assertRaisesRegex(UserError, "in the books"):
+            retained.with_user(self.collector).write({"amount": 10})
+
+    def test_payment_at_the_notary_is_in_the_invoice_currency(self):
+        journal = self.bank_journal.copy({"name": "Bank in another currency", "code": "BOC"})
+        journal.currency_id = self.other_currency
+        protest = self.protest_until("notified")
+        self.step(protest, "pay", TODAY, retained_costs=0, amount_received=1000, journal_id=journal.id)
+        self.assertEqual(protest.payment_id.currency_id, protest.currency_id)
+        self.assertEqual(protest.payment_id.amount, 1000)
+        self.assertTrue(protest.move_id.currency_id.is_zero(protest.move_id.amount_residual))
+
+    def test_tasks_of_a_protest_without_responsible_go_to_a_manager(self):
+        protest = self.protest_until("protocolled")
+        protest._internal_write({"user_id": False})
+        with freeze_time(datetime.combine(DEADLINE + timedelta(days=1), time(12, 0))):
+            self.env["collections.protest"].with_user(SUPERUSER_ID)._cron_protest_followup()
+        task = self.todo(protest, "record the notary's outcome")
+        self.assertEqual(len(task), 1)
+        self.assertTrue(task.user_id.active)
+        self.assertTrue(task.user_id.has_group("collections_addon.group_collections_manager"))
+
+    def test_the_rule_of_a_sent_protest_cannot_be_deleted(self):
+        self.protest_until("sent")
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.rule.unlink()
+
+    def test_sales_warning_reaches_the_contacts_of_the_customer(self):
+        contact = self.env["res.partner"].create({"name": "João Compras", "parent_id": self.customer.id})
+        protest = self.protest_until("protested")
+        self.assertIn("Protested at a notary", contact.sale_warn_msg or "")
+        order = self.env["sale.order"].new({"partner_id": contact.id})
+        self.assertIn("Protested at a notary", order.sale_warning_text)
+        self.pay_invoice(protest.move_id, date(2026, 3, 12))
+        self.step(protest, "settle", date(2026, 3, 13))
+        self.assertFalse(contact.sale_warn_msg)

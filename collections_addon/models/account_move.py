@@ -57,11 +57,41 @@ class AccountMove(models.Model):
         self._collections_free_protest_costs()
         return super().unlink()
 
+    def button_draft(self):
+        self._collections_check_not_at_notary()
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._collections_check_not_at_notary()
+        return super().button_cancel()
+
+    def _collections_check_not_at_notary(self):
+        # sudo: an accountant without access to protests must still be stopped from voiding a protested title.
+        protests = (
+            self.env["collections.protest"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "in", self.ids),
+                    ("state", "in", ("sent", "protocolled", "notified", "suspended", "protested")),
+                ]
+            )
+        )
+        if protests:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s is at a notary (protest %(protests)s): withdraw or settle the protest before "
+                    "changing or cancelling the invoice.",
+                    invoices=", ".join(protests.move_id.mapped("name")),
+                    protests=", ".join(protests.mapped("name")),
+                )
+            )
+
     def _collections_free_protest_costs(self):
         # sudo: whoever deletes a draft re-billing invoice (an accountant) frees its protest costs, even
         # without access to protests; written through the ORM so the protest's totals follow.
         costs = self.env["collections.protest.cost"].sudo().search([("rebill_move_id", "in", self.ids)])
-        costs.write({"rebill_move_id": False})
+        costs._internal_write({"rebill_move_id": False})
 
     def _compute_collections_event_ids(self):
         events = self.env["collections.event"].search([("move_ids", "in", self.ids)])

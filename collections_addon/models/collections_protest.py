@@ -20,7 +20,8 @@ from ..engine import (
 
 _logger = logging.getLogger(__name__)
 
-_INTERNAL = "collections_protest_internal"
+# Follow the invoice: never written by hand.
+_DERIVED_FIELDS = {"partner_id", "company_id", "currency_id"}
 
 PROTEST_STATE_SELECTION = [
     ("draft", "Draft"),
@@ -114,6 +115,7 @@ class CollectionsProtest(models.Model):
         domain="[('collections_is_notary', '=', True)]",
         tracking=True,
         index="btree_not_null",
+        check_company=True,
     )
     notary_state_id = fields.Many2one(related="notary_id.state_id", string="Notary State")
     user_id = fields.Many2one(
@@ -126,7 +128,9 @@ class CollectionsProtest(models.Model):
     state = fields.Selection(
         PROTEST_STATE_SELECTION, default="draft", required=True, readonly=True, tracking=True, index=True
     )
-    rule_id = fields.Many2one("collections.protest.rule", string="Rule", readonly=True, check_company=True)
+    rule_id = fields.Many2one(
+        "collections.protest.rule", string="Rule", readonly=True, check_company=True, ondelete="restrict"
+    )
     proposed_level_id = fields.Many2one(
         "collections.level",
         string="Proposed By",
@@ -233,8 +237,8 @@ class CollectionsProtest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            forbidden = (_STEP_FIELDS - {"name", "proposed_level_id"}) & set(vals)
-            if forbidden and not self.env.context.get(_INTERNAL):
+            forbidden = (_STEP_FIELDS - {"name", "proposed_level_id"} | _DERIVED_FIELDS | {"amount"}) & set(vals)
+            if forbidden:
                 raise UserError(
                     self.env._(
                         "A new protest starts as a draft: %(fields)s are recorded by its steps.",
@@ -243,7 +247,10 @@ class CollectionsProtest(models.Model):
                 )
             if not vals.get("move_id"):
                 raise UserError(self.env._("Choose the overdue invoice to protest."))
-        moves = self.env["account.move"].browse([vals["move_id"] for vals in vals_list])
+        move_ids = [vals["move_id"] for vals in vals_list]
+        if len(set(move_ids)) < len(move_ids):
+            raise UserError(self.env._("An invoice is protested once at a time: choose each invoice once."))
+        moves = self.env["account.move"].browse(move_ids)
         self._raise_if_ineligible(moves)
         for vals in vals_list:
             move = self.env["account.move"].browse(vals["move_id"])
@@ -253,25 +260,25 @@ class CollectionsProtest(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.context.get(_INTERNAL):
-            forbidden = (_STEP_FIELDS | {"amount"}) & set(vals)
-            if forbidden:
-                raise UserError(
-                    self.env._(
-                        "%(fields)s of a protest are recorded by its steps: use the buttons at the top of the protest.",
-                        fields=", ".join(sorted(forbidden)),
-                    )
+        forbidden = (_STEP_FIELDS | _DERIVED_FIELDS | {"amount"}) & set(vals)
+        if forbidden:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a protest are recorded by its steps: use the buttons at the top of the protest.",
+                    fields=", ".join(sorted(forbidden)),
                 )
-            if _TITLE_FIELDS & set(vals) and self.filtered(lambda protest: protest.state != "draft"):
-                raise UserError(
-                    self.env._(
-                        "The invoice, amount, title number and notary of a protest sent to the notary cannot change."
-                    )
+            )
+        if _TITLE_FIELDS & set(vals) and self.filtered(lambda protest: protest.state != "draft"):
+            raise UserError(
+                self.env._(
+                    "The invoice, amount, title number and notary of a protest sent to the notary cannot change."
                 )
-            if vals.get("move_id"):
-                move = self.env["account.move"].browse(vals["move_id"])
-                self._raise_if_ineligible(move, exclude=self)
-                vals = {**vals, "amount": move.amount_residual}
+            )
+        if vals.get("move_id"):
+            move = self.env["account.move"].browse(vals["move_id"])
+            self._raise_if_ineligible(move, exclude=self)
+            # The title is the new invoice: its open amount and, unless given, its number.
+            vals = {"title_number": move.name, **vals, "amount": move.amount_residual}
         return super().write(vals)
 
     @api.model
@@ -284,7 +291,8 @@ class CollectionsProtest(models.Model):
         return user
 
     def _internal_write(self, vals):
-        return self.with_context(**{_INTERNAL: True}).write(vals)
+        """The steps' own writes: past the guards of ``write``, which no context key can open."""
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -311,7 +319,8 @@ class CollectionsProtest(models.Model):
         if not moves:
             return {}
         exclude = exclude or self.browse()
-        today = fields.Date.context_today(self)
+        runner = self.env["collections.runner"]
+        today_of = {company: runner._today(company) for company in moves.company_id}
         # sudo: the checks must see every dispute, agreement, promise and protest of these invoices, also those
         # of records the user may not open, or the guard would let a second protest through.
         disputes = (
@@ -344,7 +353,7 @@ class CollectionsProtest(models.Model):
                 posted=move.state == "posted",
                 residual=move.amount_residual,
                 due_date=move.invoice_date_due or None,
-                today=today,
+                today=today_of[move.company_id],
                 disputed=move.id in disputed,
                 negotiating=move.id in negotiation_of,
                 promised=move.id in promise_of,
@@ -438,7 +447,7 @@ class CollectionsProtest(models.Model):
 
     def _step_problem_text(self, action, problem, when):
         label = self._action_label(action)
-        state = dict(PROTEST_STATE_SELECTION).get(self.state)
+        state = dict(self._fields["state"]._description_selection(self.env)).get(self.state, self.state)
         dates = {
             "before_sent": (self.env._("sent to the notary"), self.sent_date),
             "before_protocol": (self.env._("protocolled"), self.protocol_date),
@@ -452,7 +461,7 @@ class CollectionsProtest(models.Model):
             return self.env._(
                 "%(step)s is not possible for a protest that is '%(state)s'.",
                 step=label,
-                state=self.env._(state) if state else self.state,
+                state=state,
             )
         if problem == "missing":
             return self.env._("Give the date of the step '%(step)s'.", step=label)
@@ -554,6 +563,7 @@ class CollectionsProtest(models.Model):
             )
         rule = self.env["collections.protest.rule"]._for_notary(self.company_id, notary)
         return {
+            "user_id": self.user_id.id or self.env.uid,
             "sent_date": when,
             "send_means": values["send_means"],
             "rule_id": rule.id,
@@ -562,6 +572,11 @@ class CollectionsProtest(models.Model):
             or self.name,
         }
 
+    def _rule(self):
+        if not self.rule_id:
+            raise UserError(self.env._("This protest has no rule (it was deleted): it cannot compute the last day."))
+        return self.rule_id
+
     def _step_protocol(self, when, values):
         number = (values.get("protocol_number") or "").strip()
         if not number:
@@ -569,13 +584,13 @@ class CollectionsProtest(models.Model):
         return {
             "protocol_number": number,
             "protocol_date": when,
-            "deadline_date": self.rule_id._deadline(when, self.notification_date),
+            "deadline_date": self._rule()._deadline(when, self.notification_date),
         }
 
     def _step_notify(self, when, values):
         return {
             "notification_date": when,
-            "deadline_date": self.rule_id._deadline(self.protocol_date, when) or self.deadline_date,
+            "deadline_date": self._rule()._deadline(self.protocol_date, when) or self.deadline_date,
         }
 
     def _step_pay(self, when, values):
@@ -603,7 +618,7 @@ class CollectionsProtest(models.Model):
             )
         payment = self._register_notary_payment(when, received, retained, values.get("journal_id"))
         if currency.compare_amounts(retained, 0) > 0:
-            self.env["collections.protest.cost"].create(
+            self.env["collections.protest.cost"]._internal_create(
                 {
                     "protest_id": self.id,
                     "date": when,
@@ -649,6 +664,8 @@ class CollectionsProtest(models.Model):
                 {
                     "payment_date": when,
                     "journal_id": journal.id,
+                    # The amounts are the invoice's: a journal in another currency must not reread them.
+                    "currency_id": self.currency_id.id,
                     "amount": received,
                     "communication": self.env._(
                         "Paid at the notary: %(protest)s, protocol %(protocol)s",
@@ -804,7 +821,7 @@ class CollectionsProtest(models.Model):
                 ],
             }
         )
-        costs.write({"rebill_move_id": invoice.id})
+        costs._internal_write({"rebill_move_id": invoice.id})
         self.message_post(
             body=self.env._(
                 "Costs of %(amount)s re-billed to the customer on draft invoice %(invoice)s.",
@@ -894,6 +911,28 @@ class CollectionsProtest(models.Model):
             self.message_post(body=self.env._("Release letter issued for printing."), attachment_ids=[attachment.id])
         return True
 
+    def action_send_release_letter(self):
+        """Send the issued letter (again) through the composer, e.g. after issuing it for printing."""
+        self.ensure_one()
+        if not self.release_letter_attachment_id:
+            raise UserError(self.env._("The release letter is not issued yet."))
+        template = self.env.ref("collections_addon.mail_template_collections_protest_release")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_attachment_ids": [Command.set(self.release_letter_attachment_id.ids)],
+                "force_email": True,
+            },
+        }
+
     def action_download_release_letter(self):
         self.ensure_one()
         if not self.release_letter_attachment_id:
@@ -924,7 +963,7 @@ class CollectionsProtest(models.Model):
         if not eligible:
             return self.browse()
         return (
-            self.with_context(**{_INTERNAL: True, "mail_create_nolog": True, "tracking_disable": True})
+            self.with_context(mail_create_nolog=True, tracking_disable=True)
             .sudo()
             .create([{"move_id": move.id, "proposed_level_id": level.id} for move in eligible])
             .sudo(False)
@@ -949,9 +988,11 @@ class CollectionsProtest(models.Model):
             ]
         )
         for protest in protests:
+            lang = protest.user_id.lang or protest.company_id.partner_id.lang
             try:
                 with self.env.cr.savepoint():
-                    protest._daily_check()
+                    # The tasks are read by the responsible: in their language, not the job's.
+                    protest.with_context(lang=lang)._daily_check()
             except Exception:
                 _logger.exception("Collections: the daily check of protest %s failed", protest.id)
 
@@ -1019,8 +1060,20 @@ class CollectionsProtest(models.Model):
             date_deadline=deadline,
             summary=summary,
             note=note,
-            user_id=self.user_id.id or self.env.user.id,
+            user_id=self._reminder_user().id,
         )
+
+    def _reminder_user(self):
+        """The responsible, else a collections manager of the company: never the job's own user."""
+        if self.user_id.active:
+            return self.user_id
+        managers = self.env.ref("collections_addon.group_collections_manager").sudo().user_ids
+        manager = managers.filtered(
+            lambda user: (
+                user.active and not user.share and not user._is_superuser() and self.company_id in user.company_ids
+            )
+        )[:1]
+        return manager or self.env.user
 
     def _last_payment_date(self):
         partials = self.move_id.line_ids.matched_debit_ids | self.move_id.line_ids.matched_credit_ids

@@ -3,6 +3,8 @@ from odoo.exceptions import UserError
 
 # What cannot change once the cost is on a standing re-billing invoice: the invoice is the record.
 _FROZEN_WHEN_REBILLED = {"amount", "paid_by", "protest_id", "date", "name"}
+# Set only by the protest: the re-billing and the payment at the notary.
+_SYSTEM_FIELDS = {"rebill_move_id", "retained"}
 
 
 class CollectionsProtestCost(models.Model):
@@ -38,6 +40,17 @@ class CollectionsProtestCost(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if _SYSTEM_FIELDS & set(vals):
+                raise UserError(self.env._("Whether a cost is retained or re-billed is set by the protest's steps."))
+        return self._create_logged(vals_list)
+
+    @api.model
+    def _internal_create(self, vals_list):
+        """The protest's own costs (fees retained at the notary), past the guards of ``create``."""
+        return self._create_logged(vals_list)
+
+    def _create_logged(self, vals_list):
         costs = super().create(vals_list)
         costs.protest_id._log_costs(costs, self.env._("Cost added"))
         return costs
@@ -48,6 +61,12 @@ class CollectionsProtestCost(models.Model):
         return bool(self.rebill_move_id) and self.rebill_move_id.state != "cancel"
 
     def write(self, vals):
+        if _SYSTEM_FIELDS & set(vals):
+            raise UserError(self.env._("Whether a cost is retained or re-billed is set by the protest's steps."))
+        if self.filtered("retained"):
+            raise UserError(
+                self.env._("A fee retained out of the payment at the notary is in the books and cannot change.")
+            )
         rebilled = self.filtered(lambda cost: cost._is_rebilled())
         if _FROZEN_WHEN_REBILLED & set(vals) and rebilled:
             raise UserError(
@@ -57,6 +76,10 @@ class CollectionsProtestCost(models.Model):
                     invoice=", ".join(rebilled.rebill_move_id.mapped("display_name")),
                 )
             )
+        return super().write(vals)
+
+    def _internal_write(self, vals):
+        """The protest's own writes (re-billing), past the guards of ``write``."""
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -240,15 +240,18 @@ class ResPartner(models.Model):
             return
         # A language-independent mark finds our line again whatever language wrote it.
         marker = "\N{SCALES} "
-        for partner in self:
+        # Quotations read the warning of the contact they are addressed to: every contact of the customer.
+        contacts = self.search([("commercial_partner_id", "in", self.commercial_partner_id.ids)])
+        for partner in contacts:
+            commercial = partner.commercial_partner_id
             lines = [line for line in (partner.sale_warn_msg or "").splitlines() if not line.startswith(marker)]
-            if partner.collections_protested:
+            if commercial.collections_protested:
                 lines.insert(
                     0,
                     marker
                     + self.env._(
                         "Protested at a notary since %(date)s: ask Collections before selling on credit.",
-                        date=format_date(self.env, partner.collections_protested_since),
+                        date=format_date(self.env, commercial.collections_protested_since),
                     ),
                 )
             text = "\n".join(lines) or False
@@ -334,7 +337,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_protest_action")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"search_default_filter_open": 1}
+        action["context"] = {}
         return action
 
     def action_collections_log_call(self):
