@@ -355,6 +355,33 @@ class TestNegotiationIntegrity(NegotiationCase):
         with self.assertRaises(AccessError):
             negotiation.installment_ids[:1].write({"amount": 0.01})
 
+    def test_no_context_key_opens_the_protected_fields(self):
+        """The steps write past the guards through private methods: an RPC caller's context cannot."""
+        negotiation = self.negotiation(installment_count=12)
+        negotiation.action_propose()
+        with self.assertRaisesRegex(UserError, "set by its own steps"):
+            negotiation.with_user(self.collector).with_context(collections_negotiation_internal=True).write(
+                {"state": "active"}
+            )
+        promise = self.env["collections.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_ids": [Command.set(self.invoice_a.ids)],
+                "amount": 600,
+                "date": date(2026, 3, 20),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "cannot be changed"):
+            promise.with_user(self.collector).with_context(collections_promise_internal=True).write({"amount": 1})
+        dispute = self.env["collections.dispute"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice_b.ids)], "reason": "Wrong price"}
+        )
+        with self.assertRaisesRegex(UserError, "Resolve button"):
+            dispute.with_user(self.collector).with_context(collections_dispute_internal=True).write(
+                {"state": "resolved"}
+            )
+        self.assertEqual((negotiation.state, promise.amount, dispute.state), ("to_approve", 600, "open"))
+
     def test_terms_of_a_proposed_agreement_are_frozen(self):
         negotiation = self.negotiation()
         negotiation.action_propose()

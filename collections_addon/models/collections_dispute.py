@@ -89,7 +89,7 @@ class CollectionsDispute(models.Model):
         return disputes
 
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("collections_dispute_internal"):
+        if "state" in vals:
             raise UserError(self.env._("Resolve a dispute with the Resolve button, after writing how it was resolved."))
         return super().write(vals)
 
@@ -99,7 +99,8 @@ class CollectionsDispute(models.Model):
                 raise UserError(self.env._("This dispute is already resolved."))
             if not (dispute.resolution or "").strip():
                 raise UserError(self.env._("Write how the dispute was resolved before closing it."))
-            dispute.with_context(collections_dispute_internal=True).write(
+            # Past the guard of write: only this button resolves.
+            super(CollectionsDispute, dispute).write(
                 {"state": "resolved", "resolved_date": fields.Date.context_today(self)}
             )
             dispute.activity_ids.action_feedback(feedback=dispute.resolution)

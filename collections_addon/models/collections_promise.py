@@ -15,7 +15,6 @@ _LOCKED_FIELDS = {
     "residual_at_promise",
     "state",
 }
-_INTERNAL = "collections_promise_internal"
 
 
 class CollectionsPromise(models.Model):
@@ -105,20 +104,17 @@ class CollectionsPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if "state" in vals and vals["state"] != "open" and not self.env.context.get(_INTERNAL):
+            if "state" in vals and vals["state"] != "open":
                 raise UserError(self.env._("A promise to pay starts open: the daily job marks it kept or broken."))
             if not vals.get("grace_days") and "grace_days" not in vals and vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 policy = partner._collections_policy(company)
                 vals["grace_days"] = policy.promise_grace_days if policy else 2
-        promises = super(CollectionsPromise, self.with_context(**{_INTERNAL: True})).create(vals_list)
-        promises = promises.with_context(**{_INTERNAL: False})
+        promises = super().create(vals_list)
         for promise in promises:
             promise._check_consistency()
-            promise.with_context(**{_INTERNAL: True}).residual_at_promise = sum(
-                promise.move_ids.mapped("amount_residual_signed")
-            )
+            promise._internal_write({"residual_at_promise": sum(promise.move_ids.mapped("amount_residual_signed"))})
             promise.partner_id.message_post(
                 body=self.env._(
                     "Promise to pay %(amount)s by %(date)s.",
@@ -135,15 +131,19 @@ class CollectionsPromise(models.Model):
         return promises
 
     def write(self, vals):
-        if not self.env.context.get(_INTERNAL):
-            locked = _LOCKED_FIELDS & set(vals)
-            if locked:
-                raise UserError(
-                    self.env._(
-                        "A promise to pay cannot be changed (%(fields)s): cancel it and record a new one.",
-                        fields=", ".join(sorted(locked)),
-                    )
+        locked = _LOCKED_FIELDS & set(vals)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "A promise to pay cannot be changed (%(fields)s): cancel it and record a new one.",
+                    fields=", ".join(sorted(locked)),
                 )
+            )
+        return super().write(vals)
+
+    def _internal_write(self, vals):
+        """The promise's own steps (kept, broken, cancelled): past the guards of ``write``, which no context key
+        can open."""
         return super().write(vals)
 
     def _check_consistency(self):
@@ -184,9 +184,7 @@ class CollectionsPromise(models.Model):
                 )
 
     def action_cancel(self):
-        self.filtered(lambda promise: promise.state == "open").with_context(**{_INTERNAL: True}).write(
-            {"state": "cancelled"}
-        )
+        self.filtered(lambda promise: promise.state == "open")._internal_write({"state": "cancelled"})
         return True
 
     @api.model
@@ -197,7 +195,7 @@ class CollectionsPromise(models.Model):
                 to_decimal(promise.amount), promise.date, promise.grace_days, to_decimal(promise.amount_paid), today
             )
             if status.state == "kept":
-                promise.with_context(**{_INTERNAL: True}).state = "kept"
+                promise._internal_write({"state": "kept"})
                 promise.partner_id.message_post(
                     body=self.env._("Promise to pay kept: %(promise)s.", promise=promise.display_name)
                 )
@@ -206,7 +204,7 @@ class CollectionsPromise(models.Model):
 
     def _mark_broken(self):
         self.ensure_one()
-        self.with_context(**{_INTERNAL: True}).state = "broken"
+        self._internal_write({"state": "broken"})
         partner = self.partner_id.commercial_partner_id
         message = self.env._(
             "Promise to pay broken: %(promise)s (paid %(paid)s). The follow-up of these invoices resumes.",
