@@ -261,6 +261,8 @@ class TestProtestProposals(ProtestCase):
         self.run_followup()
         proposal = self.env["collections.protest"].search([("move_id", "=", self.invoice.id)])
         self.assertEqual(len(proposal), 1)
+        with self.assertRaisesRegex(AccessError, "manager"):
+            proposal.with_user(self.collector).action_discard()
         proposal.with_user(self.manager).action_discard()
         self.assertEqual(proposal.state, "cancelled")
         self.run_followup()
@@ -992,3 +994,16 @@ class TestProtestGuards(ProtestCase):
         self.pay_invoice(protest.move_id, date(2026, 3, 12))
         self.step(protest, "settle", date(2026, 3, 13))
         self.assertFalse(contact.sale_warn_msg)
+
+    def test_steps_close_the_protest_tasks_only(self):
+        protest = self.protest_until("protocolled")
+        with freeze_time(datetime.combine(DEADLINE, time(12, 0))):
+            self.env["collections.protest"]._cron_protest_followup()
+        own_task = self.todo(protest, "Last day to pay")
+        manual_task = protest.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Call the notary about the stamp", user_id=self.collector.id
+        )
+        self.step(protest, "notify", NOTIFIED)
+        self.step(protest, "withdraw", DEADLINE)
+        self.assertFalse(own_task.active, "the deadline task is answered (done) by the withdrawal")
+        self.assertTrue(manual_task.active, "a task added by hand stays open")

@@ -4,6 +4,7 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .common import CollectionsCase
+from .test_protest import ProtestCase
 
 
 @tagged("post_install", "-at_install")
@@ -63,3 +64,21 @@ class TestCallTour(CollectionsCase, HttpCase):
         promise = self.env["collections.promise"].search([("partner_id", "=", customer.id)])
         self.assertEqual(promise.date, fields.Date.context_today(promise) + timedelta(days=7))
         self.assertEqual((promise.move_ids, promise.amount, promise.source), (invoice, 450.0, "call"))
+
+
+@tagged("post_install", "-at_install")
+class TestProtestTour(ProtestCase, HttpCase):
+    def test_manager_sends_a_protest_and_records_the_protocol(self):
+        # Browser tests run on the real clock: a rule without calendar counts Monday to Friday.
+        self.rule.calendar_id = False
+        protest = self.new_protest()
+        self.start_tour(
+            f"/odoo/action-collections_addon.collections_protest_action/{protest.id}",
+            "collections_protest_tour",
+            login=self.manager.login,
+        )
+        self.assertEqual((protest.state, protest.protocol_number), ("protocolled", "PROT-TOUR-7"))
+        self.assertEqual(protest.send_means, "bank")
+        self.assertTrue(protest.name.startswith("PRT/"))
+        self.assertGreater(protest.deadline_date, protest.protocol_date)
+        self.assertLess(protest.deadline_date.weekday(), 5, "the last day to pay is a business day")

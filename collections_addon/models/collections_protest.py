@@ -252,11 +252,14 @@ class CollectionsProtest(models.Model):
             raise UserError(self.env._("An invoice is protested once at a time: choose each invoice once."))
         moves = self.env["account.move"].browse(move_ids)
         self._raise_if_ineligible(moves)
+        # Records of one recordset share their prefetch: one read for every invoice, not one each.
+        move_of = {move.id: move for move in moves}
         for vals in vals_list:
-            move = self.env["account.move"].browse(vals["move_id"])
+            move = move_of[vals["move_id"]]
             vals["amount"] = move.amount_residual
             vals.setdefault("title_number", move.name)
-            vals.setdefault("user_id", self._default_responsible(move).id)
+            if "user_id" not in vals:
+                vals["user_id"] = self._default_responsible(move).id
         return super().create(vals_list)
 
     def write(self, vals):
@@ -440,9 +443,7 @@ class CollectionsProtest(models.Model):
             self.partner_id._collections_sync_protest_warning()
         if vals["state"] in ("paid", "withdrawn", "cancelled", "settled", "protested"):
             # The tasks of the previous step (deadline, paid invoice) are answered by this one.
-            self.activity_ids.filtered(lambda activity: activity.user_id).action_feedback(
-                feedback=self._step_message(action, when, note)
-            )
+            self._own_tasks().action_feedback(feedback=self._step_message(action, when, note))
         return True
 
     def _step_problem_text(self, action, problem, when):
@@ -765,6 +766,8 @@ class CollectionsProtest(models.Model):
 
     def action_discard(self):
         """Drop proposals that will not go to the notary; the daily run does not propose them again."""
+        if self.filtered("proposed_level_id"):
+            self._check_manager(self.env._("discard a protest proposed by the follow-up"))
         for protest in self:
             protest._do_step("cancel")
         return True
@@ -897,9 +900,7 @@ class CollectionsProtest(models.Model):
             }
         )
         self._internal_write({"release_letter_attachment_id": attachment.id})
-        self.activity_ids.filtered(lambda activity: activity.user_id).action_feedback(
-            feedback=self.env._("Release letter issued.")
-        )
+        self._own_tasks().action_feedback(feedback=self.env._("Release letter issued."))
         if send_email:
             self.message_post_with_source(
                 "collections_addon.mail_template_collections_protest_release",
@@ -948,11 +949,13 @@ class CollectionsProtest(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _propose_for_level(self, level, moves):
+    def _propose_for_level(self, level, moves, responsible_of=None):
         """Draft protests of ``moves`` reached by ``level``, once per invoice, for a manager to review.
 
         An invoice that ever had a protest (a discarded proposal included) is not proposed again.
+        ``responsible_of`` maps invoice ids to the collector the run already knows.
         """
+        responsible_of = responsible_of or {}
         if not moves:
             return self.browse()
         # sudo: the run proposes for every collector's customers, whoever runs it; see _eligibility_problems.
@@ -965,7 +968,18 @@ class CollectionsProtest(models.Model):
         return (
             self.with_context(mail_create_nolog=True, tracking_disable=True)
             .sudo()
-            .create([{"move_id": move.id, "proposed_level_id": level.id} for move in eligible])
+            .create(
+                [
+                    {
+                        "move_id": move.id,
+                        "proposed_level_id": level.id,
+                        "user_id": responsible_of[move.id].id
+                        if move.id in responsible_of
+                        else self._default_responsible(move).id,
+                    }
+                    for move in eligible
+                ]
+            )
             .sudo(False)
         )
 
@@ -1054,9 +1068,13 @@ class CollectionsProtest(models.Model):
                 )
                 self._internal_write({"release_reminder_done": True})
 
+    def _own_tasks(self):
+        protest_type = self.env.ref("collections_addon.mail_activity_type_protest")
+        return self.activity_ids.filtered(lambda activity: activity.activity_type_id == protest_type)
+
     def _remind(self, summary, note, deadline):
         self.activity_schedule(
-            "mail.mail_activity_data_todo",
+            "collections_addon.mail_activity_type_protest",
             date_deadline=deadline,
             summary=summary,
             note=note,

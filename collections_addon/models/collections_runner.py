@@ -596,13 +596,18 @@ class CollectionsRunner(models.AbstractModel):
     def _propose_protests(self, decisions):
         """Invoices that reach a step escalating to a protest get a draft protest for a manager to review."""
         moves_by_level = defaultdict(set)
+        responsible_of = {}
         for decision in decisions:
             level = decision.engine.level
             if decision.engine.action != "contact" or not level:
                 continue
-            moves_by_level[level.id].update(
+            move_ids = {
                 item.move_id for item in decision.lines if decision.engine.item_levels.get(item.key) == level.id
-            )
+            }
+            moves_by_level[level.id].update(move_ids)
+            # The customer's collector, else the plan's: never the user the job runs as.
+            collector = decision.partner.collections_responsible_id or decision.policy.responsible_id
+            responsible_of.update(dict.fromkeys(move_ids, collector))
         levels = (
             self.env["collections.level"]
             .browse(list(moves_by_level))
@@ -612,7 +617,7 @@ class CollectionsRunner(models.AbstractModel):
             try:
                 with self.env.cr.savepoint():
                     self.env["collections.protest"]._propose_for_level(
-                        level, self.env["account.move"].browse(sorted(moves_by_level[level.id]))
+                        level, self.env["account.move"].browse(sorted(moves_by_level[level.id])), responsible_of
                     )
             except Exception:
                 # A proposal is a convenience: the follow-up itself must go on.
