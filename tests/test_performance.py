@@ -48,6 +48,31 @@ class TestQueryCount(CollectionsCase):
             self.run_followup(partners=many)
         self.assertEqual(len(self.env["mail.mail"].search([("model", "=", "res.partner")])), 57)
 
+    def test_proposing_protests_does_not_grow_with_customers(self):
+        """Customers reaching a protest step get their draft protests in bulk, not one query each."""
+
+        def late_customers(count, prefix):
+            customers = self.env["res.partner"]
+            for index in range(count):
+                customer = self.make_customer(f"{prefix} {index}")
+                self.make_invoice(customer, 300 + index, 70)
+                self.make_invoice(customer, 80, 65)
+                customers |= customer
+            return customers
+
+        def proposals(customers):
+            return self.env["collections.protest"].search_count([("partner_id", "in", customers.ids)])
+
+        few = late_customers(5, "Few")
+        many = late_customers(50, "Many")
+        self.run_followup(partners=late_customers(2, "Warm"))  # warm caches shared by both runs
+        queries_few = self.count_queries(lambda: self.run_followup(partners=few))
+        self.assertEqual(proposals(few), 10)
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries_few):
+            self.run_followup(partners=many)
+        self.assertEqual(proposals(many), 100)
+
     def test_acting_on_every_channel_does_not_grow_with_customers(self):
         """SMS, WhatsApp, letters and planned calls are queued in bulk too."""
         self.company.write(

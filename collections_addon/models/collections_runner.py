@@ -574,6 +574,8 @@ class CollectionsRunner(models.AbstractModel):
             return
         model_id = self.env["ir.model"]._get_id("res.partner")
         todo_type = self.env.ref("mail.mail_activity_data_todo")
+        # A task names its customer: read every name in one go, not once per task.
+        self.env["res.partner"].sudo().browse([decision.partner.id for decision in new]).mapped("display_name")
         # sudo: the task goes to the customer's collector, who may not be the user running the job.
         self.env["mail.activity"].sudo().create(
             [
