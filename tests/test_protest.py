@@ -1007,3 +1007,44 @@ class TestProtestGuards(ProtestCase):
         self.step(protest, "withdraw", DEADLINE)
         self.assertFalse(own_task.active, "the deadline task is answered (done) by the withdrawal")
         self.assertTrue(manual_task.active, "a task added by hand stays open")
+
+    def test_each_instalment_is_a_title_of_its_own(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Half now, half in 80 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 80}),
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": date(2026, 1, 5),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Service", "quantity": 1, "price_unit": 1000, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        first, second = self.env["collections.protest"]._receivable_lines(invoice)
+        self.assertEqual((first.date_maturity, second.date_maturity), (date(2026, 1, 5), date(2026, 3, 26)))
+
+        protest = self.new_protest(invoice)
+        self.assertEqual(protest.move_line_id, first, "the overdue instalment, not the invoice's last due date")
+        self.assertEqual((protest.amount, protest.due_date), (500, date(2026, 1, 5)))
+        self.assertEqual(protest.title_number, f"{invoice.name}-1")
+        with self.assertRaisesRegex(UserError, "not overdue"), self.env.cr.savepoint():
+            self.new_protest(invoice, move_line_id=second.id)
+
+        self.send(protest)
+        self.step(protest, "protocol", PROTOCOL, protocol_number="PROT-INST-1")
+        self.step(protest, "notify", NOTIFIED)
+        self.step(protest, "pay", TODAY, retained_costs=0, amount_received=500)
+        self.assertEqual(protest.state, "paid")
+        self.assertTrue(first.reconciled)
+        self.assertFalse(second.reconciled, "the instalment not protested stays open")
+        self.assertEqual(invoice.amount_residual, 500)

@@ -70,7 +70,7 @@ _STEP_FIELDS = {
     "release_reminder_done",
 }
 # What went to the notary: fixed once the title left.
-_TITLE_FIELDS = {"move_id", "amount", "title_number", "notary_id"}
+_TITLE_FIELDS = {"move_id", "move_line_id", "amount", "title_number", "notary_id"}
 
 
 class CollectionsProtest(models.Model):
@@ -94,12 +94,21 @@ class CollectionsProtest(models.Model):
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",
     )
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        string="Instalment",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('move_id', '=', move_id), ('account_type', '=', 'asset_receivable'), ('reconciled', '=', False)]",
+        help="The receivable of the invoice that is protested: each instalment of an invoice is its own title.",
+    )
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True, precompute=True)
     partner_id = fields.Many2one(
         related="move_id.commercial_partner_id", string="Customer", store=True, index=True, precompute=True
     )
     currency_id = fields.Many2one(related="move_id.currency_id", store=True, precompute=True)
-    due_date = fields.Date(related="move_id.invoice_date_due", string="Due Date")
+    due_date = fields.Date(related="move_line_id.date_maturity", string="Due Date")
     amount = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
@@ -193,7 +202,8 @@ class CollectionsProtest(models.Model):
     release_reminder_done = fields.Boolean(readonly=True, copy=False)
 
     _one_open_protest_per_invoice = models.UniqueIndex(
-        "(move_id) WHERE state IN ('draft', 'sent', 'protocolled', 'notified', 'suspended', 'protested', 'settled')",
+        "(move_line_id) WHERE state IN ('draft', 'sent', 'protocolled', 'notified', 'suspended', 'protested', "
+        "'settled')",
         "This invoice already has a protest in progress: a receivable is protested once at a time.",
     )
     _amount_positive = models.Constraint(
@@ -245,21 +255,36 @@ class CollectionsProtest(models.Model):
                         fields=", ".join(sorted(forbidden)),
                     )
                 )
-            if not vals.get("move_id"):
+            if not vals.get("move_id") and not vals.get("move_line_id"):
                 raise UserError(self.env._("Choose the overdue invoice to protest."))
-        move_ids = [vals["move_id"] for vals in vals_list]
-        if len(set(move_ids)) < len(move_ids):
-            raise UserError(self.env._("An invoice is protested once at a time: choose each invoice once."))
-        moves = self.env["account.move"].browse(move_ids)
-        self._raise_if_ineligible(moves)
         # Records of one recordset share their prefetch: one read for every invoice, not one each.
+        moves = self.env["account.move"].browse([vals["move_id"] for vals in vals_list if vals.get("move_id")])
+        given_lines = self.env["account.move.line"].browse(
+            [vals["move_line_id"] for vals in vals_list if vals.get("move_line_id")]
+        )
         move_of = {move.id: move for move in moves}
+        line_of = {line.id: line for line in given_lines}
         for vals in vals_list:
-            move = move_of[vals["move_id"]]
-            vals["amount"] = move.amount_residual
-            vals.setdefault("title_number", move.name)
+            line = (
+                line_of[vals["move_line_id"]]
+                if vals.get("move_line_id")
+                else self._default_line(move_of[vals["move_id"]])
+            )
+            self._check_line_of_move(line, move_of.get(vals.get("move_id")))
+            vals["move_line_id"] = line.id
+            vals["move_id"] = line.move_id.id
+        line_ids = [vals["move_line_id"] for vals in vals_list]
+        if len(set(line_ids)) < len(line_ids):
+            raise UserError(self.env._("An invoice is protested once at a time: choose each invoice once."))
+        lines = self.env["account.move.line"].browse(line_ids)
+        self._raise_if_ineligible(lines)
+        line_of = {line.id: line for line in lines}
+        for vals in vals_list:
+            line = line_of[vals["move_line_id"]]
+            vals["amount"] = line.amount_residual_currency
+            vals.setdefault("title_number", self._title_number(line))
             if "user_id" not in vals:
-                vals["user_id"] = self._default_responsible(move).id
+                vals["user_id"] = self._default_responsible(line.move_id).id
         return super().create(vals_list)
 
     def write(self, vals):
@@ -277,12 +302,48 @@ class CollectionsProtest(models.Model):
                     "The invoice, amount, title number and notary of a protest sent to the notary cannot change."
                 )
             )
-        if vals.get("move_id"):
-            move = self.env["account.move"].browse(vals["move_id"])
-            self._raise_if_ineligible(move, exclude=self)
-            # The title is the new invoice: its open amount and, unless given, its number.
-            vals = {"title_number": move.name, **vals, "amount": move.amount_residual}
+        if vals.get("move_id") or vals.get("move_line_id"):
+            move = self.env["account.move"].browse(vals.get("move_id"))
+            line = self.env["account.move.line"].browse(vals.get("move_line_id")) or self._default_line(move)
+            self._check_line_of_move(line, move)
+            self._raise_if_ineligible(line, exclude=self)
+            # The title is the new receivable: its open amount and, unless given, its number.
+            vals = {
+                "title_number": self._title_number(line),
+                **vals,
+                "move_id": line.move_id.id,
+                "move_line_id": line.id,
+                "amount": line.amount_residual_currency,
+            }
         return super().write(vals)
+
+    @api.model
+    def _receivable_lines(self, move):
+        return move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").sorted(
+            lambda line: (line.date_maturity or fields.Date.today(), line.id)
+        )
+
+    @api.model
+    def _default_line(self, move):
+        """The title of ``move`` to protest: its oldest open receivable (its only one, for most invoices)."""
+        receivables = self._receivable_lines(move)
+        open_lines = receivables.filtered(lambda line: not line.reconciled)
+        return (open_lines or receivables)[:1]
+
+    @api.model
+    def _title_number(self, line):
+        """The invoice number, with the instalment's position when the invoice has several."""
+        receivables = self._receivable_lines(line.move_id)
+        if len(receivables) < 2:
+            return line.move_id.name
+        return f"{line.move_id.name}-{list(receivables).index(line) + 1}"
+
+    @api.model
+    def _check_line_of_move(self, line, move):
+        if not line or line.account_id.account_type != "asset_receivable" or (move and line.move_id != move):
+            raise UserError(
+                self.env._("Choose a receivable (an instalment) of the invoice to protest: this line is not one.")
+            )
 
     @api.model
     def _default_responsible(self, move):
@@ -308,19 +369,20 @@ class CollectionsProtest(models.Model):
     # Eligibility
     # ------------------------------------------------------------------
 
-    def _raise_if_ineligible(self, moves, exclude=None):
-        problems = self._eligibility_problems(moves, exclude=exclude)
+    def _raise_if_ineligible(self, lines, exclude=None):
+        problems = self._eligibility_problems(lines, exclude=exclude)
         if problems:
             raise UserError("\n".join(problems.values()))
 
     @api.model
-    def _eligibility_problems(self, moves, exclude=None):
-        """Why each invoice cannot be protested, by invoice id (texts); invoices that can are left out.
+    def _eligibility_problems(self, lines, exclude=None):
+        """Why each receivable cannot be protested, by line id (texts); receivables that can are left out.
 
-        A few queries for any number of invoices: the daily run proposes protests in bulk.
+        A few queries for any number of receivables: the daily run proposes protests in bulk.
         """
-        if not moves:
+        if not lines:
             return {}
+        moves = lines.move_id
         exclude = exclude or self.browse()
         runner = self.env["collections.runner"]
         today_of = {company: runner._today(company) for company in moves.company_id}
@@ -342,33 +404,35 @@ class CollectionsProtest(models.Model):
             .search_fetch([("move_ids", "in", moves.ids), ("state", "=", "open")], ["move_ids", "date"])
         )
         protests = self.sudo().search_fetch(
-            [("move_id", "in", moves.ids), ("state", "in", _OPEN_STATES), ("id", "not in", exclude.ids)],
-            ["move_id", "name"],
+            [("move_line_id", "in", lines.ids), ("state", "in", _OPEN_STATES), ("id", "not in", exclude.ids)],
+            ["move_line_id", "name"],
         )
         disputed = set(disputes.move_ids.ids)
         negotiation_of = {move.id: negotiation for negotiation in negotiations for move in negotiation.move_ids}
         promise_of = {move.id: promise for promise in promises for move in promise.move_ids}
-        protest_of = {protest.move_id.id: protest for protest in protests}
+        protest_of = {protest.move_line_id.id: protest for protest in protests}
         problems = {}
-        for move in moves:
+        for line in lines:
+            move = line.move_id
             code = eligibility_problem(
                 is_customer_invoice=move.move_type == "out_invoice",
                 posted=move.state == "posted",
-                residual=move.amount_residual,
-                due_date=move.invoice_date_due or None,
+                residual=0.0 if line.reconciled else line.amount_residual_currency,
+                due_date=line.date_maturity or None,
                 today=today_of[move.company_id],
                 disputed=move.id in disputed,
                 negotiating=move.id in negotiation_of,
                 promised=move.id in promise_of,
-                open_protest=move.id in protest_of,
+                open_protest=line.id in protest_of,
             )
             if code:
-                problems[move.id] = self._eligibility_text(
-                    code, move, negotiation_of.get(move.id), promise_of.get(move.id), protest_of.get(move.id)
+                problems[line.id] = self._eligibility_text(
+                    code, line, negotiation_of.get(move.id), promise_of.get(move.id), protest_of.get(line.id)
                 )
         return problems
 
-    def _eligibility_text(self, code, move, negotiation, promise, protest):
+    def _eligibility_text(self, code, line, negotiation, promise, protest):
+        move = line.move_id
         invoice = move.name or move.display_name
         texts = {
             "not_invoice": self.env._(
@@ -385,7 +449,7 @@ class CollectionsProtest(models.Model):
             "not_due": self.env._(
                 "%(invoice)s is not overdue (due %(date)s): a title is protested only after its due date.",
                 invoice=invoice,
-                date=format_date(self.env, move.invoice_date_due) if move.invoice_date_due else "-",
+                date=format_date(self.env, line.date_maturity) if line.date_maturity else "-",
             ),
             "disputed": self.env._(
                 "The customer disputes %(invoice)s: resolve the dispute before protesting.", invoice=invoice
@@ -544,7 +608,7 @@ class CollectionsProtest(models.Model):
         self._check_manager(self.env._("send a protest to the notary"))
         if not values.get("send_means"):
             raise UserError(self.env._("Say how the title goes to the notary: bank, protest center or in person."))
-        self._raise_if_ineligible(self.move_id, exclude=self)
+        self._raise_if_ineligible(self.move_line_id, exclude=self)
         notary = self.notary_id
         if not notary:
             raise UserError(self.env._("Choose the notary office before sending the protest."))
@@ -568,7 +632,7 @@ class CollectionsProtest(models.Model):
             "sent_date": when,
             "send_means": values["send_means"],
             "rule_id": rule.id,
-            "amount": self.move_id.amount_residual,
+            "amount": self.move_line_id.amount_residual_currency,
             "name": self.env["ir.sequence"].with_company(self.company_id).next_by_code("collections.protest")
             or self.name,
         }
@@ -604,7 +668,7 @@ class CollectionsProtest(models.Model):
                     "Enter the amount the notary passed on (above zero) and the fees it retained (zero or more)."
                 )
             )
-        residual = self.move_id.amount_residual
+        residual = self._open_amount()
         if currency.compare_amounts(received + retained, residual):
             raise UserError(
                 self.env._(
@@ -613,7 +677,7 @@ class CollectionsProtest(models.Model):
                     received=currency.format(received),
                     retained=currency.format(retained),
                     total=currency.format(received + retained),
-                    invoice=self.move_id.name,
+                    invoice=self.title_number or self.move_id.name,
                     residual=currency.format(residual),
                 )
             )
@@ -660,7 +724,7 @@ class CollectionsProtest(models.Model):
             }
         wizard = (
             self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=self.move_id.ids)
+            .with_context(active_model="account.move.line", active_ids=self.move_line_id.ids)
             .create(
                 {
                     "payment_date": when,
@@ -706,15 +770,22 @@ class CollectionsProtest(models.Model):
     def _step_protest(self, when, values):
         return {"protest_date": when}
 
+    def _open_amount(self):
+        """What the protested receivable still owes, in the invoice's currency."""
+        line = self.move_line_id
+        return 0.0 if line.reconciled else line.amount_residual_currency
+
+    def _is_paid(self):
+        return self.currency_id.is_zero(self._open_amount())
+
     def _step_settle(self, when, values):
-        move = self.move_id
-        if not move.currency_id.is_zero(move.amount_residual):
+        if not self._is_paid():
             raise UserError(
                 self.env._(
-                    "%(invoice)s still has %(residual)s open: register the customer's payment on the invoice first, "
+                    "%(title)s still has %(residual)s open: register the customer's payment on the invoice first, "
                     "then settle the protest.",
-                    invoice=move.name,
-                    residual=move.currency_id.format(move.amount_residual),
+                    title=self.title_number or self.move_id.name,
+                    residual=self.currency_id.format(self._open_amount()),
                 )
             )
         return {"settlement_date": when}
@@ -949,20 +1020,20 @@ class CollectionsProtest(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _propose_for_level(self, level, moves, responsible_of=None):
-        """Draft protests of ``moves`` reached by ``level``, once per invoice, for a manager to review.
+    def _propose_for_level(self, level, lines, responsible_of=None):
+        """Draft protests of the receivables ``lines`` reached by ``level``, once each, for a manager to review.
 
-        An invoice that ever had a protest (a discarded proposal included) is not proposed again.
-        ``responsible_of`` maps invoice ids to the collector the run already knows.
+        A receivable that ever had a protest (a discarded proposal included) is not proposed again.
+        ``responsible_of`` maps line ids to the collector the run already knows.
         """
         responsible_of = responsible_of or {}
-        if not moves:
+        if not lines:
             return self.browse()
         # sudo: the run proposes for every collector's customers, whoever runs it; see _eligibility_problems.
-        known = set(self.sudo().search_fetch([("move_id", "in", moves.ids)], ["move_id"]).move_id.ids)
-        candidates = moves.filtered(lambda move: move.id not in known)
+        known = set(self.sudo().search_fetch([("move_line_id", "in", lines.ids)], ["move_line_id"]).move_line_id.ids)
+        candidates = lines.filtered(lambda line: line.id not in known)
         problems = self._eligibility_problems(candidates)
-        eligible = candidates.filtered(lambda move: move.id not in problems)
+        eligible = candidates.filtered(lambda line: line.id not in problems)
         if not eligible:
             return self.browse()
         return (
@@ -971,13 +1042,13 @@ class CollectionsProtest(models.Model):
             .create(
                 [
                     {
-                        "move_id": move.id,
+                        "move_line_id": line.id,
                         "proposed_level_id": level.id,
-                        "user_id": responsible_of[move.id].id
-                        if move.id in responsible_of
-                        else self._default_responsible(move).id,
+                        "user_id": responsible_of[line.id].id
+                        if line.id in responsible_of
+                        else self._default_responsible(line.move_id).id,
                     }
-                    for move in eligible
+                    for line in eligible
                 ]
             )
             .sudo(False)
@@ -1014,7 +1085,7 @@ class CollectionsProtest(models.Model):
         self.ensure_one()
         today = self._today()
         move = self.move_id
-        paid = move.currency_id.is_zero(move.amount_residual)
+        paid = self._is_paid()
         if self.state in _WINDOW_STATES and paid and not self.paid_reminder_done:
             self._remind(
                 self.env._("%(invoice)s is paid: withdraw protest %(protest)s", invoice=move.name, protest=self.name),
@@ -1094,7 +1165,7 @@ class CollectionsProtest(models.Model):
         return manager or self.env.user
 
     def _last_payment_date(self):
-        partials = self.move_id.line_ids.matched_debit_ids | self.move_id.line_ids.matched_credit_ids
+        partials = self.move_line_id.matched_credit_ids
         dates = [partial.max_date for partial in partials if partial.max_date]
         return max(dates) if dates else None
 

@@ -312,7 +312,7 @@ class CollectionsRunner(models.AbstractModel):
         # Open disputes, promises and titles at the notary keep their invoices out of the follow-up.
         self.env["collections.dispute"].flush_model(["state", "move_ids"])
         self.env["collections.promise"].flush_model(["state", "pause_until", "move_ids"])
-        self.env["collections.protest"].flush_model(["state", "move_id"])
+        self.env["collections.protest"].flush_model(["state", "move_line_id"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -337,7 +337,7 @@ class CollectionsRunner(models.AbstractModel):
                        OR EXISTS (
                            SELECT 1
                              FROM collections_protest protest
-                            WHERE protest.move_id = line.move_id
+                            WHERE protest.move_line_id = line.id
                               AND protest.state IN ('sent', 'protocolled', 'notified', 'suspended')
                        ),
                        level.days
@@ -596,30 +596,31 @@ class CollectionsRunner(models.AbstractModel):
         )
 
     def _propose_protests(self, decisions):
-        """Invoices that reach a step escalating to a protest get a draft protest for a manager to review."""
-        moves_by_level = defaultdict(set)
+        """Receivables that reach a step escalating to a protest get a draft protest for a manager to review."""
+        lines_by_level = defaultdict(set)
         responsible_of = {}
         for decision in decisions:
             level = decision.engine.level
             if decision.engine.action != "contact" or not level:
                 continue
-            move_ids = {
-                item.move_id for item in decision.lines if decision.engine.item_levels.get(item.key) == level.id
+            # Each receivable is a title of its own: an instalment reaches the level on its own due date.
+            line_ids = {
+                item.line_id for item in decision.lines if decision.engine.item_levels.get(item.key) == level.id
             }
-            moves_by_level[level.id].update(move_ids)
+            lines_by_level[level.id].update(line_ids)
             # The customer's collector, else the plan's: never the user the job runs as.
             collector = decision.partner.collections_responsible_id or decision.policy.responsible_id
-            responsible_of.update(dict.fromkeys(move_ids, collector))
+            responsible_of.update(dict.fromkeys(line_ids, collector))
         levels = (
             self.env["collections.level"]
-            .browse(list(moves_by_level))
+            .browse(list(lines_by_level))
             .filtered(lambda level: level.escalation == "protest")
         )
         for level in levels:
             try:
                 with self.env.cr.savepoint():
                     self.env["collections.protest"]._propose_for_level(
-                        level, self.env["account.move"].browse(sorted(moves_by_level[level.id])), responsible_of
+                        level, self.env["account.move.line"].browse(sorted(lines_by_level[level.id])), responsible_of
                     )
             except Exception:
                 # A proposal is a convenience: the follow-up itself must go on.

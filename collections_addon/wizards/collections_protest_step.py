@@ -33,7 +33,7 @@ class CollectionsProtestStep(models.TransientModel):
     )
     protocol_number = fields.Char()
     amount_open = fields.Monetary(
-        string="Open on the Invoice", related="protest_id.move_id.amount_residual", currency_field="currency_id"
+        string="Open on the Invoice", compute="_compute_amount_open", currency_field="currency_id"
     )
     amount_received = fields.Monetary(
         string="Passed On by the Notary",
@@ -60,10 +60,16 @@ class CollectionsProtestStep(models.TransientModel):
     court_order_filename = fields.Char()
     note = fields.Text(help="Logged on the protest with the step.")
 
+    @api.depends("protest_id")
+    def _compute_amount_open(self):
+        for step in self:
+            step.amount_open = step.protest_id._open_amount() if step.protest_id else 0.0
+
     @api.depends("protest_id", "retained_costs")
     def _compute_amount_received(self):
         for step in self:
-            step.amount_received = (step.protest_id.move_id.amount_residual or 0.0) - (step.retained_costs or 0.0)
+            open_amount = step.protest_id._open_amount() if step.protest_id else 0.0
+            step.amount_received = open_amount - (step.retained_costs or 0.0)
 
     @api.depends("company_id")
     def _compute_journal_id(self):
