@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 
 from odoo import SUPERUSER_ID, Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import format_date, mute_logger
 
 from .common import TODAY, CollectionsCase
@@ -1048,3 +1048,61 @@ class TestProtestGuards(ProtestCase):
         self.assertTrue(first.reconciled)
         self.assertFalse(second.reconciled, "the instalment not protested stays open")
         self.assertEqual(invoice.amount_residual, 500)
+
+    def instalment_invoice(self):
+        """An invoice of 1000 in three instalments (400, 300, 300), the first due 70 days ago, then every 30 days."""
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "Three instalments",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": percent, "nb_days": 30 * index})
+                    for index, percent in enumerate((40, 30, 30))
+                ],
+            }
+        )
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": date(2026, 1, 5),
+                "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Service", "quantity": 1, "price_unit": 1000, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
+    def test_protest_button_takes_the_next_instalment_not_at_the_notary(self):
+        invoice = self.instalment_invoice()
+        first, second, _third = self.env["collections.protest"]._receivable_lines(invoice)
+        self.send(self.new_protest(invoice))
+        action = invoice.with_user(self.collector).action_collections_protest()
+        protest = self.env["collections.protest"].browse(action["res_id"])
+        self.assertEqual(protest.move_line_id, second)
+        self.assertEqual(protest.title_number, f"{invoice.name}-2")
+        self.assertNotEqual(protest.move_line_id, first)
+
+    def test_the_form_picks_the_instalment_of_the_invoice(self):
+        invoice = self.instalment_invoice()
+        first = self.env["collections.protest"]._receivable_lines(invoice)[0]
+        form = Form(self.env["collections.protest"].with_user(self.collector))
+        form.move_id = self.invoice
+        self.assertEqual(form.title_number, self.invoice.name)
+        form.move_id = invoice
+        self.assertEqual(form.move_line_id, first)
+        self.assertEqual(form.title_number, f"{invoice.name}-1")
+        form.notary_id = self.notary
+        protest = form.save()
+        self.assertEqual((protest.move_line_id, protest.amount), (first, 400))
+
+    def test_a_proposal_does_not_stop_the_invoice_from_being_corrected(self):
+        invoice = self.instalment_invoice()
+        proposal = self.new_protest(invoice)
+        proposal.with_user(self.manager).action_discard()
+        invoice.button_draft()
+        invoice.invoice_payment_term_id = False
+        invoice.action_post()
+        self.assertFalse(proposal.move_line_id, "the instalment it named is gone")
+        self.assertEqual((proposal.state, proposal.due_date), ("cancelled", date(2026, 1, 5)))

@@ -94,11 +94,13 @@ class CollectionsProtest(models.Model):
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('payment_state', 'in', ('not_paid', 'partial'))]",
     )
+    # Not required in the database: when an invoice is reset to draft and its terms change, Odoo recreates
+    # its receivable lines; a protest that never reached the notary (or a closed one) keeps its history.
     move_line_id = fields.Many2one(
         "account.move.line",
         string="Instalment",
-        required=True,
         index=True,
+        ondelete="set null",
         check_company=True,
         domain="[('move_id', '=', move_id), ('account_type', '=', 'asset_receivable'), ('reconciled', '=', False)]",
         help="The receivable of the invoice that is protested: each instalment of an invoice is its own title.",
@@ -108,7 +110,9 @@ class CollectionsProtest(models.Model):
         related="move_id.commercial_partner_id", string="Customer", store=True, index=True, precompute=True
     )
     currency_id = fields.Many2one(related="move_id.currency_id", store=True, precompute=True)
-    due_date = fields.Date(related="move_line_id.date_maturity", string="Due Date")
+    due_date = fields.Date(
+        string="Due Date", readonly=True, help="The due date of the protested instalment, as sent to the notary."
+    )
     amount = fields.Monetary(
         currency_field="currency_id",
         readonly=True,
@@ -214,13 +218,13 @@ class CollectionsProtest(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("name", "move_id", "partner_id")
+    @api.depends("name", "move_id", "title_number")
     def _compute_display_name(self):
         for protest in self:
             protest.display_name = self.env._(
                 "%(reference)s: %(invoice)s",
                 reference=protest.name or "",
-                invoice=protest.move_id.name or "",
+                invoice=protest.title_number or protest.move_id.name or "",
             )
 
     @api.depends("cost_ids.amount", "cost_ids.paid_by", "cost_ids.rebill_move_id.state")
@@ -282,6 +286,7 @@ class CollectionsProtest(models.Model):
         for vals in vals_list:
             line = line_of[vals["move_line_id"]]
             vals["amount"] = line.amount_residual_currency
+            vals["due_date"] = line.date_maturity
             vals.setdefault("title_number", self._title_number(line))
             if "user_id" not in vals:
                 vals["user_id"] = self._default_responsible(line.move_id).id
@@ -302,6 +307,8 @@ class CollectionsProtest(models.Model):
                     "The invoice, amount, title number and notary of a protest sent to the notary cannot change."
                 )
             )
+        if vals.get("move_id") and not vals.get("move_line_id") and self.move_id.id == vals["move_id"]:
+            vals = {key: value for key, value in vals.items() if key != "move_id"}  # same invoice, same instalment
         if vals.get("move_id") or vals.get("move_line_id"):
             move = self.env["account.move"].browse(vals.get("move_id"))
             line = self.env["account.move.line"].browse(vals.get("move_line_id")) or self._default_line(move)
@@ -314,8 +321,23 @@ class CollectionsProtest(models.Model):
                 "move_id": line.move_id.id,
                 "move_line_id": line.id,
                 "amount": line.amount_residual_currency,
+                "due_date": line.date_maturity,
             }
         return super().write(vals)
+
+    @api.onchange("move_id")
+    def _onchange_move_id(self):
+        if self.move_id and self.move_line_id.move_id != self.move_id:
+            self.move_line_id = self._default_line(self.move_id)
+        self._onchange_move_line_id()
+
+    @api.onchange("move_line_id")
+    def _onchange_move_line_id(self):
+        line = self.move_line_id
+        if line:
+            self.title_number = self._title_number(line)
+            self.amount = line.amount_residual_currency
+            self.due_date = line.date_maturity
 
     @api.model
     def _receivable_lines(self, move):
@@ -325,10 +347,16 @@ class CollectionsProtest(models.Model):
 
     @api.model
     def _default_line(self, move):
-        """The title of ``move`` to protest: its oldest open receivable (its only one, for most invoices)."""
+        """The title of ``move`` to protest: its oldest overdue open receivable not at the notary yet (the only
+        receivable, for most invoices)."""
         receivables = self._receivable_lines(move)
         open_lines = receivables.filtered(lambda line: not line.reconciled)
-        return (open_lines or receivables)[:1]
+        # sudo: a protest of another collector still takes its instalment.
+        taken = self.sudo().search([("move_line_id", "in", open_lines.ids), ("state", "in", _OPEN_STATES)]).move_line_id
+        free = open_lines - taken
+        today = self.env["collections.runner"]._today(move.company_id) if move else fields.Date.today()
+        overdue = free.filtered(lambda line: line.date_maturity and line.date_maturity < today)
+        return (overdue or free or open_lines or receivables)[:1]
 
     @api.model
     def _title_number(self, line):
@@ -608,6 +636,10 @@ class CollectionsProtest(models.Model):
         self._check_manager(self.env._("send a protest to the notary"))
         if not values.get("send_means"):
             raise UserError(self.env._("Say how the title goes to the notary: bank, protest center or in person."))
+        if not self.move_line_id:
+            raise UserError(
+                self.env._("The instalments of the invoice changed since this draft: choose the instalment to protest.")
+            )
         self._raise_if_ineligible(self.move_line_id, exclude=self)
         notary = self.notary_id
         if not notary:
@@ -776,7 +808,8 @@ class CollectionsProtest(models.Model):
         return 0.0 if line.reconciled else line.amount_residual_currency
 
     def _is_paid(self):
-        return self.currency_id.is_zero(self._open_amount())
+        # A protest whose receivable is gone (its invoice was reset and rebuilt) is not "paid".
+        return bool(self.move_line_id) and self.currency_id.is_zero(self._open_amount())
 
     def _step_settle(self, when, values):
         if not self._is_paid():
@@ -1088,7 +1121,11 @@ class CollectionsProtest(models.Model):
         paid = self._is_paid()
         if self.state in _WINDOW_STATES and paid and not self.paid_reminder_done:
             self._remind(
-                self.env._("%(invoice)s is paid: withdraw protest %(protest)s", invoice=move.name, protest=self.name),
+                self.env._(
+                    "%(invoice)s is paid: withdraw protest %(protest)s",
+                    invoice=self.title_number or move.name,
+                    protest=self.name,
+                ),
                 self.env._(
                     "The invoice was paid outside the notary. Withdraw the protest before the notary closes on "
                     "%(deadline)s, or the customer is protested for a paid debt.",
