@@ -250,6 +250,26 @@ def target_state(action: str) -> str:
     return TRANSITIONS[action][1]
 
 
+def deadline_reminder(deadline: date | None, today: date, reminded: date | None) -> str | None:
+    """Which task the last day to pay calls for today: ``last_day``, ``outcome`` or None.
+
+    One task on the last day, and one more once that day passed without an
+    outcome; ``reminded`` is the day of the last such task.
+
+    >>> deadline_reminder(date(2026, 3, 11), date(2026, 3, 11), None)
+    'last_day'
+    >>> deadline_reminder(date(2026, 3, 11), date(2026, 3, 12), date(2026, 3, 11))
+    'outcome'
+    >>> deadline_reminder(date(2026, 3, 11), date(2026, 3, 13), date(2026, 3, 12)) is None
+    True
+    """
+    if deadline is None or today < deadline:
+        return None
+    if today == deadline:
+        return "last_day" if reminded is None or reminded < deadline else None
+    return "outcome" if reminded is None or reminded <= deadline else None
+
+
 def release_letter_overdue(settlement_date: date | None, issued: bool, days: int, today: date) -> bool:
     """A settled protest still waits for its release letter ``days`` after the settlement.
 

@@ -12,6 +12,7 @@ from odoo.tools import format_date, format_list
 from ..engine import (
     ProtestDates,
     days_to_settlement,
+    deadline_reminder,
     eligibility_problem,
     release_letter_overdue,
     step_problem,
@@ -1134,11 +1135,9 @@ class CollectionsProtest(models.Model):
                 self.deadline_date or today,
             )
             self._internal_write({"paid_reminder_done": True})
-        deadline = self.deadline_date
-        reminded = self.deadline_reminder_date
-        if self.state in ("protocolled", "notified") and deadline:
-            # One task on the last day, one more once it passed without an outcome.
-            if today == deadline and (not reminded or reminded < deadline):
+        if self.state in ("protocolled", "notified"):
+            reminder = deadline_reminder(self.deadline_date or None, today, self.deadline_reminder_date or None)
+            if reminder == "last_day":
                 self._remind(
                     self.env._("Last day to pay at the notary: %(protest)s", protest=self.name),
                     self.env._(
@@ -1146,17 +1145,17 @@ class CollectionsProtest(models.Model):
                     ),
                     today,
                 )
-                self._internal_write({"deadline_reminder_date": today})
-            elif today > deadline and (not reminded or reminded <= deadline):
+            elif reminder == "outcome":
                 self._remind(
                     self.env._("Protest %(protest)s: record the notary's outcome", protest=self.name),
                     self.env._(
                         "The last day to pay was %(deadline)s: record whether the debtor paid at the notary or the "
                         "protest was registered.",
-                        deadline=format_date(self.env, deadline),
+                        deadline=format_date(self.env, self.deadline_date),
                     ),
                     today,
                 )
+            if reminder:
                 self._internal_write({"deadline_reminder_date": today})
         if self.state == "protested" and paid:
             settled_on = max(self._last_payment_date() or today, self.protest_date or today)

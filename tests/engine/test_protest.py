@@ -34,6 +34,7 @@ from collections_addon.engine import (
     ProtestDates,
     ProtestRule,
     days_to_settlement,
+    deadline_reminder,
     eligibility_problem,
     protest_deadline,
     release_letter_overdue,
@@ -1058,3 +1059,28 @@ def test_rule_days_must_be_a_whole_number(days):
 def test_target_state_of_an_unknown_step_names_the_steps():
     with pytest.raises(ValueError, match="Unknown protest step"):
         target_state("archive")
+
+
+# ---------------------------------------------------------------------------
+# deadline_reminder
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "reminded", "expected"),
+    [
+        pytest.param(date(2026, 3, 10), None, None, id="before-the-last-day"),
+        pytest.param(date(2026, 3, 11), None, "last_day", id="last-day"),
+        pytest.param(date(2026, 3, 11), date(2026, 3, 11), None, id="last-day-already-told"),
+        pytest.param(date(2026, 3, 11), date(2026, 3, 5), "last_day", id="told-for-an-earlier-deadline"),
+        pytest.param(date(2026, 3, 12), date(2026, 3, 11), "outcome", id="day-after"),
+        pytest.param(date(2026, 3, 16), None, "outcome", id="missed-the-last-day"),
+        pytest.param(date(2026, 3, 13), date(2026, 3, 12), None, id="outcome-already-asked"),
+    ],
+)
+def test_deadline_reminder_gives_one_task_on_the_last_day_and_one_after(today, reminded, expected):
+    assert deadline_reminder(date(2026, 3, 11), today, reminded) == expected
+
+
+def test_no_deadline_no_reminder():
+    assert deadline_reminder(None, date(2026, 3, 11), None) is None
