@@ -61,22 +61,23 @@ class CollectionsCase(AccountTestInvoicingCommon):
         )
         cls.policy.is_default = True
         cls.level_pre, cls.level_first, cls.level_call, cls.level_protest = cls.policy.level_ids.sorted("days")
+        # Most real databases have several companies: a second one, which the manager also works in.
+        cls.company_2 = cls.setup_other_company(name="Collections Branch")["company"]
         cls.collector = cls.make_user("collector", "collections_addon.group_collections_user", name="Carla Collector")
-        cls.manager = cls.make_user("collections_manager", "collections_addon.group_collections_manager")
+        cls.manager = cls.make_user(
+            "collections_manager",
+            "collections_addon.group_collections_manager",
+            company_ids=[Command.set((cls.company | cls.company_2).ids)],
+        )
         cls.runner = cls.env["collections.runner"]
 
     @classmethod
     def make_user(cls, login, groups, company=None, **values):
         """A user of ``company`` (default: the test company) only; the password is the login."""
         company = company or cls.company
+        values.setdefault("company_ids", [Command.set(company.ids)])
         return new_test_user(
-            cls.env,
-            login=login,
-            groups=groups,
-            company_id=company.id,
-            company_ids=[Command.set(company.ids)],
-            email=f"{login}@company.example",
-            **values,
+            cls.env, login=login, groups=groups, company_id=company.id, email=f"{login}@company.example", **values
         )
 
     @classmethod
