@@ -30,6 +30,7 @@
         "views/collections_preview_views.xml",
         "views/collections_script_views.xml",
         "views/collections_call_log_views.xml",
+        "views/res_config_settings_views.xml",
         "views/collections_negotiation_views.xml",
         "views/collections_protest_views.xml",
         "views/collections_menus.xml",

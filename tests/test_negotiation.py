@@ -1,8 +1,11 @@
 from datetime import date, timedelta
 
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import Form, freeze_time, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import TODAY, CollectionsCase
 
@@ -189,7 +192,7 @@ class TestNegotiation(NegotiationCase):
             negotiation.action_accept()
         self.company.collections_discount_account_id = self.discount_account
         self.company.collections_negotiation_journal_id = False
-        with self.assertRaisesRegex(UserError, "Set the journal"):
+        with self.assertRaisesRegex(UserError, "no Renegotiation Journal"):
             negotiation.action_accept()
         self.company.collections_negotiation_journal_id = self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
@@ -476,3 +479,81 @@ class TestNegotiationIntegrity(NegotiationCase):
         )
         with self.assertRaisesRegex(UserError, "Resolve button"):
             dispute.with_user(self.collector).write({"state": "resolved"})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestAgreementScreens(NegotiationCase):
+    """The agreement as a collector builds it on screen: the form sends its defaults, the buttons do the rest."""
+
+    def test_collector_proposes_from_the_customer_form(self):
+        action = self.customer.with_user(self.collector).action_collections_negotiate()
+        form = Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"]))
+        self.assertEqual(form.state, "draft")
+        self.assertEqual(form.partner_id, self.customer)
+        form.installment_count = 3
+        agreement = form.save()
+        agreement.action_compute_schedule()
+        self.assertEqual(len(agreement.installment_ids), 3)
+        agreement.action_propose()
+        self.assertEqual(agreement.state, "proposed")
+
+    def test_collector_creates_one_from_the_agreements_menu(self):
+        form = Form(self.env["collections.negotiation"].with_user(self.collector))
+        form.partner_id = self.customer
+        form.move_ids.add(self.invoice_a)
+        form.first_date = date(2026, 3, 23)
+        agreement = form.save()
+        self.assertEqual((agreement.state, agreement.amount_total), ("draft", 600))
+        self.assertTrue(agreement.name.startswith("AGR/"))
+
+    def test_the_form_cannot_smuggle_a_step(self):
+        with self.assertRaisesRegex(UserError, "set by its own steps"):
+            self.negotiation(state="active")
+
+    def test_collector_beyond_the_limits_reaches_managers_of_several_companies(self):
+        # The manager works in both companies and reads notifications in Odoo: the collector only in the first.
+        self.manager.notification_type = "inbox"
+        form = Form(self.env["collections.negotiation"].with_user(self.collector))
+        form.partner_id = self.customer
+        form.move_ids.add(self.invoice_a)
+        form.discount_value = 40
+        agreement = form.save()
+        agreement.action_propose()
+        self.assertEqual(agreement.state, "to_approve")
+        self.assertIn(self.manager, agreement.activity_ids.user_id)
+
+    def test_proposing_before_accounting_is_set_up_names_the_setting(self):
+        self.company.collections_negotiation_journal_id = False
+        agreement = self.negotiation()
+        with self.assertRaisesRegex(UserError, "Renegotiation Journal"):
+            agreement.action_propose()
+        self.assertEqual(agreement.state, "draft", "nothing proposed, nothing e-mailed")
+
+    def test_a_new_chart_of_accounts_fills_the_agreement_and_protest_settings(self):
+        company = self.company_2
+        self.assertEqual(company.collections_negotiation_journal_id.type, "general")
+        self.assertEqual(company.collections_negotiation_journal_id.company_id, company)
+        self.assertEqual(company.collections_discount_account_id.account_type, "expense")
+        self.assertIn(company.collections_protest_journal_id.type, ("bank", "cash"))
+        self.assertEqual(company.collections_protest_cost_account_id.account_type, "expense")
+        self.assertIn(company, company.collections_discount_account_id.company_ids)
+
+    def test_settings_offer_only_journals_and_accounts_that_fit(self):
+        arch = etree.fromstring(self.env["res.config.settings"].get_view(view_type="form")["arch"])
+
+        def choices(field_name, model):
+            domain = arch.find(f".//field[@name='{field_name}']").get("domain")
+            return self.env[model].search(safe_eval(domain, {"company_id": self.company.id}))
+
+        journals = choices("collections_negotiation_journal_id", "account.journal")
+        self.assertTrue(journals)
+        self.assertEqual(set(journals.mapped("type")), {"general"})
+        self.assertEqual(journals.company_id, self.company)
+        for field_name in ("collections_discount_account_id", "collections_protest_cost_account_id"):
+            accounts = choices(field_name, "account.account")
+            self.assertTrue(accounts)
+            self.assertTrue(set(accounts.mapped("account_type")) <= {"expense", "expense_other", "expense_direct_cost"})
+            self.assertTrue(all(self.company in account.company_ids for account in accounts))
+        banks = choices("collections_protest_journal_id", "account.journal")
+        self.assertTrue(set(banks.mapped("type")) <= {"bank", "cash"})

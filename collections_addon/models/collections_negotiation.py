@@ -178,13 +178,18 @@ class CollectionsNegotiation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # The form sends the defaults of the fields it shows (a draft, nothing approved): only a step
+            # itself may set anything else.
+            for name in (_PROTECTED_FIELDS - {"name"}) & set(vals):
+                if vals[name] in (False, None, "") or (name == "state" and vals[name] == "draft"):
+                    del vals[name]
             forbidden = (_PROTECTED_FIELDS - {"name"}) & set(vals)
             if forbidden:
                 raise UserError(
                     self.env._(
-                        "A new agreement starts as a draft: %(fields)s are set by its own steps (propose, approve, "
-                        "accept).",
-                        fields=", ".join(sorted(forbidden)),
+                        "A new agreement starts as a draft; these fields are set by its own steps (propose, approve, "
+                        "accept): %(fields)s.",
+                        fields=", ".join(self._fields[name]._description_string(self.env) for name in forbidden),
                     )
                 )
             if vals.get("name", self.env._("New")) == self.env._("New"):
@@ -373,6 +378,8 @@ class CollectionsNegotiation(models.Model):
                         customer=negotiation.partner_id.display_name,
                     )
                 )
+            # Proposed means it may be e-mailed and accepted online at once: the accounting must be ready for it.
+            negotiation._accounting_setup()
             negotiation.action_compute_schedule()
             violations = negotiation._violations()
             if violations:
@@ -385,11 +392,16 @@ class CollectionsNegotiation(models.Model):
         return True
 
     def _ask_approval(self, text):
-        managers = self.env.ref("collections_addon.group_collections_manager").all_user_ids.filtered(
-            lambda user: not user.share and user.active and self.company_id in user.company_ids
+        # sudo: a collector asks every manager of the company, whose other companies (and their notification
+        # settings) the collector may not read; the tasks only point at this agreement.
+        managers = (
+            self.env.ref("collections_addon.group_collections_manager")
+            .sudo()
+            .all_user_ids.filtered(lambda user: not user.share and user.active and self.company_id in user.company_ids)
         )
+        agreement = self.sudo()
         for manager in managers:
-            self.activity_schedule(
+            agreement.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("Approve agreement %(name)s", name=self.name),
                 note=Markup("<p>%s</p>") % self.env._("Beyond the plan's limits: %(limits)s", limits=text),
@@ -566,8 +578,8 @@ class CollectionsNegotiation(models.Model):
         if not journal:
             raise UserError(
                 self.env._(
-                    "Set the journal of renegotiation entries of %(company)s (Collections > Configuration > Settings > "
-                    "Agreements) before accepting agreements.",
+                    "%(company)s has no Renegotiation Journal, where accepted agreements are booked: an administrator "
+                    "sets it in Collections > Configuration > Settings > Agreements before agreements are proposed.",
                     company=company.name,
                 )
             )
@@ -584,8 +596,8 @@ class CollectionsNegotiation(models.Model):
         if self.discount_amount and not account:
             raise UserError(
                 self.env._(
-                    "This agreement gives a discount but %(company)s has no discount account: set it in Collections > "
-                    "Configuration > Settings > Agreements.",
+                    "This agreement gives a discount but %(company)s has no discount account (Agreement Discount "
+                    "Account): an administrator sets it in Collections > Configuration > Settings > Agreements.",
                     company=company.name,
                 )
             )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
 SHIPPED_PLANS = ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company")
+# Discounts granted and notary fees retained are costs of the company.
+EXPENSE_ACCOUNT_TYPES = ("expense", "expense_other", "expense_direct_cost")
 
 
 class ResCompany(models.Model):
@@ -15,6 +17,7 @@ class ResCompany(models.Model):
     collections_discount_account_id = fields.Many2one(
         "account.account",
         string="Agreement Discount Account",
+        domain=f"[('account_type', 'in', {EXPENSE_ACCOUNT_TYPES}), ('company_ids', 'in', id)]",
         help="Expense account debited with the discounts granted in agreements.",
     )
     collections_protest_journal_id = fields.Many2one(
@@ -26,6 +29,7 @@ class ResCompany(models.Model):
     collections_protest_cost_account_id = fields.Many2one(
         "account.account",
         string="Protest Costs Account",
+        domain=f"[('account_type', 'in', {EXPENSE_ACCOUNT_TYPES}), ('company_ids', 'in', id)]",
         help="Expense account of the notary fees retained out of payments at the notary.",
     )
     collections_release_letter_days = fields.Integer(
@@ -63,6 +67,41 @@ class ResCompany(models.Model):
                     [("company_id", "=", company.id), ("partner_kind", "=", template.partner_kind)]
                 ):
                     template.copy({"company_id": company.id})
+
+    @api.model
+    def _collections_fill_accounting_defaults(self, companies=None):
+        """Journals and accounts of agreements and protests, for companies whose chart of accounts is installed.
+
+        Only empty settings are filled: what an administrator chose is kept. Called when a chart is
+        loaded and when the module is installed or updated.
+        """
+        if companies is None:
+            companies = self.search([("chart_template", "!=", False)])
+        for company in companies.sudo():
+            values = {}
+            journals = (
+                self.env["account.journal"].sudo().search([("company_id", "=", company.id)], order="sequence, id")
+            )
+            if not company.collections_negotiation_journal_id:
+                technical = company.currency_exchange_journal_id | company.tax_cash_basis_journal_id
+                misc = journals.filtered(
+                    lambda journal, technical=technical: journal.type == "general" and journal not in technical
+                )
+                values["collections_negotiation_journal_id"] = misc[:1].id
+            if not company.collections_protest_journal_id:
+                bank = journals.filtered(lambda journal: journal.type == "bank")
+                values["collections_protest_journal_id"] = bank[:1].id
+            expense = company.expense_account_id
+            if not company.collections_discount_account_id:
+                discount = company.account_journal_early_pay_discount_loss_account_id
+                values["collections_discount_account_id"] = (
+                    discount if discount.account_type in EXPENSE_ACCOUNT_TYPES else expense
+                ).id
+            if not company.collections_protest_cost_account_id:
+                values["collections_protest_cost_account_id"] = expense.id
+            values = {name: value for name, value in values.items() if value}
+            if values:
+                company.write(values)
 
     _collections_release_letter_days_positive = models.Constraint(
         "CHECK(collections_release_letter_days >= 0)",
