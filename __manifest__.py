@@ -28,6 +28,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/collections_preview_views.xml",
+        "views/collections_send_views.xml",
         "views/collections_script_views.xml",
         "views/collections_call_log_views.xml",
         "views/res_config_settings_views.xml",

@@ -11,6 +11,8 @@ if __name__.startswith("odoo.addons."):
         test_scripts,
         test_security,
         test_sms_letters,
+        test_status,
         test_tour,
         test_whatsapp,
+        test_worklist,
     )

@@ -119,6 +119,12 @@ class CollectionsCase(AccountTestInvoicingCommon):
             invoice.action_post()
         return invoice
 
+    def send_now(self, partners, user=None):
+        """*Send* on the worklist or the customer: the dialog shows what goes out, then its Send button."""
+        user = user or self.collector
+        action = partners.with_user(user).action_collections_send_now()
+        return self.env[action["res_model"]].with_user(user).browse(action["res_id"]).action_send()
+
     def run_followup(self, company=None, **kwargs):
         return self.runner._run(company or self.company, **kwargs)
 

@@ -330,7 +330,7 @@ class TestFollowupRun(CollectionsCase):
         tasks = self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])
         self.assertEqual(len(tasks), 1, "still one task while the address is missing, not one a day")
         # A collector trying by hand sees why, and the failure stays on record.
-        action = customer.with_user(self.collector).action_collections_send_now()
+        action = self.send_now(customer)
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("no e-mail address", action["params"]["message"])
         customer.email = "found@customer.example"
@@ -412,7 +412,7 @@ class TestFollowupRun(CollectionsCase):
             1,
             "and only once",
         )
-        customer.with_user(self.collector).action_collections_send_now()
+        self.send_now(customer)
         self.assertEqual(
             self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id, self.level_protest
         )

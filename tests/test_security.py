@@ -56,7 +56,7 @@ class TestSecurity(CollectionsCase):
         self.read_form(self.invoice, self.collector)
         view = self.customer.with_user(self.collector).get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("collections_status", view)
-        self.customer.with_user(self.collector).action_collections_send_now()
+        self.send_now(self.customer)
         event = self.env["collections.event"].with_user(self.collector).search([("partner_id", "=", self.customer.id)])
         self.assertEqual(event.channel, "email")
         self.assertEqual(self.invoice.collections_level_id, self.level_first, "bookkeeping written for the collector")

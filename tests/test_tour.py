@@ -1,10 +1,14 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 
-from .common import CollectionsCase
+from .common import TODAY, CollectionsCase
+from .test_negotiation import NegotiationCase
 from .test_protest import ProtestCase
+
+# Browser tests see the server at a pinned moment: the test Monday, mid-morning.
+TOUR_MOMENT = datetime.combine(TODAY, time(10, 0))
 
 
 @tagged("post_install", "-at_install")
@@ -82,3 +86,68 @@ class TestProtestTour(ProtestCase, HttpCase):
         self.assertTrue(protest.name.startswith("PRT/"))
         self.assertGreater(protest.deadline_date, protest.protocol_date)
         self.assertLess(protest.deadline_date.weekday(), 5, "the last day to pay is a business day")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TOUR_MOMENT)
+class TestAgreementTours(NegotiationCase, HttpCase):
+    """Agreements on screen, each step by the person who takes it, in a database with two companies."""
+
+    def test_collector_proposes_within_the_limits_from_the_customer(self):
+        self.start_tour(
+            f"/odoo/res.partner/{self.customer.id}",
+            "collections_agreement_within_limits_tour",
+            login=self.collector.login,
+        )
+        agreement = self.env["collections.negotiation"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((agreement.state, agreement.installment_count), ("proposed", 3))
+        self.assertEqual(agreement.move_ids, self.invoice_a | self.invoice_b)
+        self.assertEqual(agreement.user_id, self.collector)
+
+    def test_collector_proposes_beyond_the_limits_and_a_manager_approves(self):
+        customer = self.make_customer("Generous Ltda")
+        invoice = self.make_invoice(customer, 900, 45)
+        self.start_tour(
+            "/odoo/action-collections_addon.collections_negotiation_action",
+            "collections_agreement_beyond_limits_tour",
+            login=self.collector.login,
+        )
+        agreement = self.env["collections.negotiation"].search([("partner_id", "=", customer.id)])
+        self.assertEqual((agreement.state, agreement.move_ids), ("to_approve", invoice))
+        self.assertIn(self.manager, agreement.activity_ids.user_id, "the manager of both companies is asked")
+        self.start_tour(
+            f"/odoo/action-collections_addon.collections_negotiation_action/{agreement.id}",
+            "collections_agreement_approval_tour",
+            login=self.manager.login,
+        )
+        self.assertEqual((agreement.state, agreement.approved_by_id), ("proposed", self.manager))
+        self.assertEqual(agreement.decision_reason, "Loyal customer for ten years")
+
+    def test_customer_accepts_on_the_portal(self):
+        agreement = self.negotiation(discount_value=5)
+        agreement.action_propose()
+        self.start_tour(
+            f"{agreement.get_portal_url()}",
+            "collections_agreement_portal_tour",
+        )
+        self.assertEqual((agreement.state, agreement.accepted_by), ("active", "Maria Cliente"))
+        self.assertEqual(set((self.invoice_a | self.invoice_b).mapped("payment_state")), {"paid"})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TOUR_MOMENT)
+class TestPromiseDisputeTour(NegotiationCase, HttpCase):
+    def test_collector_records_a_promise_and_a_dispute(self):
+        self.start_tour(
+            f"/odoo/res.partner/{self.customer.id}",
+            "collections_promise_dispute_tour",
+            login=self.collector.login,
+        )
+        promise = self.env["collections.promise"].search([("partner_id", "=", self.customer.id)])
+        dispute = self.env["collections.dispute"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((promise.state, promise.date, promise.user_id), ("open", date(2026, 3, 27), self.collector))
+        self.assertEqual(len(promise.move_ids), 1)
+        self.assertEqual((dispute.state, dispute.reason), ("open", "The goods arrived damaged"))
+        self.assertEqual(promise.move_ids | dispute.move_ids, self.invoice_a | self.invoice_b)
+        self.assertFalse(promise.move_ids & dispute.move_ids)
+        self.assertEqual(self.customer.with_company(self.company).collections_status, "disputed")

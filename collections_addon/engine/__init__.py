@@ -19,6 +19,9 @@ from .calls import (
 )
 from .followup import (
     CHANNELS,
+    HOLD_CODES,
+    STATUSES,
+    TASK_CODES,
     ContactRules,
     FollowupLevel,
     OpenItem,
@@ -28,6 +31,7 @@ from .followup import (
     is_excluded,
     level_due_for_item,
     on_hold,
+    resting_status,
 )
 from .negotiation import (
     DISCOUNT_TYPES,
@@ -106,6 +110,7 @@ __all__ = [
     "DISCOUNT_TYPES",
     "ELIGIBILITY_CODES",
     "FINDING_CODES",
+    "HOLD_CODES",
     "INTERVALS",
     "LIMIT_CODES",
     "MAX_ATTEMPTS",
@@ -118,6 +123,8 @@ __all__ = [
     "SEND_MEANS",
     "START_EVENTS",
     "STATE_RANK",
+    "STATUSES",
+    "TASK_CODES",
     "TONE_CATEGORIES",
     "WINDOW_STATES",
     "BusinessCalendar",
@@ -172,6 +179,7 @@ __all__ = [
     "protest_deadline",
     "release_letter_overdue",
     "response_message_id",
+    "resting_status",
     "retry_delay",
     "schedule_problem",
     "sign",

@@ -29,6 +29,22 @@ from .business_calendar import BusinessCalendar
 
 CHANNELS = ("email", "sms", "whatsapp", "letter", "call")
 
+# Why an open item is kept out of the follow-up, in the order that names the customer's status when
+# everything it owes late is held: at the notary, in an agreement waiting or running, disputed,
+# promised, or marked "no follow-up" by hand (Odoo's own flag, which says nothing more than overdue).
+HOLD_CODES = ("notary", "agreement", "dispute", "promise", "no_followup")
+_HOLD_STATUS = {
+    "notary": "notary",
+    "agreement": "agreement",
+    "dispute": "disputed",
+    "promise": "promised",
+    "no_followup": "overdue",
+}
+# The customer's collection status: what is going on, never "up to date" while something is overdue.
+STATUSES = ("ok", "overdue", "to_contact", "promised", "agreement", "disputed", "notary", "paused", "excluded")
+# Work waiting for a person (an open task of the follow-up): the customer stays on the worklist.
+TASK_CODES = ("call", "failed_contact", "broken_promise", "manual_step")
+
 # Channels a collector acts on by hand: they need no contact point on file.
 _MANUAL_CHANNELS = frozenset({"call"})
 
@@ -71,6 +87,12 @@ class OpenItem:
     excluded: bool = False
     # An invoice split by payment terms has one item per instalment: each follows its own levels.
     line_id: int | None = None
+    # Why the item is held (one of HOLD_CODES); a held item is also ``excluded``.
+    hold: str | None = None
+
+    def __post_init__(self):
+        if self.hold is not None and self.hold not in HOLD_CODES:
+            raise ValueError(f"Unknown hold {self.hold!r}: expected one of {HOLD_CODES}.")
 
     @property
     def key(self) -> int:
@@ -90,6 +112,10 @@ class PartnerSituation:
     last_contact: date | None = None
     # Channels the customer can be reached on ("email" when an address is on file, ...).
     contact_points: frozenset[str] = frozenset(CHANNELS)
+    # An agreement of the customer is proposed, waiting or running: its status says so when nothing is late.
+    agreement_running: bool = False
+    # Open tasks of the follow-up (TASK_CODES): a person has something to do for this customer.
+    open_tasks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -135,6 +161,9 @@ class PartnerDecision:
     next_date: date | None = None
     channels: tuple[str, ...] = ()
     missing_channels: tuple[str, ...] = ()
+    # The status once nothing is left to do today (overdue, promised, in agreement, ...).
+    resting_status: str = "ok"
+    open_tasks: frozenset[str] = frozenset()
 
     @property
     def auto_execute(self) -> bool:
@@ -142,10 +171,13 @@ class PartnerDecision:
 
     @property
     def status_when_done(self) -> str:
-        """The status once every channel of the step was queued: a call still needs the collector."""
-        if "call" in self.channels:
+        """The status once every channel of the step was queued: a call still needs the collector.
+
+        A step that went out fixes the failed contact it retried; other open tasks still wait.
+        """
+        if "call" in self.channels or self.open_tasks - {"failed_contact"}:
             return "to_contact"
-        return "overdue" if self.max_days_late else "ok"
+        return self.resting_status
 
 
 REASONS = {
@@ -188,7 +220,16 @@ def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
 
 
 def level_due_for_item(levels: Sequence[FollowupLevel], item: OpenItem, today: date) -> FollowupLevel | None:
-    """The highest level whose days the item has reached and that it has not received yet."""
+    """The highest level whose days the item has reached and that it has not received yet.
+
+    A step before the due date (negative days) is a reminder that the invoice *will* fall due:
+    once the due date is reached it is never sent.
+
+    >>> pre, first = FollowupLevel(id=1, days=-3), FollowupLevel(id=2, days=5)
+    >>> late = OpenItem(move_id=1, due_date=date(2026, 3, 14), currency="EUR", residual=10.0)
+    >>> level_due_for_item([pre, first], late, date(2026, 3, 16)) is None
+    True
+    """
     if item.excluded or item.residual <= 0:
         return None
     age = (today - item.due_date).days
@@ -198,18 +239,47 @@ def level_due_for_item(levels: Sequence[FollowupLevel], item: OpenItem, today: d
             reached = level
         else:
             break
-    if reached is None:
+    if reached is None or (reached.days < 0 <= age):
         return None
     if item.reached_days is not None and reached.days <= item.reached_days:
         return None
     return reached
 
 
-def _next_level_date(levels: Sequence[FollowupLevel], item: OpenItem, reached_days: int | None) -> date | None:
+def _next_level_date(
+    levels: Sequence[FollowupLevel], item: OpenItem, reached_days: int | None, today: date
+) -> date | None:
     for level in levels:
+        if level.days < 0 and today >= item.due_date:
+            continue  # a pre-due reminder never goes out once the invoice is due
         if reached_days is None or level.days > reached_days:
             return item.due_date + timedelta(days=level.days)
     return None
+
+
+def resting_status(today: date, items: Iterable[OpenItem], agreement_running: bool = False) -> str:
+    """What the customer's status says when no step is due: overdue, or why its late items are held.
+
+    Late debt never reads "up to date": when everything late is held, the hold names the status.
+
+    >>> late = OpenItem(move_id=1, due_date=date(2026, 3, 2), currency="EUR", residual=10.0)
+    >>> resting_status(date(2026, 3, 16), [late])
+    'overdue'
+    >>> promised = OpenItem(move_id=1, due_date=date(2026, 3, 2), currency="EUR", residual=10.0,
+    ...                     excluded=True, hold="promise")
+    >>> resting_status(date(2026, 3, 16), [promised])
+    'promised'
+    >>> resting_status(date(2026, 3, 16), [], agreement_running=True)
+    'agreement'
+    """
+    late = [item for item in items if item.residual > 0 and item.due_date < today]
+    if any(not item.excluded for item in late):
+        return "overdue"
+    holds = {item.hold or "no_followup" for item in late}
+    for code in HOLD_CODES:
+        if code in holds:
+            return _HOLD_STATUS[code]
+    return "agreement" if agreement_running else "ok"
 
 
 def _round(amount: float, digits: int) -> float:
@@ -263,7 +333,7 @@ def decide_partner(
             reached = item.reached_days
             if assume_received and item.key in due_levels:
                 reached = due_levels[item.key].days
-            candidate = _next_level_date(levels, item, reached)
+            candidate = _next_level_date(levels, item, reached, today)
             if candidate:
                 candidates.append(candidate)
         if not candidates:
@@ -273,8 +343,16 @@ def decide_partner(
             earliest = max(earliest, calendar.add_business_days(contact_day, rules.min_gap_business_days))
         return calendar.add_business_days(max(earliest, today), 0)
 
-    common = {"max_days_late": max_days_late, "totals": rounded_totals, "total_company": total_company}
-    status_waiting = "overdue" if overdue else "ok"
+    resting = resting_status(today, items, situation.agreement_running)
+    common = {
+        "max_days_late": max_days_late,
+        "totals": rounded_totals,
+        "total_company": total_company,
+        "resting_status": resting,
+        "open_tasks": situation.open_tasks,
+    }
+    # Open tasks keep the customer on the worklist whatever the day: the work is waiting for a person.
+    status_waiting = "to_contact" if situation.open_tasks else resting
 
     if situation.excluded:
         return PartnerDecision(partner_id, "skip" if partner_level else "none", "excluded", "excluded", **common)

@@ -86,6 +86,7 @@ class CollectionsDispute(models.Model):
                     reason=dispute.reason,
                 )
             )
+        self.env["collections.runner"]._refresh_for(disputes)
         return disputes
 
     def write(self, vals):
@@ -110,4 +111,5 @@ class CollectionsDispute(models.Model):
                     resolution=dispute.resolution,
                 )
             )
+        self.env["collections.runner"]._refresh_for(self)
         return True

@@ -249,7 +249,8 @@ class CollectionsEvent(models.Model):
         tasks = pending.activity_id.filtered("active")
         pending.write({"state": "cancelled", "error": reason, "next_attempt": False})
         if tasks:
-            tasks.action_feedback(feedback=reason)
+            # Whoever cancels (a pause, a promise, a dispute) refreshes the customer's status.
+            tasks.with_context(collections_no_refresh=True).action_feedback(feedback=reason)
         return pending
 
     # ------------------------------------------------------------------

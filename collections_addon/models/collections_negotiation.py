@@ -217,7 +217,10 @@ class CollectionsNegotiation(models.Model):
 
     def _internal_write(self, vals):
         """The agreement's own steps: past the guards of ``write``, which no context key can open."""
-        return super().write(vals)
+        result = super().write(vals)
+        if "state" in vals:
+            self.env["collections.runner"]._refresh_for(self)
+        return result
 
     # ------------------------------------------------------------------
     # Schedule and limits

@@ -128,6 +128,7 @@ class CollectionsPromise(models.Model):
                 self.env._("Cancelled: the customer promised to pay."),
                 moves=promise.move_ids,
             )
+        self.env["collections.runner"]._refresh_for(promises)
         return promises
 
     def write(self, vals):
@@ -144,7 +145,27 @@ class CollectionsPromise(models.Model):
     def _internal_write(self, vals):
         """The promise's own steps (kept, broken, cancelled): past the guards of ``write``, which no context key
         can open."""
-        return super().write(vals)
+        result = super().write(vals)
+        if "state" in vals:
+            self.env["collections.runner"]._refresh_for(self)
+        return result
+
+    @api.model
+    def _moves_not_promisable(self, moves):
+        """Of ``moves``, those a promise may not cover: disputed, or in an agreement under way."""
+        disputed = (
+            self.env["collections.dispute"]
+            .sudo()
+            .search([("state", "=", "open"), ("move_ids", "in", moves.ids)])
+            .move_ids
+        )
+        in_agreement = (
+            self.env["collections.negotiation"]
+            .sudo()
+            .search([("state", "in", ("proposed", "to_approve", "accepted")), ("move_ids", "in", moves.ids)])
+            .move_ids
+        )
+        return moves & (disputed | in_agreement)
 
     def _check_consistency(self):
         today = fields.Date.context_today(self)
@@ -170,6 +191,16 @@ class CollectionsPromise(models.Model):
                         "These invoices already have an open promise (%(promise)s): cancel it first, so that each "
                         "payment counts for one promise.",
                         promise=overlapping.display_name,
+                    )
+                )
+            # sudo in _moves_not_promisable: whether an invoice is disputed or in an agreement, not their details.
+            blocked = self._moves_not_promisable(promise.move_ids)
+            if blocked:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoices)s cannot be promised: a disputed invoice is settled by resolving the dispute, "
+                        "and an invoice in an agreement under way by the agreement. Remove them from the promise.",
+                        invoices=", ".join(blocked.mapped("name")),
                     )
                 )
             open_amount = sum(promise.move_ids.mapped("amount_residual_signed"))
@@ -213,24 +244,30 @@ class CollectionsPromise(models.Model):
         )
         partner.message_post(body=message)
         # sudo: the event log is written by the follow-up only; a broken promise is one of its steps.
-        self.env["collections.event"].sudo().create(
-            {
-                "partner_id": partner.id,
-                "company_id": self.company_id.id,
-                "level_id": partner.with_company(self.company_id).collections_level_id.id,
-                "channel": "promise",
-                "state": "failed",
-                "manual": True,
-                "move_ids": [Command.set(self.move_ids.ids)],
-                "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
-                "user_id": self.user_id.id,
-                "error": message,
-            }
+        event = (
+            self.env["collections.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "level_id": partner.with_company(self.company_id).collections_level_id.id,
+                    "channel": "promise",
+                    "state": "failed",
+                    "manual": True,
+                    "move_ids": [Command.set(self.move_ids.ids)],
+                    "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
+                    "user_id": self.user_id.id,
+                    "error": message,
+                }
+            )
         )
         # sudo: the task goes to the collector, whoever runs the daily job.
-        partner.sudo().activity_schedule(
+        event.activity_id = partner.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Promise to pay broken"),
             note=message,
             user_id=self.user_id.id or self.env.user.id,
         )
+        # Back on the worklist at once, with the reason.
+        self.env["collections.runner"]._refresh_partners(partner, self.company_id)

@@ -385,7 +385,10 @@ class CollectionsProtest(models.Model):
 
     def _internal_write(self, vals):
         """The steps' own writes: past the guards of ``write``, which no context key can open."""
-        return super().write(vals)
+        result = super().write(vals)
+        if "state" in vals:
+            self.env["collections.runner"]._refresh_for(self)
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):

@@ -106,6 +106,7 @@ class CollectionsRunner(models.AbstractModel):
         batch_size=None,
         exclusive=None,
         progress=None,
+        email_overrides=None,
     ):
         """Follow up ``partners`` (default: every customer with open receivables) of ``company``.
 
@@ -115,6 +116,8 @@ class CollectionsRunner(models.AbstractModel):
         each batch through ``ir.cron._commit_progress`` and stops when the job's
         time is spent. ``exclusive`` (default: a full run) holds the company's
         run lock during each batch, so that two full runs never work at once.
+        ``email_overrides`` ({customer id: {"subject", "body_html"}}) replaces the rendered
+        e-mail of a customer by what a collector edited before sending.
         """
         self = self.with_company(company)  # noqa: PLW0642 -- company-dependent fields must read this company
         exclusive = (partners is None) if exclusive is None else exclusive
@@ -133,7 +136,7 @@ class CollectionsRunner(models.AbstractModel):
             decisions = self._decide_batch(company, batch, today, policies, manual)
             result.decisions.extend(decisions)
             if not dry_run:
-                self._act_batch(company, batch, today, decisions, policies, manual, result)
+                self._act_batch(company, batch, today, decisions, policies, manual, result, email_overrides)
             progress.remaining = max(progress.remaining - len(batch), 0)
             if commit and self.env["ir.cron"]._commit_progress(len(batch), remaining=progress.remaining) <= 0:
                 result.out_of_time = start + len(batch) < len(partner_ids) or bool(progress.remaining)
@@ -189,7 +192,10 @@ class CollectionsRunner(models.AbstractModel):
                 }
             )
         # sudo: the task goes to the customer's collector, who is not the user sending the mail queue.
-        self.env["mail.activity"].sudo().create(activity_vals)
+        activities = self.env["mail.activity"].sudo().create(activity_vals)
+        # The event keeps its task: while it is open, the customer stays on the worklist with the reason.
+        for event, activity in zip(events, activities, strict=True):
+            event.sudo().activity_id = activity
 
     def _undelivered_summary(self, channel):
         return {
@@ -209,6 +215,20 @@ class CollectionsRunner(models.AbstractModel):
         company = self.env["res.company"].browse(company_id)
         partners = self.env["res.partner"].browse(self.with_company(company)._partners_to_review(company))
         return self._refresh_partners(partners, company)
+
+    @api.model
+    def _refresh_for(self, records):
+        """Refresh the status of the customers of ``records`` (promises, disputes, agreements, protests).
+
+        A step of one of them changes what the customer's status says (promised, in agreement, at the
+        notary...): the screens show it at once, not after the next daily run.
+        """
+        by_company = defaultdict(lambda: self.env["res.partner"])
+        for record in records:
+            by_company[record.company_id] |= record.partner_id.commercial_partner_id
+        for company, partners in by_company.items():
+            # sudo: the status is the follow-up's own bookkeeping, whoever took the step (a portal customer too).
+            self.sudo()._refresh_partners(partners, company)
 
     @api.model
     def _refresh_partners(self, partners, company):
@@ -309,37 +329,51 @@ class CollectionsRunner(models.AbstractModel):
             ]
         )
         self.env["collections.level"].flush_model(["days"])
-        # Open disputes, promises and titles at the notary keep their invoices out of the follow-up.
+        # Titles at the notary, agreements under way, open disputes and promises keep their invoices out of
+        # the follow-up; the first that applies (the engine's HOLD_CODES order) says why.
         self.env["collections.dispute"].flush_model(["state", "move_ids"])
         self.env["collections.promise"].flush_model(["state", "pause_until", "move_ids"])
         self.env["collections.protest"].flush_model(["state", "move_line_id"])
+        Negotiation = self.env["collections.negotiation"]
+        Negotiation.flush_model(["state", "move_ids"])
+        agreement_moves = Negotiation._fields["move_ids"]
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT line.partner_id, line.id, line.move_id,
                        COALESCE(line.date_maturity, move.invoice_date_due, line.date),
                        line.currency_id, line.amount_residual_currency, line.amount_residual,
-                       line.no_followup
-                       OR EXISTS (
-                           SELECT 1
-                             FROM collections_dispute_move_rel rel
-                             JOIN collections_dispute dispute ON dispute.id = rel.dispute_id
-                            WHERE rel.move_id = line.move_id AND dispute.state = 'open'
-                       )
-                       OR EXISTS (
-                           SELECT 1
-                             FROM collections_promise_move_rel rel
-                             JOIN collections_promise promise ON promise.id = rel.promise_id
-                            WHERE rel.move_id = line.move_id AND promise.state = 'open'
-                              AND promise.pause_until >= %(today)s
-                       )
-                       -- At the notary the notary's notice does the talking: no reminders beside it.
-                       OR EXISTS (
-                           SELECT 1
-                             FROM collections_protest protest
-                            WHERE protest.move_line_id = line.id
-                              AND protest.state IN ('sent', 'protocolled', 'notified', 'suspended')
-                       ),
+                       CASE
+                           -- At the notary the notary's notice does the talking: no reminders beside it.
+                           WHEN EXISTS (
+                               SELECT 1
+                                 FROM collections_protest protest
+                                WHERE protest.move_line_id = line.id
+                                  AND protest.state IN ('sent', 'protocolled', 'notified', 'suspended')
+                           ) THEN 'notary'
+                           -- Proposed or waiting for approval: the customer is answering an offer.
+                           WHEN EXISTS (
+                               SELECT 1
+                                 FROM %(agreement_rel)s rel
+                                 JOIN collections_negotiation agreement ON agreement.id = rel.%(agreement_col)s
+                                WHERE rel.%(agreement_move_col)s = line.move_id
+                                  AND agreement.state IN ('proposed', 'to_approve', 'accepted')
+                           ) THEN 'agreement'
+                           WHEN EXISTS (
+                               SELECT 1
+                                 FROM collections_dispute_move_rel rel
+                                 JOIN collections_dispute dispute ON dispute.id = rel.dispute_id
+                                WHERE rel.move_id = line.move_id AND dispute.state = 'open'
+                           ) THEN 'dispute'
+                           WHEN EXISTS (
+                               SELECT 1
+                                 FROM collections_promise_move_rel rel
+                                 JOIN collections_promise promise ON promise.id = rel.promise_id
+                                WHERE rel.move_id = line.move_id AND promise.state = 'open'
+                                  AND promise.pause_until >= %(today)s
+                           ) THEN 'promise'
+                           WHEN line.no_followup THEN 'no_followup'
+                       END,
                        level.days
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
@@ -356,10 +390,13 @@ class CollectionsRunner(models.AbstractModel):
                 company=company.id,
                 partners=partners.ids,
                 today=self._today(company),
+                agreement_rel=SQL.identifier(agreement_moves.relation),
+                agreement_col=SQL.identifier(agreement_moves.column1),
+                agreement_move_col=SQL.identifier(agreement_moves.column2),
             )
         )
         items = defaultdict(list)
-        for partner_id, line_id, move_id, due, currency_id, residual, residual_company, excluded, days in rows:
+        for partner_id, line_id, move_id, due, currency_id, residual, residual_company, hold, days in rows:
             items[partner_id].append(
                 OpenItem(
                     move_id=move_id,
@@ -369,7 +406,8 @@ class CollectionsRunner(models.AbstractModel):
                     residual=residual,
                     residual_company=residual_company,
                     reached_days=days,
-                    excluded=bool(excluded),
+                    excluded=hold is not None,
+                    hold=hold,
                 )
             )
         return items
@@ -401,6 +439,57 @@ class CollectionsRunner(models.AbstractModel):
                 continue
             last[partner.id] = max(day, last.get(partner.id, day))
         return last
+
+    @api.model
+    def _work_in_progress(self, company, partners):
+        """Customers with an agreement under way, and the open tasks of each customer (engine TASK_CODES).
+
+        An open task is a contact event whose task is still open (a call to make, a failed reminder to
+        fix, a broken promise to follow up, a manual step), or a planned call: the worklist shows them.
+        """
+        agreements = {
+            partner.id
+            for [partner] in self.env["collections.negotiation"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", ("proposed", "to_approve", "accepted", "active")),
+                ],
+                ["partner_id"],
+            )
+        }
+        open_tasks = defaultdict(set)
+        # sudo: the job may run as a user whose rules hide other collectors' tasks; only their kind is read.
+        for partner, channel, state in (
+            self.env["collections.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    "|",
+                    ("activity_id.active", "=", True),
+                    "&",
+                    ("channel", "=", "call"),
+                    ("state", "=", "queued"),
+                ],
+                ["partner_id", "channel", "state"],
+            )
+        ):
+            open_tasks[partner.id].add(self._task_code(channel, state))
+        return agreements, open_tasks
+
+    @staticmethod
+    def _task_code(channel, state):
+        if channel == "call" and state == "queued":
+            return "call"
+        if channel == "promise":
+            return "broken_promise"
+        if channel == "manual":
+            return "manual_step"
+        return "failed_contact"
 
     @api.model
     def _email_recipients(self, partners):
@@ -454,6 +543,7 @@ class CollectionsRunner(models.AbstractModel):
             ]
         )
         items = self._open_items(company, partners)
+        agreements, open_tasks = self._work_in_progress(company, partners)
         last_contacts = self._last_contacts(company, partners)
         recipients = self._email_recipients(partners)
         blacklisted = self._blacklisted(recipients)
@@ -486,6 +576,8 @@ class CollectionsRunner(models.AbstractModel):
                 paused_until=partner.collections_paused_until or None,
                 last_contact=last_contacts.get(partner.id),
                 contact_points=frozenset(contact_points),
+                agreement_running=partner.id in agreements,
+                open_tasks=frozenset(open_tasks.get(partner.id, ())),
             )
             decision = decide_partner(
                 today=today,
@@ -532,7 +624,7 @@ class CollectionsRunner(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _act_batch(self, company, partners, today, decisions, policies, manual, result):
+    def _act_batch(self, company, partners, today, decisions, policies, manual, result, email_overrides=None):
         to_act = [
             decision
             for decision in decisions
@@ -542,7 +634,7 @@ class CollectionsRunner(models.AbstractModel):
         if to_act:
             try:
                 with self.env.cr.savepoint():
-                    executed = self._execute(company, today, to_act)
+                    executed = self._execute(company, today, to_act, email_overrides)
             except Exception:
                 _logger.warning("Collections: batch failed, retrying customer by customer", exc_info=True)
                 self.env.invalidate_all()
@@ -550,7 +642,7 @@ class CollectionsRunner(models.AbstractModel):
                 for decision in to_act:
                     try:
                         with self.env.cr.savepoint():
-                            executed |= self._execute(company, today, [decision])
+                            executed |= self._execute(company, today, [decision], email_overrides)
                     except Exception as error:
                         self.env.invalidate_all()
                         _logger.exception("Collections: follow-up of customer %s failed", decision.partner.id)
@@ -665,7 +757,7 @@ class CollectionsRunner(models.AbstractModel):
             ],
         )
 
-    def _execute(self, company, today, decisions):
+    def _execute(self, company, today, decisions, email_overrides=None):
         """Queue every channel of each decision; returns the ids of customers whose step is complete."""
         existing = self._existing_events(company, decisions)
         Channel = self.env["collections.channel"]
@@ -688,7 +780,7 @@ class CollectionsRunner(models.AbstractModel):
                     by_channel[channel].append(decision)
             if not failed:
                 complete.add(decision.partner.id)
-        event_vals.extend(self._queue_emails(company, by_channel["email"]))
+        event_vals.extend(self._queue_emails(company, by_channel["email"], email_overrides))
         event_vals.extend(Channel._queue_sms(company, by_channel["sms"], self._event_vals))
         event_vals.extend(Channel._queue_whatsapp(company, by_channel["whatsapp"], self._event_vals))
         event_vals.extend(Channel._plan_calls(company, by_channel["call"], self._event_vals))
@@ -808,7 +900,10 @@ class CollectionsRunner(models.AbstractModel):
                 to_create.append({**vals, "company_id": company.id, "date": today})
         fixed_tasks = fixed_tasks.sudo().exists().filtered("active")
         if fixed_tasks:
-            fixed_tasks.action_feedback(feedback=self.env._("The reminder went out after all."))
+            # The run writes the statuses of its batch itself.
+            fixed_tasks.with_context(collections_no_refresh=True).action_feedback(
+                feedback=self.env._("The reminder went out after all.")
+            )
         return events | Event.create(to_create)
 
     def _collector(self, decision):
@@ -896,7 +991,16 @@ class CollectionsRunner(models.AbstractModel):
             return self.env._("Call not planned: find the customer's phone number")
         return self.env._("WhatsApp message not sent: check the number and the WhatsApp settings")
 
-    def _queue_emails(self, company, decisions):
+    def _render_email(self, company, decision):
+        """The subject and body the e-mail of ``decision`` will have, as the run renders them."""
+        level = self.env["collections.level"].browse(decision.engine.level.id)
+        rendered = level.mail_template_id._generate_template([decision.partner.id], ["subject", "body_html"])[
+            decision.partner.id
+        ]
+        table = self._invoice_tables([decision], {})[decision.partner.id]
+        return rendered.get("subject") or level.mail_template_id.name, (rendered.get("body_html") or Markup()) + table
+
+    def _queue_emails(self, company, decisions, overrides=None):
         """Render the level templates in bulk and queue one e-mail per customer; returns event values."""
         if not decisions:
             return []
@@ -941,6 +1045,14 @@ class CollectionsRunner(models.AbstractModel):
                     for name, data in generated
                 ]
                 template_body = values.get("body_html") or Markup()
+                body = template_body + chatter_tables[decision.partner.id]
+                body_html = template_body + tables[decision.partner.id]
+                subject = values.get("subject") or template.name
+                override = (overrides or {}).get(decision.partner.id) or {}
+                if override.get("body_html"):
+                    # The collector edited the e-mail before sending: what they saw is what goes out.
+                    body = body_html = Markup(override["body_html"])
+                subject = override.get("subject") or subject
                 mail_vals.append(
                     {
                         "model": "res.partner",
@@ -949,9 +1061,9 @@ class CollectionsRunner(models.AbstractModel):
                         "message_type": "comment",
                         "subtype_id": comment_subtype.id,
                         "author_id": author.id,
-                        "subject": values.get("subject") or template.name,
-                        "body": template_body + chatter_tables[decision.partner.id],
-                        "body_html": template_body + tables[decision.partner.id],
+                        "subject": subject,
+                        "body": body,
+                        "body_html": body_html,
                         "partner_ids": [Command.link(recipient.id) for recipient in decision.recipients],
                         "recipient_ids": [Command.link(recipient.id) for recipient in decision.recipients],
                         "attachment_ids": attachments,

@@ -7,3 +7,12 @@ class MailActivity(models.Model):
     def action_collections_log_call(self):
         self.ensure_one()
         return self.env["collections.call.log"]._action_open(activity=self)
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # sudo: which follow-up events these tasks belong to, whoever closes them.
+        events = self.env["collections.event"].sudo().search([("activity_id", "in", self.ids)])
+        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        if events and not self.env.context.get("collections_no_refresh"):
+            # A task of the follow-up is done: the worklist no longer lists the customer for it.
+            self.env["collections.runner"]._refresh_for(events)
+        return result

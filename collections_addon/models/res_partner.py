@@ -1,15 +1,25 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tools import format_date
+from odoo.tools import format_date, format_datetime
 
-COLLECTIONS_STATUS = [
-    ("ok", "Up to date"),
-    ("overdue", "Overdue"),
-    ("to_contact", "To contact"),
-    ("paused", "Paused"),
-    ("excluded", "Excluded"),
-]
+from ..engine import STATUSES
+
+_STATUS_LABELS = {
+    "ok": "Up to date",
+    "overdue": "Overdue",
+    "to_contact": "To contact",
+    "promised": "Promised",
+    "agreement": "In agreement",
+    "disputed": "Disputed",
+    "notary": "At the notary",
+    "paused": "Paused",
+    "excluded": "Excluded",
+}
+# The engine decides the status: its codes are the selection, in its order.
+COLLECTIONS_STATUS = [(code, _STATUS_LABELS[code]) for code in STATUSES]
 
 # Collection fields carry groups="collections_addon.group_collections_user": invoicing users neither
 # see nor write them (the run writes them with SQL, the mail queue with sudo).
@@ -127,6 +137,19 @@ class ResPartner(models.Model):
         groups="collections_addon.group_collections_user",
     )
 
+    collections_status_note = fields.Char(
+        string="Why",
+        compute="_compute_collections_status_note",
+        help="What is going on: the task waiting for a collector (a call, a failed reminder and its reason, a "
+        "broken promise, a step due), or what holds the overdue invoices (promise, agreement, dispute, notary, "
+        "pause).",
+        groups="collections_addon.group_collections_user",
+    )
+    collections_next_call_at = fields.Datetime(
+        string="Planned Call",
+        compute="_compute_collections_status_note",
+        groups="collections_addon.group_collections_user",
+    )
     collections_currency_id = fields.Many2one("res.currency", compute="_compute_collections_amounts")
     collections_due_amount = fields.Monetary(
         string="Total Due", currency_field="collections_currency_id", compute="_compute_collections_amounts"
@@ -205,6 +228,138 @@ class ResPartner(models.Model):
             first_due = oldest.get(commercial_id)
             partner.collections_days_late = (today - first_due).days if first_due else 0
             partner.collections_open_move_ids = moves.get(commercial_id, self.env["account.move"])
+
+    @api.depends_context("company", "tz", "lang")
+    def _compute_collections_status_note(self):
+        notes = self._collections_situation(self.env.company)
+        for partner in self:
+            note, call_at = notes.get(partner.commercial_partner_id.id, ([], False))
+            partner.collections_status_note = " · ".join(note) or False
+            partner.collections_next_call_at = call_at
+
+    def _collections_situation(self, company):
+        """Per customer: the phrases saying why it is listed or held, and its next planned call.
+
+        A handful of queries for the whole list, whatever its length.
+        """
+        customers = self.commercial_partner_id.with_company(company)
+        notes = defaultdict(list)
+        next_call = {}
+        if not customers:
+            return {}
+        env = self.env
+        channels = dict(env["collections.event"]._fields["channel"]._description_selection(env))
+        tasks_shown = defaultdict(set)
+        events = env["collections.event"].search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", customers.ids),
+                "|",
+                ("activity_id.active", "=", True),
+                "&",
+                ("channel", "=", "call"),
+                ("state", "=", "queued"),
+            ],
+            ["partner_id", "channel", "state", "error", "level_id", "call_planned_at"],
+            order="date desc, id desc",
+        )
+        for event in events:
+            partner_id = event.partner_id.id
+            if event.channel == "call" and event.state == "queued":
+                planned = event.call_planned_at
+                if planned and (partner_id not in next_call or planned < next_call[partner_id]):
+                    next_call[partner_id] = planned
+                key = ("call",)
+                text = (
+                    env._("Call planned for %(when)s", when=format_datetime(env, planned, dt_format="short"))
+                    if planned
+                    else env._("Call to make")
+                )
+            elif event.channel == "promise":
+                key, text = ("promise",), env._("Promise to pay broken: follow it up")
+            elif event.channel == "manual":
+                key, text = ("step", event.level_id.id), env._("Step due: %(step)s", step=event.level_id.name)
+            else:
+                key = ("failed", event.channel)
+                text = env._(
+                    "%(channel)s not sent: %(reason)s",
+                    channel=channels.get(event.channel, event.channel),
+                    reason=(event.error or env._("no reason given")).strip(),
+                )
+            if key not in tasks_shown[partner_id]:
+                tasks_shown[partner_id].add(key)
+                notes[partner_id].append(text)
+        for partner in customers:
+            level = partner.collections_due_level_id
+            if (
+                level
+                and ("step", level.id) not in tasks_shown[partner.id]
+                and partner.collections_status == "to_contact"
+            ):
+                notes[partner.id].append(env._("Step due: %(step)s", step=level.name))
+        for partner, amount, last_date in env["collections.promise"]._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", customers.ids), ("state", "=", "open")],
+            ["partner_id"],
+            ["amount:sum", "date:max"],
+        ):
+            notes[partner.id].append(
+                env._(
+                    "Promised %(amount)s by %(date)s",
+                    amount=company.currency_id.format(amount),
+                    date=format_date(env, last_date),
+                )
+            )
+        state_labels = dict(env["collections.negotiation"]._fields["state"]._description_selection(env))
+        for agreement in env["collections.negotiation"].search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", customers.ids),
+                ("state", "in", ("proposed", "to_approve", "accepted", "active", "broken")),
+            ],
+            ["partner_id", "name", "state"],
+        ):
+            notes[agreement.partner_id.id].append(
+                env._("Agreement %(name)s: %(state)s", name=agreement.name, state=state_labels[agreement.state])
+            )
+        for partner, count in env["collections.dispute"]._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", customers.ids), ("state", "=", "open")],
+            ["partner_id"],
+            ["__count"],
+        ):
+            notes[partner.id].append(env._("%(count)s open dispute(s)", count=count))
+        for partner, count, deadline in env["collections.protest"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", customers.ids),
+                ("state", "in", ("sent", "protocolled", "notified", "suspended")),
+            ],
+            ["partner_id"],
+            ["__count", "deadline_date:min"],
+        ):
+            text = env._("%(count)s title(s) at the notary", count=count)
+            if deadline:
+                text = env._("%(titles)s, last day to pay %(date)s", titles=text, date=format_date(env, deadline))
+            notes[partner.id].append(text)
+        today = env["collections.runner"]._today(company)
+        for partner in customers:
+            if partner.collections_paused_until and partner.collections_paused_until >= today:
+                notes[partner.id].append(
+                    env._(
+                        "Paused until %(date)s%(reason)s",
+                        date=format_date(env, partner.collections_paused_until),
+                        reason=f": {partner.collections_pause_reason}" if partner.collections_pause_reason else "",
+                    )
+                )
+            if partner.collections_status == "excluded":
+                notes[partner.id].append(
+                    env._(
+                        "Excluded from follow-up%(reason)s",
+                        reason=f": {partner.collections_exclusion_reason}"
+                        if partner.collections_exclusion_reason
+                        else "",
+                    )
+                )
+        return {partner_id: (notes[partner_id], next_call.get(partner_id, False)) for partner_id in customers.ids}
 
     def _compute_collections_event_count(self):
         counts = dict(
@@ -300,12 +455,27 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.env["collections.negotiation"]._action_new(self)
 
+    def _collections_promisable_moves(self):
+        """The customer's open invoices a promise may cover: not disputed, not in an agreement under way."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(self.env.company)
+        moves = partner.collections_open_move_ids.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
+        )
+        return moves - self.env["collections.promise"]._moves_not_promisable(moves)
+
     def action_collections_promise(self):
         self.ensure_one()
         partner = self.commercial_partner_id
-        moves = partner.with_company(self.env.company).collections_open_move_ids.filtered(
-            lambda move: move.move_type in ("out_invoice", "out_receipt")
-        )
+        moves = self._collections_promisable_moves()
+        if not moves:
+            raise UserError(
+                self.env._(
+                    "%(customer)s has no open invoice a promise can cover (disputed invoices and invoices in an "
+                    "agreement under way are left out).",
+                    customer=partner.display_name,
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Promise to pay"),
@@ -323,6 +493,15 @@ class ResPartner(models.Model):
     def action_collections_dispute(self):
         self.ensure_one()
         partner = self.commercial_partner_id
+        invoices = partner.with_company(self.env.company).collections_open_move_ids.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
+        )
+        # The invoices nothing else is about yet: a collector adds others if the customer disputes them too.
+        # sudo: whether an invoice is disputed or promised, not the details.
+        busy = (
+            self.env["collections.dispute"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
+            | self.env["collections.promise"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
+        ).move_ids
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Dispute"),
@@ -330,7 +509,7 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": {"default_partner_id": partner.id},
+            "context": {"default_partner_id": partner.id, "default_move_ids": [Command.set((invoices - busy).ids)]},
         }
 
     def action_collections_protests(self):
@@ -345,10 +524,17 @@ class ResPartner(models.Model):
         return self.env["collections.call.log"]._action_open(partner=self.commercial_partner_id)
 
     def action_collections_send_now(self):
+        """Show what the step due will send to these customers, and send it once confirmed."""
+        self._check_collections_access()
+        return self.env["collections.send"]._open_for(self)
+
+    def _collections_send(self, email_overrides=None):
         """Run the follow-up for these customers now, whatever the plan's automatic flags say."""
         self._check_collections_access()
         customers = self.commercial_partner_id
-        result = self.env["collections.runner"]._run(self.env.company, partners=customers, manual=True)
+        result = self.env["collections.runner"]._run(
+            self.env.company, partners=customers, manual=True, email_overrides=email_overrides
+        )
         problems = self.env["collections.event"].search(
             [
                 ("partner_id", "in", customers.ids),

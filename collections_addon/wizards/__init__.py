@@ -4,5 +4,6 @@ from . import (
     collections_preview,
     collections_preview_line,
     collections_protest_step,
+    collections_send,
     collections_tone_accept,
 )

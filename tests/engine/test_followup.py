@@ -156,9 +156,16 @@ def test_one_day_before_the_level_days_does_not_reach_it():
     assert level_due_for_item(LEVELS, item(1, 14, reached_days=5), TODAY) is None
 
 
-def test_one_day_before_a_level_the_previous_unreceived_level_is_due():
-    # 4 days late, received nothing: the highest reached level is the pre-due reminder
-    assert level_due_for_item(LEVELS, item(1, 4), TODAY) == PRE
+def test_a_pre_due_reminder_never_goes_out_once_the_invoice_is_due():
+    # Regression (issue 10): 4 days late, received nothing: the pre-due reminder ("will fall due") used
+    # to be sent after the due date. Nothing is due until the first step after the due date.
+    assert level_due_for_item(LEVELS, item(1, 4), TODAY) is None
+    assert level_due_for_item(LEVELS, item(1, 0), TODAY) is None, "on the due date itself"
+    assert level_due_for_item(LEVELS, item(1, -1), TODAY) == PRE, "the day before"
+    d = decide([item(1, 2)])
+    assert (d.action, d.reason, d.level) == ("none", "nothing_due", None)
+    # ... and the next step is the first one after the due date (due 03-14 + 5 days), not today.
+    assert d.next_date == date(2026, 3, 19)
 
 
 def test_received_level_is_not_sent_again():
@@ -280,11 +287,64 @@ def test_items_with_zero_residual_are_ignored():
 def test_only_excluded_items_nothing_due():
     d = decide([item(1, 60, excluded=True)])
     assert (d.action, d.reason) == ("none", "nothing_due")
-    # an excluded item is not "overdue" for the partner status
-    assert d.status == "ok"
-    assert d.max_days_late == 0
+    # Regression (issue 10): late debt kept out of the follow-up is still late debt, never "up to date".
+    assert d.status == "overdue"
+    assert d.max_days_late == 0, "nothing the follow-up chases is late"
     assert d.next_date is None
     assert d.move_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("holds", "status"),
+    [
+        (("promise",), "promised"),
+        (("dispute",), "disputed"),
+        (("agreement",), "agreement"),
+        (("notary",), "notary"),
+        (("promise", "dispute"), "disputed"),
+        (("promise", "notary", "agreement"), "notary"),
+        (("no_followup", "promise"), "promised"),
+    ],
+)
+def test_a_customer_whose_late_debt_is_held_says_why(holds, status):
+    items = [item(n, 10 + n, excluded=True, hold=hold) for n, hold in enumerate(holds, start=1)]
+    d = decide(items)
+    assert (d.action, d.status, d.resting_status) == ("none", status, status)
+
+
+def test_held_debt_not_yet_due_leaves_the_customer_up_to_date():
+    assert decide([item(1, -10, excluded=True, hold="promise")]).status == "ok"
+
+
+def test_late_debt_that_is_followed_up_wins_over_a_hold():
+    d = decide([item(1, 8), item(2, 40, excluded=True, hold="dispute")])
+    assert (d.action, d.level, d.move_ids) == ("contact", L5, (1,))
+    assert d.status_when_done == "overdue"
+
+
+def test_a_running_agreement_names_the_status_when_nothing_is_late():
+    d = decide([item(1, -20)], situation=situation(agreement_running=True))
+    assert d.status == "agreement"
+    d = decide([item(1, 8)], situation=situation(agreement_running=True))
+    assert (d.action, d.status_when_done) == ("contact", "overdue"), "a late instalment is chased as usual"
+
+
+def test_unknown_hold_code_is_refused():
+    with pytest.raises(ValueError, match="Unknown hold"):
+        item(1, 5, excluded=True, hold="vacation")
+
+
+@pytest.mark.parametrize("task", ["call", "failed_contact", "broken_promise", "manual_step"])
+def test_open_tasks_keep_the_customer_on_the_worklist_any_day(task):
+    saturday = date(2026, 3, 14)
+    open_tasks = frozenset({task})
+    for today in (TODAY, saturday):
+        d = decide([item(1, 7, today=today, reached_days=5)], today=today, situation=situation(open_tasks=open_tasks))
+        assert (d.action, d.status) == ("none", "to_contact")
+    d = decide([item(1, 5, today=saturday)], today=saturday, situation=situation(open_tasks=open_tasks))
+    assert (d.action, d.reason, d.status) == ("skip", "not_business_day", "to_contact")
+    paused = situation(open_tasks=open_tasks, paused_until=TODAY)
+    assert decide([item(1, 7)], situation=paused).status == "paused", "a pause wins: it cancels pending contacts"
 
 
 # --- totals and currencies --------------------------------------------------------------------------------------

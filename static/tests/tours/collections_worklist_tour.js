@@ -20,6 +20,15 @@ registry.category("web_tour.tours").add("collections_worklist_tour", {
             run: "click",
         },
         {
+            content: "The dialog shows what will go out before anything is sent",
+            trigger: ".modal .o_field_widget[name='summary']:contains('Protest')",
+        },
+        {
+            content: "Send it",
+            trigger: ".modal footer button[name='action_send']",
+            run: "click",
+        },
+        {
             content: "The reminder is confirmed",
             trigger: ".o_notification:contains('contacted')",
         },
