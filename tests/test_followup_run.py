@@ -198,9 +198,9 @@ class TestFollowupRun(CollectionsCase):
 
         original_queue = CollectionsRunner._queue_emails
 
-        def queue_then_crash(runner, company, decisions):
+        def queue_then_crash(runner, company, decisions, *args):
             batches.append(decisions)
-            values = original_queue(runner, company, decisions)
+            values = original_queue(runner, company, decisions, *args)
             if len(batches) == 3:
                 raise SimulatedCrash()
             return values

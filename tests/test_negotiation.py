@@ -360,7 +360,8 @@ class TestNegotiationIntegrity(NegotiationCase):
 
     def test_no_context_key_opens_the_protected_fields(self):
         """The steps write past the guards through private methods: an RPC caller's context cannot."""
-        negotiation = self.negotiation(installment_count=12)
+        # On invoice B only: invoice A is promised below, and an invoice in an agreement cannot be promised.
+        negotiation = self.negotiation(installment_count=12, move_ids=[Command.set(self.invoice_b.ids)])
         negotiation.action_propose()
         with self.assertRaisesRegex(UserError, "set by its own steps"):
             negotiation.with_user(self.collector).with_context(collections_negotiation_internal=True).write(

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from urllib.parse import urlparse
 
 from odoo import Command, fields
 from odoo.http import Request
@@ -54,9 +53,9 @@ class TestPortal(CollectionsCase, HttpCase):
         return self.url_open(url, data={"csrf_token": Request.csrf_token(self), **data}, allow_redirects=follow)
 
     def assert_refused(self, response, *secrets):
-        """Sent back to /my (then to the login page for an anonymous visitor), showing none of ``secrets``."""
-        self.assertEqual(response.status_code, 303)
-        self.assertEqual(urlparse(response.headers["Location"]).path, "/my")
+        """The "invalid or expired link" page, showing none of ``secrets``."""
+        self.assertEqual(response.status_code, 403)
+        self.assertIn("This link is invalid or has expired", response.text)
         for secret in secrets:
             self.assertNotIn(secret, response.text)
 
@@ -107,10 +106,10 @@ class TestPortal(CollectionsCase, HttpCase):
         ):
             with self.subTest(url=url):
                 self.assert_refused(self.get(url), agreement.name, "500.00")
-        # Following the redirect the anonymous visitor lands on the login page, without the agreement.
-        followed = self.url_open(f"{base}?access_token={foreign_token}")
-        self.assertEqual(urlparse(followed.url).path, "/web/login")
-        self.assertNotIn(agreement.name, followed.text)
+        # Regression (issue 10): a wrong link used to land on the login page with no word of explanation.
+        page = self.url_open(f"{base}?access_token={foreign_token}")
+        self.assertIn("/web/login", page.text, "a customer with an account can still sign in")
+        self.assertNotIn(agreement.name, page.text)
 
         # Answers with a foreign token are refused too, and change nothing.
         self.assert_refused(self.post(f"{base}/accept", access_token=foreign_token, name="Intruder", follow=False))
@@ -381,6 +380,34 @@ class TestPortal(CollectionsCase, HttpCase):
                 )
         self.assertFalse(self.env["collections.promise"].search([("move_ids", "in", invoice.ids)]))
         self.assertFalse(self.env["collections.dispute"].search([("move_ids", "in", invoice.ids)]))
+
+    def test_the_reminder_link_with_a_wrong_token_explains_itself(self):
+        invoice = self.make_invoice(self.customer, 300, 10)
+        token = invoice._portal_ensure_token()
+        self.assertEqual(self.get(f"/my/invoices/{invoice.id}?access_token={token}").status_code, 200)
+        for url in (
+            f"/my/invoices/{invoice.id}?access_token=expired",
+            f"/my/invoices/{invoice.id + 1000}?access_token={token}",
+        ):
+            with self.subTest(url=url):
+                self.assert_refused(self.get(url), invoice.name)
+
+    def test_an_invoice_in_an_agreement_is_not_promised_again_online(self):
+        invoice = self.make_invoice(self.customer, 300, 10)
+        self.make_agreement(self.customer, invoice)
+        token = invoice._portal_ensure_token()
+        page = self.get(f"/my/invoices/{invoice.id}?access_token={token}")
+        self.assertIn("part of a payment agreement", page.text)
+        self.assertNotIn("o_collections_promise_form", page.text)
+        date = fields.Date.to_string(fields.Date.today() + timedelta(days=3))
+        self.post(f"/my/collections/invoice/{invoice.id}/promise", access_token=token, date=date, amount="10")
+        self.assertFalse(self.env["collections.promise"].search([("move_ids", "in", invoice.ids)]))
+
+    def test_a_promise_beyond_the_portal_window_is_explained_on_the_page(self):
+        invoice = self.make_invoice(self.customer, 300, 10)
+        page = self.get(f"/my/invoices/{invoice.id}?access_token={invoice._portal_ensure_token()}")
+        self.assertIn("up to 60 days ahead", page.text)
+        self.assertIn("For a later date, please contact us", page.text)
 
     def test_agreement_is_sent_by_e_mail_with_the_pdf_and_the_link(self):
         agreement = self.make_agreement(self.customer, self.make_invoice(self.customer, 1000, 20))

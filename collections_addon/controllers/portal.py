@@ -39,6 +39,30 @@ MAX_TEXT_LENGTH = 2000
 
 class CollectionsCustomerPortal(PortalAccount):
     # ------------------------------------------------------------------
+    # Links that no longer work
+    # ------------------------------------------------------------------
+
+    def _collections_invalid_link(self):
+        """A link from a reminder or an agreement e-mail that is wrong or expired: say so, show nothing."""
+        return request.render(
+            "collections_addon.portal_invalid_link",
+            {"login_url": f"/web/login?redirect={request.httprequest.path}"},
+            status=403,
+        )
+
+    @http.route()
+    def portal_my_invoice_detail(self, invoice_id, access_token=None, report_type=None, download=False, **kw):
+        # The payment link of every reminder opens this page: a customer whose link is wrong or expired
+        # learns it, instead of landing on a login form with no word of explanation.
+        try:
+            self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            return self._collections_invalid_link()
+        return super().portal_my_invoice_detail(
+            invoice_id, access_token=access_token, report_type=report_type, download=download, **kw
+        )
+
+    # ------------------------------------------------------------------
     # Agreement
     # ------------------------------------------------------------------
 
@@ -102,7 +126,7 @@ class CollectionsCustomerPortal(PortalAccount):
     ):
         agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
         if agreement_sudo is None:
-            return request.redirect("/my")
+            return self._collections_invalid_link()
         if report_type in ("html", "pdf"):
             return self._show_report(
                 model=agreement_sudo,
@@ -127,7 +151,7 @@ class CollectionsCustomerPortal(PortalAccount):
         """(agreement, None) when the visitor may answer it now, else (agreement or None, the redirect)."""
         agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
         if agreement_sudo is None:
-            return None, request.redirect("/my")
+            return None, self._collections_invalid_link()
         if agreement_sudo.state != "proposed":
             return agreement_sudo, self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
         return agreement_sudo, None
@@ -185,18 +209,21 @@ class CollectionsCustomerPortal(PortalAccount):
     def _collections_invoice_values(self, invoice_sudo, message):
         invoice_sudo = invoice_sudo.sudo()
         answerable = self._collections_invoice_open(invoice_sudo)
-        promise = dispute = None
+        promise = dispute = held = None
         if answerable:
             promise = self._collections_open_promise(invoice_sudo)
             dispute = self._collections_open_dispute(invoice_sudo)
+            held = self._collections_held(invoice_sudo)
         today = self._collections_today(invoice_sudo) if answerable else None
         return {
             "collections_message": message,
             "collections_answerable": answerable,
             "collections_promise": promise,
             "collections_dispute": dispute,
+            "collections_held": held,
             "collections_min_date": today and fields.Date.to_string(today),
             "collections_max_date": today and fields.Date.to_string(today + timedelta(days=PORTAL_PROMISE_MAX_DAYS)),
+            "collections_max_date_value": today and today + timedelta(days=PORTAL_PROMISE_MAX_DAYS),
             "collections_max_days": PORTAL_PROMISE_MAX_DAYS,
         }
 
@@ -207,6 +234,30 @@ class CollectionsCustomerPortal(PortalAccount):
             and invoice_sudo.state == "posted"
             and invoice_sudo.payment_state in ("not_paid", "partial")
         )
+
+    @staticmethod
+    def _collections_held(invoice_sudo):
+        """'notary' or 'agreement' when the invoice is settled elsewhere than by a promise here, else None."""
+        # sudo: only whether a protest or an agreement is under way, never their details.
+        at_notary = (
+            request.env["collections.protest"]
+            .sudo()
+            .search_count(
+                [("move_id", "=", invoice_sudo.id), ("state", "in", ("sent", "protocolled", "notified", "suspended"))],
+                limit=1,
+            )
+        )
+        if at_notary:
+            return "notary"
+        in_agreement = (
+            request.env["collections.negotiation"]
+            .sudo()
+            .search_count(
+                [("move_ids", "in", invoice_sudo.ids), ("state", "in", ("proposed", "to_approve", "accepted"))],
+                limit=1,
+            )
+        )
+        return "agreement" if in_agreement else None
 
     @staticmethod
     def _collections_open_promise(invoice_sudo):
@@ -301,7 +352,7 @@ class CollectionsCustomerPortal(PortalAccount):
     def collections_invoice_promise(self, invoice_id, access_token=None, date=None, amount=None, **kwargs):
         invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
         if invoice_sudo is None:
-            return request.redirect("/my")
+            return self._collections_invalid_link()
 
         def back(message):
             return self._collections_invoice_redirect(invoice_sudo, access_token, message)
@@ -312,6 +363,8 @@ class CollectionsCustomerPortal(PortalAccount):
             return back("promise_exists")
         if self._collections_open_dispute(invoice_sudo):
             return back("dispute_exists")
+        if self._collections_held(invoice_sudo):
+            return back("held")
         if self._collections_recent(invoice_sudo, "collections.promise", [("state", "=", "broken")]):
             # A broken promise is not renewed online at once: the collector talks to the customer first.
             return back("promise_recently_broken")
@@ -375,7 +428,7 @@ class CollectionsCustomerPortal(PortalAccount):
     def collections_invoice_dispute(self, invoice_id, access_token=None, reason=None, **kwargs):
         invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
         if invoice_sudo is None:
-            return request.redirect("/my")
+            return self._collections_invalid_link()
 
         def back(message):
             return self._collections_invoice_redirect(invoice_sudo, access_token, message)
@@ -384,6 +437,8 @@ class CollectionsCustomerPortal(PortalAccount):
             return back("not_open")
         if self._collections_open_dispute(invoice_sudo):
             return back("dispute_exists")
+        if self._collections_held(invoice_sudo):
+            return back("held")
         if self._collections_recent(invoice_sudo, "collections.dispute", [("state", "=", "resolved")]):
             # A dispute just resolved is not reopened online: the collector talks to the customer first.
             return back("dispute_recently_resolved")

@@ -79,6 +79,12 @@ class CollectionsPromise(models.Model):
         policy = partner.commercial_partner_id._collections_policy(self.env.company) if partner else False
         return policy.promise_grace_days if policy else 2
 
+    @api.onchange("move_ids")
+    def _onchange_move_ids(self):
+        # The customer promises what the chosen invoices owe, unless the collector types less.
+        if not self._origin.id:
+            self.amount = sum(self.move_ids.mapped("amount_residual_signed"))
+
     @api.depends("date", "grace_days")
     def _compute_pause_until(self):
         for promise in self:

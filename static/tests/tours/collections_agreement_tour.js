@@ -66,7 +66,7 @@ registry.category("web_tour.tours").add("collections_agreement_beyond_limits_tou
         {
             content: "Add the overdue invoice",
             trigger: ".o_field_widget[name='move_ids'] input",
-            run: "click",
+            run: "edit INV",
         },
         {
             content: "Pick the invoice",
@@ -118,7 +118,7 @@ registry.category("web_tour.tours").add("collections_agreement_portal_tour", {
     steps: () => [
         {
             content: "The schedule is shown",
-            trigger: "table:contains('Instalment')",
+            trigger: "table:contains('Due Date')",
         },
         {
             content: "Type the name",
@@ -158,6 +158,10 @@ registry.category("web_tour.tours").add("collections_promise_dispute_tour", {
             content: "The customer promises for one invoice: remove the other",
             trigger: ".modal .o_field_widget[name='move_ids'] .o_tag:first-child .o_delete",
             run: "click",
+        },
+        {
+            content: "The amount follows the invoices kept",
+            trigger: ".modal .o_field_widget[name='amount'] input:value(/^(400\\.01|600\\.00)$/)",
         },
         {
             content: "The promised date",
