@@ -4,6 +4,7 @@ from . import (
     account_move_line,
     collections_call_window,
     collections_channel,
+    collections_demo,
     collections_dispute,
     collections_event,
     collections_level,
