@@ -8,6 +8,7 @@ if __name__.startswith("odoo.addons."):
         test_performance,
         test_portal,
         test_protest,
+        test_protest_screens,
         test_reports,
         test_scripts,
         test_security,

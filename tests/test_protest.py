@@ -793,9 +793,9 @@ class TestProtestIntegrity(ProtestCase):
     def test_steps_cannot_be_written_directly(self):
         protest = self.new_protest()
         for values in ({"state": "protested"}, {"protest_date": TODAY}, {"amount": 1}, {"deadline_date": TODAY}):
-            with self.assertRaisesRegex(UserError, "recorded by its steps"):
+            with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
                 protest.with_user(self.collector).write(values)
-            with self.assertRaisesRegex(UserError, "recorded by its steps"):
+            with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
                 protest.with_user(self.manager).write(values)
         with self.assertRaisesRegex(UserError, "starts as a draft"), self.env.cr.savepoint():
             self.new_protest(self.make_invoice(self.customer, 100, 70), state="protested")
@@ -904,7 +904,7 @@ class TestProtestGuards(ProtestCase):
     def test_no_context_key_opens_the_step_fields(self):
         protest = self.new_protest()
         for key in ("collections_protest_internal", "collections_negotiation_internal"):
-            with self.assertRaisesRegex(UserError, "recorded by its steps"):
+            with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
                 protest.with_user(self.collector).with_context(**{key: True}).write({"state": "protested"})
         with self.assertRaisesRegex(UserError, "starts as a draft"), self.env.cr.savepoint():
             self.env["collections.protest"].with_user(self.collector).with_context(
@@ -916,7 +916,7 @@ class TestProtestGuards(ProtestCase):
         protest = self.new_protest()
         other = self.make_customer("Innocent Bystander", vat="987.654.321-00")
         for values in ({"partner_id": other.id}, {"currency_id": self.other_currency.id}):
-            with self.assertRaisesRegex(UserError, "recorded by its steps"):
+            with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
                 protest.with_user(self.collector).write(values)
         self.assertEqual(protest.partner_id, self.customer)
 

@@ -6,6 +6,7 @@ from odoo.tests import HttpCase, freeze_time, tagged
 from .common import TODAY, CollectionsCase
 from .test_negotiation import NegotiationCase
 from .test_protest import ProtestCase
+from .test_protest_screens import BRUSSELS, LATE_EVENING, SAO_PAULO
 
 # Browser tests see the server at a pinned moment: the test Monday, mid-morning.
 TOUR_MOMENT = datetime.combine(TODAY, time(10, 0))
@@ -72,20 +73,51 @@ class TestCallTour(CollectionsCase, HttpCase):
 
 @tagged("post_install", "-at_install")
 class TestProtestTour(ProtestCase, HttpCase):
-    def test_manager_sends_a_protest_and_records_the_protocol(self):
-        # Browser tests run on the real clock: a rule without calendar counts Monday to Friday.
-        self.rule.calendar_id = False
-        protest = self.new_protest()
-        self.start_tour(
-            f"/odoo/action-collections_addon.collections_protest_action/{protest.id}",
-            "collections_protest_tour",
-            login=self.manager.login,
-        )
-        self.assertEqual((protest.state, protest.protocol_number), ("protocolled", "PROT-TOUR-7"))
-        self.assertEqual(protest.send_means, "bank")
+    def test_a_protest_moves_through_its_steps_on_screen(self):
+        """The manager sends a protest to the notary from Brussels; the collector in São Paulo records the
+        protocol the same evening, then the notification and the protest on the last day to pay."""
+        self.company.partner_id.tz = SAO_PAULO
+        self.manager.tz = BRUSSELS
+        self.collector.tz = SAO_PAULO
+        branch_customer = self.make_customer("Cliente da Filial Ltda", vat="222.333.444-55")
+        branch_invoice = self.make_invoice(branch_customer, 500, 70, company=self.company_2)
+        proposed_customer = self.make_customer("Atacado Proposto Ltda", vat="333.444.555-66")
+        with freeze_time(LATE_EVENING):
+            proposal = self.new_protest(self.make_invoice(proposed_customer, 700, 70))
+            # Tuesday 00:30 in Brussels, Monday 20:30 in São Paulo and for the company.
+            self.start_tour(
+                f"/odoo/action-account.action_move_out_invoice_type/{branch_invoice.id}",
+                "collections_protest_send_tour",
+                login=self.manager.login,
+                cookies={"cids": f"{self.company.id}-{self.company_2.id}"},
+            )
+        self.assertFalse(self.env["collections.protest"].search([("move_id", "=", branch_invoice.id)]))
+        protest = self.env["collections.protest"].search([("move_id", "=", self.invoice.id)])
+        self.assertEqual((protest.state, protest.sent_date, protest.notary_id), ("sent", TODAY, self.notary))
         self.assertTrue(protest.name.startswith("PRT/"))
-        self.assertGreater(protest.deadline_date, protest.protocol_date)
-        self.assertLess(protest.deadline_date.weekday(), 5, "the last day to pay is a business day")
+
+        with freeze_time(LATE_EVENING + timedelta(minutes=10)):
+            self.start_tour(
+                "/odoo/action-collections_addon.collections_protest_action",
+                "collections_protest_protocol_tour",
+                login=self.collector.login,
+            )
+        self.assertEqual((protest.state, protest.protocol_number), ("protocolled", "PROT-TOUR-7"))
+        # Monday 16: Tuesday, Wednesday, Thursday.
+        last_day = TODAY + timedelta(days=3)
+        self.assertEqual((protest.protocol_date, protest.deadline_date), (TODAY, last_day))
+
+        with freeze_time(datetime.combine(last_day, time(14, 0))):
+            self.start_tour(
+                "/odoo/action-collections_addon.collections_protest_action",
+                "collections_protest_outcome_tour",
+                login=self.collector.login,
+            )
+        self.assertEqual(
+            (protest.state, protest.notification_date, protest.protest_date), ("protested", last_day, last_day)
+        )
+        self.assertTrue(self.customer.collections_protested)
+        self.assertEqual(proposal.state, "draft")
 
 
 @tagged("post_install", "-at_install")

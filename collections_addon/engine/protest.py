@@ -44,6 +44,24 @@ FINAL_STATES = frozenset({"paid", "withdrawn", "cancelled"})
 START_EVENTS = ("protocol", "notification")
 SEND_MEANS = ("bank", "center", "in_person")
 
+# The columns of the protest board: the way to the notary and back, then the endings.
+BOARD_STATES = (
+    "draft",
+    "sent",
+    "protocolled",
+    "notified",
+    "suspended",
+    "protested",
+    "settled",
+    "paid",
+    "withdrawn",
+    "cancelled",
+)
+# How pressing the last day to pay is; see deadline_urgency.
+URGENCY_CODES = ("later", "soon", "today", "late")
+# "soon": this many days or fewer are left.
+SOON_DAYS = 2
+
 # action: (states it starts from, state it leads to)
 TRANSITIONS = {
     "send": (frozenset({"draft"}), "sent"),
@@ -292,3 +310,37 @@ def days_to_settlement(protest_date: date | None, settlement_date: date | None) 
     if protest_date is None or settlement_date is None:
         return None
     return max((settlement_date - protest_date).days, 0)
+
+
+def board_folded(state: str, count: int) -> bool:
+    """Whether the board folds the column of ``state``: when it is empty, or the protests in it are over.
+
+    >>> board_folded("protocolled", 0), board_folded("protocolled", 2), board_folded("withdrawn", 5)
+    (True, False, True)
+    """
+    if state not in PROTEST_STATES:
+        raise ValueError(f"Unknown protest state {state!r}; expected one of {', '.join(PROTEST_STATES)}.")
+    return count == 0 or state in FINAL_STATES
+
+
+def deadline_urgency(state: str, deadline: date | None, today: date) -> str | None:
+    """How pressing the last day to pay is (a code of ``URGENCY_CODES``); None while no window runs.
+
+    ``late``: the last day passed and the notary's outcome (paid or protested) is not recorded yet.
+
+    >>> deadline_urgency("protocolled", date(2026, 3, 11), date(2026, 3, 11))
+    'today'
+    >>> last_day = date(2026, 3, 11)
+    >>> [deadline_urgency("notified", last_day, date(2026, 3, day)) for day in (6, 9, 12)]
+    ['later', 'soon', 'late']
+    >>> deadline_urgency("protested", last_day, date(2026, 3, 12)) is None
+    True
+    """
+    if state not in WINDOW_STATES or deadline is None:
+        return None
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return "late"
+    if days_left == 0:
+        return "today"
+    return "soon" if days_left <= SOON_DAYS else "later"

@@ -13,6 +13,7 @@ from . import (
     collections_policy,
     collections_promise,
     collections_protest,
+    collections_protest_board,
     collections_protest_cost,
     collections_protest_rule,
     collections_runner,

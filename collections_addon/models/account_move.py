@@ -32,6 +32,12 @@ class AccountMove(models.Model):
         compute="_compute_collections_protest_count", groups="collections_addon.group_collections_user"
     )
     collections_protest_warning = fields.Char(compute="_compute_collections_protest_warning")
+    collections_can_protest = fields.Boolean(
+        string="Can Be Protested",
+        compute="_compute_collections_can_protest",
+        groups="collections_addon.group_collections_user",
+        help="An overdue customer invoice of a company with a protest rule: the Protest button is offered.",
+    )
 
     def _compute_collections_protest_count(self):
         counts = dict(
@@ -39,6 +45,34 @@ class AccountMove(models.Model):
         )
         for move in self:
             move.collections_protest_count = counts.get(move, 0)
+
+    @api.depends("move_type", "state", "payment_state", "company_id", "line_ids.date_maturity", "line_ids.reconciled")
+    def _compute_collections_can_protest(self):
+        candidates = self.filtered(
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+            )
+        )
+        # One query for the whole batch: a list of invoices must not read the rules once per invoice.
+        ruled = {
+            company
+            for [company] in self.env["collections.protest.rule"]._read_group(
+                [("company_id", "in", candidates.company_id.ids)], ["company_id"]
+            )
+        }
+        runner = self.env["collections.runner"]
+        today_of = {company: runner._today(company) for company in ruled}
+        for move in self:
+            today = today_of.get(move.company_id) if move in candidates else None
+            move.collections_can_protest = bool(today) and any(
+                line.account_type == "asset_receivable"
+                and not line.reconciled
+                and line.date_maturity
+                and line.date_maturity < today
+                for line in move.line_ids
+            )
 
     @api.depends("partner_id.commercial_partner_id.collections_protested", "move_type")
     def _compute_collections_protest_warning(self):
@@ -101,6 +135,14 @@ class AccountMove(models.Model):
     def action_collections_protest(self):
         """A draft protest of this overdue invoice, refused at once when it cannot be protested."""
         self.ensure_one()
+        if not self.env["collections.protest.rule"].search_count([("company_id", "=", self.company_id.id)], limit=1):
+            raise UserError(
+                self.env._(
+                    "%(company)s does not protest at notaries: no protest rule is set. A manager adds one in "
+                    "Collections > Configuration > Protest Rules.",
+                    company=self.company_id.name,
+                )
+            )
         protest = self.env["collections.protest"].create({"move_id": self.id})
         return {
             "type": "ir.actions.act_window",

@@ -83,7 +83,10 @@ class CollectionsProtest(models.Model):
     _mail_post_access = "read"
 
     name = fields.Char(
-        string="Reference", required=True, readonly=True, copy=False, default=lambda self: self.env._("New")
+        string="Reference",
+        readonly=True,
+        copy=False,
+        help="The protest's reference, given when it is sent to the notary; a draft is named by its title.",
     )
     move_id = fields.Many2one(
         "account.move",
@@ -140,7 +143,13 @@ class CollectionsProtest(models.Model):
         help="Gets the tasks of this protest: the last day to pay, the release letter.",
     )
     state = fields.Selection(
-        PROTEST_STATE_SELECTION, default="draft", required=True, readonly=True, tracking=True, index=True
+        PROTEST_STATE_SELECTION,
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
     )
     rule_id = fields.Many2one(
         "collections.protest.rule", string="Rule", readonly=True, check_company=True, ondelete="restrict"
@@ -219,15 +228,6 @@ class CollectionsProtest(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
-    @api.depends("name", "move_id", "title_number")
-    def _compute_display_name(self):
-        for protest in self:
-            protest.display_name = self.env._(
-                "%(reference)s: %(invoice)s",
-                reference=protest.name or "",
-                invoice=protest.title_number or protest.move_id.name or "",
-            )
-
     @api.depends("cost_ids.amount", "cost_ids.paid_by", "cost_ids.rebill_move_id.state")
     def _compute_costs(self):
         for protest in self:
@@ -252,12 +252,17 @@ class CollectionsProtest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            forbidden = (_STEP_FIELDS - {"name", "proposed_level_id"} | _DERIVED_FIELDS | {"amount"}) & set(vals)
+            # A form sends what a new record holds: the draft state and empty fields. They record nothing.
+            for field in (_STEP_FIELDS | _DERIVED_FIELDS | {"amount"}) & set(vals):
+                if not vals[field] or (field == "state" and vals[field] == "draft"):
+                    del vals[field]
+            forbidden = (_STEP_FIELDS - {"proposed_level_id"} | _DERIVED_FIELDS | {"amount"}) & set(vals)
             if forbidden:
                 raise UserError(
                     self.env._(
-                        "A new protest starts as a draft: %(fields)s are recorded by its steps.",
-                        fields=", ".join(sorted(forbidden)),
+                        "A new protest starts as a draft: %(fields)s cannot be given when it is created (its steps "
+                        "record them, or they follow the invoice).",
+                        fields=self._field_labels(forbidden),
                     )
                 )
             if not vals.get("move_id") and not vals.get("move_line_id"):
@@ -298,8 +303,9 @@ class CollectionsProtest(models.Model):
         if forbidden:
             raise UserError(
                 self.env._(
-                    "%(fields)s of a protest are recorded by its steps: use the buttons at the top of the protest.",
-                    fields=", ".join(sorted(forbidden)),
+                    "%(fields)s cannot be changed by hand: the protest's steps record them (use the buttons at the "
+                    "top of the protest), or they follow the invoice.",
+                    fields=self._field_labels(forbidden),
                 )
             )
         if _TITLE_FIELDS & set(vals) and self.filtered(lambda protest: protest.state != "draft"):
@@ -325,6 +331,11 @@ class CollectionsProtest(models.Model):
                 "due_date": line.date_maturity,
             }
         return super().write(vals)
+
+    @api.model
+    def _field_labels(self, names):
+        labels = sorted(self._fields[name]._description_string(self.env) for name in names)
+        return format_list(self.env, labels)
 
     @api.onchange("move_id")
     def _onchange_move_id(self):
@@ -494,7 +505,7 @@ class CollectionsProtest(models.Model):
             "open_protest": self.env._(
                 "%(invoice)s already has protest %(protest)s in progress: a receivable is protested once at a time.",
                 invoice=invoice,
-                protest=protest and protest.name,
+                protest=protest and protest.display_name,
             ),
         }
         return texts[code]
@@ -912,15 +923,15 @@ class CollectionsProtest(models.Model):
                 "partner_id": self.partner_id.id,
                 "company_id": self.company_id.id,
                 "currency_id": self.currency_id.id,
-                "invoice_origin": self.name,
-                "ref": self.env._("Protest costs %(protest)s", protest=self.name),
+                "invoice_origin": self.name or self.title_number,
+                "ref": self.env._("Protest costs %(protest)s", protest=self.name or self.display_name),
                 "invoice_line_ids": [
                     Command.create(
                         {
                             "name": self.env._(
                                 "%(description)s (protest %(protest)s of %(invoice)s)",
                                 description=cost.name,
-                                protest=self.name,
+                                protest=self.name or self.env._("draft"),
                                 invoice=self.move_id.name,
                             ),
                             "quantity": 1,

@@ -16,7 +16,7 @@ class CollectionsProtestCost(models.Model):
     protest_id = fields.Many2one("collections.protest", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="protest_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="protest_id.currency_id")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=lambda self: self.env["collections.runner"]._today(self.env.company))
     name = fields.Char(string="Description", required=True, help="E.g. notary fees, distribution, notification.")
     amount = fields.Monetary(required=True, currency_field="currency_id")
     paid_by = fields.Selection(

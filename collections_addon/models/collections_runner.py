@@ -246,8 +246,13 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _today(self, company):
-        tz = company.partner_id.tz or self.env.user.tz or "UTC"
-        return fields.Date.context_today(self.with_context(tz=tz))
+        """The company's date now: the same for every user, wherever they work from."""
+        return fields.Date.context_today(self.with_context(tz=self._company_tz(company)))
+
+    @api.model
+    def _company_tz(self, company):
+        # Never the user's: a user abroad would see another day than their colleagues, and record steps then.
+        return company.partner_id.tz or company.resource_calendar_id.tz or "UTC"
 
     @api.model
     def _partners_to_review(self, company, pending_only=False):

@@ -21,7 +21,7 @@ class ResourceCalendar(models.Model):
             ],
             ["date_from", "date_to"],
         )
-        tz = tz or company.partner_id.tz or self.env.user.tz or "UTC"
+        tz = tz or self.env["collections.runner"]._company_tz(company)
         days = set()
         for leave in leaves:
             start = fields.Datetime.context_timestamp(self.with_context(tz=tz), leave.date_from).date()

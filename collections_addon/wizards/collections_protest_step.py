@@ -25,7 +25,14 @@ class CollectionsProtestStep(models.TransientModel):
     currency_id = fields.Many2one(related="protest_id.currency_id")
     move_id = fields.Many2one(related="protest_id.move_id")
     deadline_date = fields.Date(related="protest_id.deadline_date")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        compute="_compute_date",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="When it happened, as a day of the company (its time zone), whoever records it and from wherever.",
+    )
     send_means = fields.Selection(
         [("bank", "Bank instruction"), ("center", "Protest center (CRA/CENPROT)"), ("in_person", "In person")],
         string="Sent Through",
@@ -59,6 +66,14 @@ class CollectionsProtestStep(models.TransientModel):
     court_order_file = fields.Binary(string="Court Order")
     court_order_filename = fields.Char()
     note = fields.Text(help="Logged on the protest with the step.")
+
+    @api.depends("protest_id")
+    def _compute_date(self):
+        # The steps are checked against the company's day (not in the future, not before the previous step):
+        # the user's own day would be refused, or accepted a day early, around midnight.
+        for step in self:
+            if not step.date:
+                step.date = self.env["collections.runner"]._today(step.protest_id.company_id or self.env.company)
 
     @api.depends("protest_id")
     def _compute_amount_open(self):

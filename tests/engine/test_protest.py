@@ -24,17 +24,21 @@ from hypothesis import strategies as st
 
 import collections_addon.engine as engine
 from collections_addon.engine import (
+    BOARD_STATES,
     ELIGIBILITY_CODES,
     PROTEST_ACTIONS,
     PROTEST_STATES,
     SEND_MEANS,
     START_EVENTS,
+    URGENCY_CODES,
     WINDOW_STATES,
     BusinessCalendar,
     ProtestDates,
     ProtestRule,
+    board_folded,
     days_to_settlement,
     deadline_reminder,
+    deadline_urgency,
     eligibility_problem,
     protest_deadline,
     release_letter_overdue,
@@ -1084,3 +1088,74 @@ def test_deadline_reminder_gives_one_task_on_the_last_day_and_one_after(today, r
 
 def test_no_deadline_no_reminder():
     assert deadline_reminder(None, date(2026, 3, 11), None) is None
+
+
+# ---------------------------------------------------------------------------
+# The protest board: columns and the urgency of the last day to pay
+# ---------------------------------------------------------------------------
+
+
+def test_board_has_a_column_per_state_the_way_to_the_notary_first_and_the_endings_last():
+    assert sorted(BOARD_STATES) == sorted(PROTEST_STATES)
+    assert len(BOARD_STATES) == len(set(BOARD_STATES))
+    endings = BOARD_STATES[-len(FINAL_STATES) :]
+    assert set(endings) == FINAL_STATES
+    assert BOARD_STATES[0] == "draft"
+    # Each step of the way leads to a column further right, except to the endings.
+    for action, (sources, target) in TRANSITIONS.items():
+        if target in FINAL_STATES:
+            continue
+        for source in sources:
+            assert BOARD_STATES.index(source) < BOARD_STATES.index(target), (action, source, target)
+
+
+@pytest.mark.parametrize("state", PROTEST_STATES)
+def test_board_folds_empty_columns_and_the_endings(state):
+    assert board_folded(state, 0)
+    assert board_folded(state, 3) == (state in FINAL_STATES)
+
+
+def test_board_refuses_an_unknown_state():
+    with pytest.raises(ValueError, match="Unknown protest state"):
+        board_folded("archived", 1)
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        pytest.param(date(2026, 3, 5), "later", id="protocol-day-six-days-left"),
+        pytest.param(date(2026, 3, 8), "later", id="three-days-left"),
+        pytest.param(date(2026, 3, 9), "soon", id="two-days-left"),
+        pytest.param(date(2026, 3, 10), "soon", id="one-day-left"),
+        pytest.param(date(2026, 3, 11), "today", id="last-day"),
+        pytest.param(date(2026, 3, 12), "late", id="day-after"),
+        pytest.param(date(2026, 4, 30), "late", id="weeks-after"),
+    ],
+)
+def test_deadline_urgency_counts_the_days_left(today, expected):
+    for state in ("protocolled", "notified"):
+        assert deadline_urgency(state, date(2026, 3, 11), today) == expected
+
+
+@pytest.mark.parametrize("state", sorted(set(PROTEST_STATES) - WINDOW_STATES))
+def test_no_urgency_once_the_window_is_over(state):
+    assert deadline_urgency(state, date(2026, 3, 11), date(2026, 3, 11)) is None
+
+
+def test_no_urgency_before_the_window_starts():
+    assert deadline_urgency("sent", None, date(2026, 3, 11)) is None
+    assert deadline_urgency("protocolled", None, date(2026, 3, 11)) is None
+
+
+@PROPERTIES
+@given(
+    st.sampled_from(sorted(WINDOW_STATES)),
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)),
+    st.integers(-60, 60),
+)
+def test_deadline_urgency_only_grows_as_the_last_day_comes(state, deadline, offset):
+    today = deadline - timedelta(days=offset)
+    urgency = deadline_urgency(state, deadline, today)
+    assert urgency in URGENCY_CODES
+    tomorrow = deadline_urgency(state, deadline, today + timedelta(days=1))
+    assert URGENCY_CODES.index(tomorrow) >= URGENCY_CODES.index(urgency)
