@@ -500,7 +500,8 @@ class ResPartner(models.Model):
         # sudo: whether an invoice is disputed or promised, not the details.
         busy = (
             self.env["collections.dispute"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
-            | self.env["collections.promise"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
+        ).move_ids | (
+            self.env["collections.promise"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
         ).move_ids
         return {
             "type": "ir.actions.act_window",

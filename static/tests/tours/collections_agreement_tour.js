@@ -129,6 +129,7 @@ registry.category("web_tour.tours").add("collections_agreement_portal_tour", {
             content: "Accept",
             trigger: ".o_collections_agreement_accept button[type='submit']",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "The acceptance is recorded",
