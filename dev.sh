@@ -11,8 +11,6 @@ ODOO_ARCHIVE_URL=${ODOO_ARCHIVE_URL:-https://github.com/odoo/odoo/archive/refs/h
 # (following links) when it extracts translatable strings, and would read the venv or loop forever.
 CACHE=${COLLECTIONS_CACHE:-$HOME/.cache/collections_addon}
 VENV=${COLLECTIONS_VENV:-$CACHE/venv}
-PGDATA="$STATE/pgdata"
-PGSOCK="$STATE/pgsock"
 PGPORT=${COLLECTIONS_PGPORT:-55432}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 ADDONS="$CACHE/addons-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
@@ -22,6 +20,22 @@ HTTP_PORT=${COLLECTIONS_HTTP_PORT:-8069}
 
 say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[dev] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Where the private cluster lives (data in pgdata/, socket in pgsock/). As root the cluster runs as the
+# postgres OS user, who cannot enter a private folder (root's home and mktemp -d are 0700): the cluster
+# then lives in postgres's home, one folder per clone (hash of the clone's path) so that clones stay
+# independent. A cluster made inside the clone by an earlier version keeps being used.
+# COLLECTIONS_PG_DIR chooses the folder.
+cluster_dir() {
+    if [ -n "${COLLECTIONS_PG_DIR:-}" ]; then echo "$COLLECTIONS_PG_DIR"; return; fi
+    if [ "$(id -u)" != 0 ] || [ -f "$STATE/pgdata/PG_VERSION" ]; then echo "$STATE"; return; fi
+    local home
+    home=$(getent passwd postgres | cut -d: -f6 || true)
+    echo "${home:-/var/lib/postgresql}/collections_addon/$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+}
+PGDIR=$(cluster_dir)
+PGDATA="$PGDIR/pgdata"
+PGSOCK="$PGDIR/pgsock"
 
 as_pg() {
     # PostgreSQL refuses to run as root: the cluster belongs to the postgres OS user then.
@@ -83,8 +97,21 @@ pg_running() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 ensure_postgres() {
     [ -n "$PGBIN" ] && [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL server binaries not found (install Debian's postgresql)"
+    if [ "$(id -u)" = 0 ] && [ "$PGDIR" != "$STATE" ] && [ ! -d "$PGDIR" ]; then
+        # postgres must enter every folder down to the socket, whatever root's umask.
+        install -d -o postgres -m 0755 "$(dirname "$PGDIR")" "$PGDIR"
+        printf '%s\n' "$ROOT" > "$PGDIR/clone"  # whose cluster this is, for whoever cleans up
+    fi
     mkdir -p "$PGSOCK"
-    if [ "$(id -u)" = 0 ]; then chown postgres "$PGSOCK"; fi
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres "$PGSOCK"
+        as_pg test -x "$PGSOCK" || die "the postgres OS user cannot enter $PGSOCK (a folder above it is private,\
+ e.g. 0700, as root's home and mktemp -d are). Point COLLECTIONS_PG_DIR at a folder postgres can reach\
+ (unset, the cluster lives in postgres's home), or run chmod o+x on the folders above it."
+    fi
+    # A Unix socket path is limited to 107 bytes.
+    [ ${#PGSOCK} -le 80 ] || die "the socket folder $PGSOCK is too long for a Unix socket;\
+ point COLLECTIONS_PG_DIR at a shorter folder."
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
         say "initialising private PostgreSQL cluster in $PGDATA"
         mkdir -p "$PGDATA"
