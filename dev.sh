@@ -38,8 +38,9 @@ PGDATA="$PGDIR/pgdata"
 PGSOCK="$PGDIR/pgsock"
 
 as_pg() {
-    # PostgreSQL refuses to run as root: the cluster belongs to the postgres OS user then.
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres OS user then. From /, as the
+    # current folder may be one postgres cannot enter (every path given is absolute).
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 ensure_debian_packages() {
@@ -99,7 +100,8 @@ ensure_postgres() {
     [ -n "$PGBIN" ] && [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL server binaries not found (install Debian's postgresql)"
     if [ "$(id -u)" = 0 ] && [ "$PGDIR" != "$STATE" ] && [ ! -d "$PGDIR" ]; then
         # postgres must enter every folder down to the socket, whatever root's umask.
-        install -d -o postgres -m 0755 "$(dirname "$PGDIR")" "$PGDIR"
+        [ -d "$(dirname "$PGDIR")" ] || install -d -o postgres -m 0755 "$(dirname "$PGDIR")"
+        install -d -o postgres -m 0755 "$PGDIR"
         printf '%s\n' "$ROOT" > "$PGDIR/clone"  # whose cluster this is, for whoever cleans up
     fi
     mkdir -p "$PGSOCK"
@@ -123,9 +125,9 @@ ensure_postgres() {
             -o "-c listen_addresses='' -k $PGSOCK -p $PGPORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c max_connections=100" \
             start >/dev/null || die "PostgreSQL did not start; see $PGDATA/postgresql.log"
     fi
-    if ! as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
+    if ! "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
             "SELECT 1 FROM pg_roles WHERE rolname='$DB_ROLE'" | grep -q 1; then
-        as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qc \
+        "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qc \
             "CREATE ROLE $DB_ROLE LOGIN CREATEDB" >/dev/null
     fi
 }
@@ -172,7 +174,8 @@ odoo() {
     fi
 }
 
-psql_odoo() { as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U "$DB_ROLE" "$@"; }
+# The socket accepts any local OS user (trust): psql runs as the caller, in the caller's folder (psql -f).
+psql_odoo() { "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U "$DB_ROLE" "$@"; }
 
 db_exists() { psql_odoo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 
