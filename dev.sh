@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for collections_addon: set-up, demo server, tests, bench.
-#   ./dev.sh demo | test | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop
+#   ./dev.sh demo | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -197,16 +197,79 @@ cmd_demo() {
     odoo -d "$db" --db-filter="^$db\$" "$@"
 }
 
+# The time zone of the test companies (tests/common.py): --at is a local time there unless --tz says otherwise.
+TEST_TZ=America/Sao_Paulo
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+
+# "<offset in seconds from now> <the same moment in UTC> <weekday>" of a local date and time in a time zone.
+clock_offset() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+import time
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+at, tz = sys.argv[1:]
+try:
+    zone = ZoneInfo(tz)
+except Exception:
+    sys.exit(f"unknown time zone {tz!r}: give an IANA name such as America/Sao_Paulo or UTC")
+for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+    try:
+        local = datetime.strptime(at, pattern).replace(tzinfo=zone)
+        break
+    except ValueError:
+        pass
+else:
+    sys.exit(f"--at {at!r} is not a date and time: write it as \"YYYY-MM-DD HH:MM\", e.g. \"2026-12-12 23:30\"")
+print(round(local.timestamp() - time.time()), local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M"), local.strftime("%A"))
+PY
+}
+
+# Everything the tests start from here on (Odoo, pytest, Chromium, wkhtmltopdf) sees the clock moved to the
+# given moment, and it runs on from there; PostgreSQL stays on the real clock.
+start_fake_clock() {
+    local at=$1 tz=$2 offset utc weekday
+    [ -f "$FAKETIME_LIB" ] || die "libfaketime is missing ($FAKETIME_LIB): install it with apt-get install faketime"
+    read -r offset utc weekday < <(clock_offset "$at" "$tz") || die "cannot read --at/--tz"
+    [ -n "$offset" ] || exit 1
+    FAKE_CLOCK="$weekday $at $tz ($utc UTC)"
+    # Chromium runs under libfaketime only without its zygote process; Odoo picks the first google-chrome
+    # (then chromium) in PATH, so a wrapper in front adds the switch.
+    local browser
+    browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+    [ -n "$browser" ] || die "chromium not found (apt-get install chromium)"
+    mkdir -p "$STATE/fake-clock-bin"
+    printf '#!/bin/sh\nexec %q --no-zygote "$@"\n' "$browser" > "$STATE/fake-clock-bin/google-chrome"
+    chmod +x "$STATE/fake-clock-bin/google-chrome"
+    export PATH="$STATE/fake-clock-bin:$PATH" LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$(printf '%+d' "$offset")"
+    say "the clock of the tests starts at $FAKE_CLOCK and runs on from there"
+}
+
 cmd_test() {
+    local at="" tz=$TEST_TZ tags=/collections_addon
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --at) [ $# -ge 2 ] || die "--at needs a local date and time, e.g. --at \"2026-12-12 23:30\""; at=$2; shift 2 ;;
+            --tz) [ $# -ge 2 ] || die "--tz needs a time zone, e.g. --tz America/Sao_Paulo"; tz=$2; shift 2 ;;
+            --tags) [ $# -ge 2 ] || die "--tags needs Odoo test tags, e.g. --tags /collections_addon:TestWorklistTour"
+                tags=$2; shift 2 ;;
+            *) die "unknown option $1 (usage: ./dev.sh test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS])" ;;
+        esac
+    done
+    [ -n "$at" ] || [ "$tz" = "$TEST_TZ" ] || die "--tz only says where the --at time is: give --at too"
+    if [ -n "$at" ]; then clock_offset "$at" "$tz" > /dev/null || exit 2; fi  # bad input fails before set-up
     setup
     local db=collections_test log="$STATE/test-odoo.log" rc=0
+    FAKE_CLOCK=""
+    if [ -n "$at" ]; then start_fake_clock "$at" "$tz"; fi
     say "engine tests (pytest tests/engine)"
     "$VENV/bin/python" -m pytest "$ROOT/tests/engine" || rc=1
     say "Odoo tests on a fresh database $db (log: $log)"
     drop_db "$db"
     set +e
     # Sales too: the protested-customer warning on quotations is tested against the real sale module.
-    odoo -d "$db" -i collections_addon,sale --test-enable --test-tags /collections_addon \
+    odoo -d "$db" -i collections_addon,sale --test-enable --test-tags "$tags" \
         --stop-after-init --log-level=info --http-port="$((HTTP_PORT + 100))" > "$log" 2>&1
     local odoo_rc=$?
     set -e
@@ -236,7 +299,7 @@ cmd_test() {
         say "errors were logged during the Odoo run (see above)"
         rc=1
     fi
-    echo "odoo: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped"
+    echo "odoo: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped${FAKE_CLOCK:+ (clock started at $FAKE_CLOCK)}"
     exit "$rc"
 }
 
@@ -264,5 +327,5 @@ case "${1:-}" in
     psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
-    *) echo "usage: ./dev.sh demo | test | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
 esac
