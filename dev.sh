@@ -197,8 +197,9 @@ cmd_demo() {
     odoo -d "$db" --db-filter="^$db\$" "$@"
 }
 
-# The time zone of the test companies (tests/common.py): --at is a local time there unless --tz says otherwise.
-TEST_TZ=America/Sao_Paulo
+# The time zone of the test companies (COMPANY_TZ in tests/common.py): --at is a local time there unless --tz
+# says otherwise.
+TEST_TZ=UTC
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 # "<offset in seconds from now> <the same moment in UTC> <weekday>" of a local date and time in a time zone.
@@ -222,7 +223,8 @@ for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         pass
 else:
     sys.exit(f"--at {at!r} is not a date and time: write it as \"YYYY-MM-DD HH:MM\", e.g. \"2026-12-12 23:30\"")
-print(round(local.timestamp() - time.time()), local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M"), local.strftime("%A"))
+utc = local.astimezone(timezone.utc)
+print(round(local.timestamp() - time.time()), utc.strftime("%Y-%m-%dT%H:%M"), local.strftime("%A"))
 PY
 }
 
@@ -233,7 +235,8 @@ start_fake_clock() {
     [ -f "$FAKETIME_LIB" ] || die "libfaketime is missing ($FAKETIME_LIB): install it with apt-get install faketime"
     read -r offset utc weekday < <(clock_offset "$at" "$tz") || die "cannot read --at/--tz"
     [ -n "$offset" ] || exit 1
-    FAKE_CLOCK="$weekday $at $tz ($utc UTC)"
+    FAKE_CLOCK="$weekday $at $tz"
+    [ "$tz" = UTC ] || FAKE_CLOCK="$FAKE_CLOCK (${utc/T/ } UTC)"
     # Chromium runs under libfaketime only without its zygote process; Odoo picks the first google-chrome
     # (then chromium) in PATH, so a wrapper in front adds the switch.
     local browser
