@@ -44,7 +44,8 @@ as_pg() {
 }
 
 ensure_debian_packages() {
-    local wanted=(libldap2-dev libsasl2-dev libpq-dev wkhtmltopdf chromium postgresql)
+    # Extra packages as arguments (faketime for test --at).
+    local wanted=(libldap2-dev libsasl2-dev libpq-dev wkhtmltopdf chromium postgresql "$@")
     local missing=()
     for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -200,7 +201,6 @@ cmd_demo() {
 # The time zone of the test companies (COMPANY_TZ in tests/common.py): --at is a local time there unless --tz
 # says otherwise.
 TEST_TZ=UTC
-FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
 # "<offset in seconds from now> <the same moment in UTC> <weekday>" of a local date and time in a time zone.
 clock_offset() {
@@ -232,7 +232,10 @@ PY
 # given moment, and it runs on from there; PostgreSQL stays on the real clock.
 start_fake_clock() {
     local at=$1 tz=$2 offset utc weekday
-    [ -f "$FAKETIME_LIB" ] || die "libfaketime is missing ($FAKETIME_LIB): install it with apt-get install faketime"
+    ensure_debian_packages faketime
+    local faketime_lib
+    faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+    [ -n "$faketime_lib" ] || die "libfaketime is missing: install it with apt-get install faketime"
     read -r offset utc weekday < <(clock_offset "$at" "$tz") || die "cannot read --at/--tz"
     [ -n "$offset" ] || exit 1
     FAKE_CLOCK="$weekday $at $tz"
@@ -245,7 +248,7 @@ start_fake_clock() {
     mkdir -p "$STATE/fake-clock-bin"
     printf '#!/bin/sh\nexec %q --no-zygote "$@"\n' "$browser" > "$STATE/fake-clock-bin/google-chrome"
     chmod +x "$STATE/fake-clock-bin/google-chrome"
-    export PATH="$STATE/fake-clock-bin:$PATH" LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$(printf '%+d' "$offset")"
+    export PATH="$STATE/fake-clock-bin:$PATH" LD_PRELOAD="$faketime_lib" FAKETIME="$(printf '%+d' "$offset")"
     say "the clock of the tests starts at $FAKE_CLOCK and runs on from there"
 }
 
