@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for collections_addon: set-up, demo server, tests, bench.
-#   ./dev.sh demo | test | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop
+#   ./dev.sh demo | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,8 +11,6 @@ ODOO_ARCHIVE_URL=${ODOO_ARCHIVE_URL:-https://github.com/odoo/odoo/archive/refs/h
 # (following links) when it extracts translatable strings, and would read the venv or loop forever.
 CACHE=${COLLECTIONS_CACHE:-$HOME/.cache/collections_addon}
 VENV=${COLLECTIONS_VENV:-$CACHE/venv}
-PGDATA="$STATE/pgdata"
-PGSOCK="$STATE/pgsock"
 PGPORT=${COLLECTIONS_PGPORT:-55432}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 ADDONS="$CACHE/addons-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
@@ -23,13 +21,31 @@ HTTP_PORT=${COLLECTIONS_HTTP_PORT:-8069}
 say() { printf '\033[1m[dev]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[dev] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# Where the private cluster lives (data in pgdata/, socket in pgsock/). As root the cluster runs as the
+# postgres OS user, who cannot enter a private folder (root's home and mktemp -d are 0700): the cluster
+# then lives in postgres's home, one folder per clone (hash of the clone's path) so that clones stay
+# independent. A cluster made inside the clone by an earlier version keeps being used.
+# COLLECTIONS_PG_DIR chooses the folder.
+cluster_dir() {
+    if [ -n "${COLLECTIONS_PG_DIR:-}" ]; then echo "$COLLECTIONS_PG_DIR"; return; fi
+    if [ "$(id -u)" != 0 ] || [ -f "$STATE/pgdata/PG_VERSION" ]; then echo "$STATE"; return; fi
+    local home
+    home=$(getent passwd postgres | cut -d: -f6 || true)
+    echo "${home:-/var/lib/postgresql}/collections_addon/$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+}
+PGDIR=$(cluster_dir)
+PGDATA="$PGDIR/pgdata"
+PGSOCK="$PGDIR/pgsock"
+
 as_pg() {
-    # PostgreSQL refuses to run as root: the cluster belongs to the postgres OS user then.
-    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres OS user then. From /, as the
+    # current folder may be one postgres cannot enter (every path given is absolute).
+    if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 ensure_debian_packages() {
-    local wanted=(libldap2-dev libsasl2-dev libpq-dev wkhtmltopdf chromium postgresql)
+    # Extra packages as arguments (faketime for test --at).
+    local wanted=(libldap2-dev libsasl2-dev libpq-dev wkhtmltopdf chromium postgresql "$@")
     local missing=()
     for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -83,8 +99,22 @@ pg_running() { as_pg "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 ensure_postgres() {
     [ -n "$PGBIN" ] && [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL server binaries not found (install Debian's postgresql)"
+    if [ "$(id -u)" = 0 ] && [ "$PGDIR" != "$STATE" ] && [ ! -d "$PGDIR" ]; then
+        # postgres must enter every folder down to the socket, whatever root's umask.
+        [ -d "$(dirname "$PGDIR")" ] || install -d -o postgres -m 0755 "$(dirname "$PGDIR")"
+        install -d -o postgres -m 0755 "$PGDIR"
+        printf '%s\n' "$ROOT" > "$PGDIR/clone"  # whose cluster this is, for whoever cleans up
+    fi
     mkdir -p "$PGSOCK"
-    if [ "$(id -u)" = 0 ]; then chown postgres "$PGSOCK"; fi
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres "$PGSOCK"
+        as_pg test -x "$PGSOCK" || die "the postgres OS user cannot enter $PGSOCK (a folder above it is private,\
+ e.g. 0700, as root's home and mktemp -d are). Point COLLECTIONS_PG_DIR at a folder postgres can reach\
+ (unset, the cluster lives in postgres's home), or run chmod o+x on the folders above it."
+    fi
+    # A Unix socket path is limited to 107 bytes.
+    [ ${#PGSOCK} -le 80 ] || die "the socket folder $PGSOCK is too long for a Unix socket;\
+ point COLLECTIONS_PG_DIR at a shorter folder."
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
         say "initialising private PostgreSQL cluster in $PGDATA"
         mkdir -p "$PGDATA"
@@ -96,9 +126,9 @@ ensure_postgres() {
             -o "-c listen_addresses='' -k $PGSOCK -p $PGPORT -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c max_connections=100" \
             start >/dev/null || die "PostgreSQL did not start; see $PGDATA/postgresql.log"
     fi
-    if ! as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
+    if ! "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -tAc \
             "SELECT 1 FROM pg_roles WHERE rolname='$DB_ROLE'" | grep -q 1; then
-        as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qc \
+        "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U postgres -d postgres -qc \
             "CREATE ROLE $DB_ROLE LOGIN CREATEDB" >/dev/null
     fi
 }
@@ -145,7 +175,8 @@ odoo() {
     fi
 }
 
-psql_odoo() { as_pg "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U "$DB_ROLE" "$@"; }
+# The socket accepts any local OS user (trust): psql runs as the caller, in the caller's folder (psql -f).
+psql_odoo() { "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT" -U "$DB_ROLE" "$@"; }
 
 db_exists() { psql_odoo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 
@@ -167,16 +198,84 @@ cmd_demo() {
     odoo -d "$db" --db-filter="^$db\$" "$@"
 }
 
+# The time zone of the test companies (COMPANY_TZ in tests/common.py): --at is a local time there unless --tz
+# says otherwise.
+TEST_TZ=UTC
+
+# "<offset in seconds from now> <the same moment in UTC> <weekday>" of a local date and time in a time zone.
+clock_offset() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+import time
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+at, tz = sys.argv[1:]
+try:
+    zone = ZoneInfo(tz)
+except Exception:
+    sys.exit(f"unknown time zone {tz!r}: give an IANA name such as America/Sao_Paulo or UTC")
+for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+    try:
+        local = datetime.strptime(at, pattern).replace(tzinfo=zone)
+        break
+    except ValueError:
+        pass
+else:
+    sys.exit(f"--at {at!r} is not a date and time: write it as \"YYYY-MM-DD HH:MM\", e.g. \"2026-12-12 23:30\"")
+utc = local.astimezone(timezone.utc)
+print(round(local.timestamp() - time.time()), utc.strftime("%Y-%m-%dT%H:%M"), local.strftime("%A"))
+PY
+}
+
+# Everything the tests start from here on (Odoo, pytest, Chromium, wkhtmltopdf) sees the clock moved to the
+# given moment, and it runs on from there; PostgreSQL stays on the real clock.
+start_fake_clock() {
+    local at=$1 tz=$2 offset utc weekday
+    ensure_debian_packages faketime
+    local faketime_lib
+    faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 2>/dev/null | head -n 1 || true)
+    [ -n "$faketime_lib" ] || die "libfaketime is missing: install it with apt-get install faketime"
+    read -r offset utc weekday < <(clock_offset "$at" "$tz") || die "cannot read --at/--tz"
+    [ -n "$offset" ] || exit 1
+    FAKE_CLOCK="$weekday $at $tz"
+    [ "$tz" = UTC ] || FAKE_CLOCK="$FAKE_CLOCK (${utc/T/ } UTC)"
+    # Chromium runs under libfaketime only without its zygote process; Odoo picks the first google-chrome
+    # (then chromium) in PATH, so a wrapper in front adds the switch.
+    local browser
+    browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+    [ -n "$browser" ] || die "chromium not found (apt-get install chromium)"
+    mkdir -p "$STATE/fake-clock-bin"
+    printf '#!/bin/sh\nexec %q --no-zygote "$@"\n' "$browser" > "$STATE/fake-clock-bin/google-chrome"
+    chmod +x "$STATE/fake-clock-bin/google-chrome"
+    export PATH="$STATE/fake-clock-bin:$PATH" LD_PRELOAD="$faketime_lib" FAKETIME="$(printf '%+d' "$offset")"
+    say "the clock of the tests starts at $FAKE_CLOCK and runs on from there"
+}
+
 cmd_test() {
+    local at="" tz=$TEST_TZ tags=/collections_addon
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --at) [ $# -ge 2 ] || die "--at needs a local date and time, e.g. --at \"2026-12-12 23:30\""; at=$2; shift 2 ;;
+            --tz) [ $# -ge 2 ] || die "--tz needs a time zone, e.g. --tz America/Sao_Paulo"; tz=$2; shift 2 ;;
+            --tags) [ $# -ge 2 ] || die "--tags needs Odoo test tags, e.g. --tags /collections_addon:TestWorklistTour"
+                tags=$2; shift 2 ;;
+            *) die "unknown option $1 (usage: ./dev.sh test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS])" ;;
+        esac
+    done
+    [ -n "$at" ] || [ "$tz" = "$TEST_TZ" ] || die "--tz only says where the --at time is: give --at too"
+    if [ -n "$at" ]; then clock_offset "$at" "$tz" > /dev/null || exit 2; fi  # bad input fails before set-up
     setup
     local db=collections_test log="$STATE/test-odoo.log" rc=0
+    FAKE_CLOCK=""
+    if [ -n "$at" ]; then start_fake_clock "$at" "$tz"; fi
     say "engine tests (pytest tests/engine)"
     "$VENV/bin/python" -m pytest "$ROOT/tests/engine" || rc=1
     say "Odoo tests on a fresh database $db (log: $log)"
     drop_db "$db"
     set +e
     # Sales too: the protested-customer warning on quotations is tested against the real sale module.
-    odoo -d "$db" -i collections_addon,sale --test-enable --test-tags /collections_addon \
+    odoo -d "$db" -i collections_addon,sale --test-enable --test-tags "$tags" \
         --stop-after-init --log-level=info --http-port="$((HTTP_PORT + 100))" > "$log" 2>&1
     local odoo_rc=$?
     set -e
@@ -206,7 +305,7 @@ cmd_test() {
         say "errors were logged during the Odoo run (see above)"
         rc=1
     fi
-    echo "odoo: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped"
+    echo "odoo: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped${FAKE_CLOCK:+ (clock started at $FAKE_CLOCK)}"
     exit "$rc"
 }
 
@@ -234,5 +333,5 @@ case "${1:-}" in
     psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
-    *) echo "usage: ./dev.sh demo | test | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
 esac

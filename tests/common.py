@@ -1,14 +1,52 @@
+import time
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 from odoo.tests import new_test_user
+from odoo.tests.common import ChromeBrowser
 
-# Tests run on a fixed Monday so that business-day rules give the same answer every day of the year.
+# Tests run on a fixed Monday so that business-day rules give the same answer every day of the year:
+# every test class pins the clock (freeze_time) on or around it, browser tours included.
 TODAY = date(2026, 3, 16)
+# The test companies keep their day in UTC: a moment pinned in UTC is the same day for them
+# (tests about other time zones give the customer, the calendar or the user their own).
+COMPANY_TZ = "UTC"
+
+# The browser has a clock of its own, which freeze_time does not reach: in tours the page's Date starts at the
+# server's (pinned) moment, given in milliseconds since the epoch, and runs on, so "today" is the same day on
+# both sides (search filters such as "Due today or earlier" are evaluated in the browser).
+_PINNED_DATE_JS = """
+(() => {
+    const RealDate = Date;
+    const shift = %d - RealDate.now();
+    const now = () => RealDate.now() + shift;
+    globalThis.Date = new Proxy(RealDate, {
+        construct: (target, args, newTarget) => Reflect.construct(target, args.length ? args : [now()], newTarget),
+        apply: () => new RealDate(now()).toString(),
+        get: (target, key, receiver) => (key === "now" ? now : Reflect.get(target, key, receiver)),
+    });
+})();
+"""
 
 
-class CollectionsCase(AccountTestInvoicingCommon):
+class PinnedBrowserClock:
+    """For HttpCase classes: the browser's page clock starts at the server's moment (see _PINNED_DATE_JS)."""
+
+    def browser_js(self, *args, **kwargs):
+        pin = _PINNED_DATE_JS % round(time.time() * 1000)
+        navigate_to = ChromeBrowser.navigate_to
+
+        def navigate_on_the_pinned_clock(browser, url, wait_stop=False):
+            browser._websocket_request("Page.addScriptToEvaluateOnNewDocument", params={"source": pin})
+            return navigate_to(browser, url, wait_stop=wait_stop)
+
+        with patch.object(ChromeBrowser, "navigate_to", navigate_on_the_pinned_clock):
+            return super().browser_js(*args, **kwargs)
+
+
+class CollectionsCase(PinnedBrowserClock, AccountTestInvoicingCommon):
     """A company with a small test plan, customers and helpers to post invoices by age."""
 
     @classmethod
@@ -63,6 +101,7 @@ class CollectionsCase(AccountTestInvoicingCommon):
         cls.level_pre, cls.level_first, cls.level_call, cls.level_protest = cls.policy.level_ids.sorted("days")
         # Most real databases have several companies: a second one, which the manager also works in.
         cls.company_2 = cls.setup_other_company(name="Collections Branch")["company"]
+        (cls.company | cls.company_2).partner_id.tz = COMPANY_TZ
         cls.collector = cls.make_user("collector", "collections_addon.group_collections_user", name="Carla Collector")
         cls.manager = cls.make_user(
             "collections_manager",

@@ -6,6 +6,7 @@ from odoo.tools.safe_eval import safe_eval
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(datetime(2026, 12, 13, 15, 0))  # a Sunday afternoon
 class TestDemo(TransactionCase):
     """``./dev.sh demo`` shows a collections team's day whatever the day it is built."""
 
@@ -18,42 +19,41 @@ class TestDemo(TransactionCase):
         return model.search(safe_eval(action.get("domain") or "[]", {"uid": user.id}))
 
     def test_built_on_a_sunday_every_screen_has_work(self):
-        with freeze_time(datetime(2026, 12, 13, 15, 0)):  # a Sunday afternoon in São Paulo
-            self.load_demo()
-            carla = self.env.ref("collections_addon.user_carla_collector")
-            brazil = self.env.ref("collections_addon.demo_company_br")
-            main = self.env.ref("base.main_company")
-            self.assertEqual((brazil.currency_id.name, carla.company_id), ("BRL", brazil))
-            self.assertEqual(self.env.ref("collections_addon.demo_partner_ana").lang, "pt_BR")
-            self.assertTrue(brazil.collections_negotiation_journal_id, "accounting settings are filled")
-            self.assertTrue(brazil.collections_protest_journal_id)
+        self.load_demo()
+        carla = self.env.ref("collections_addon.user_carla_collector")
+        brazil = self.env.ref("collections_addon.demo_company_br")
+        main = self.env.ref("base.main_company")
+        self.assertEqual((brazil.currency_id.name, carla.company_id), ("BRL", brazil))
+        self.assertEqual(self.env.ref("collections_addon.demo_partner_ana").lang, "pt_BR")
+        self.assertTrue(brazil.collections_negotiation_journal_id, "accounting settings are filled")
+        self.assertTrue(brazil.collections_protest_journal_id)
 
-            worklist = self.action_records("collections_addon.collections_worklist_action", carla, brazil)
-            self.assertGreaterEqual(len(worklist), 3, "a failed e-mail, a planned call, a broken promise")
-            self.assertTrue(all(partner.collections_status_note for partner in worklist), "each says why")
-            self.assertTrue(self.action_records("collections_addon.collections_worklist_action", carla, main))
+        worklist = self.action_records("collections_addon.collections_worklist_action", carla, brazil)
+        self.assertGreaterEqual(len(worklist), 3, "a failed e-mail, a planned call, a broken promise")
+        self.assertTrue(all(partner.collections_status_note for partner in worklist), "each says why")
+        self.assertTrue(self.action_records("collections_addon.collections_worklist_action", carla, main))
 
-            statuses = set(
-                self.action_records("collections_addon.collections_overdue_action", carla, brazil).mapped(
-                    "collections_status"
-                )
+        statuses = set(
+            self.action_records("collections_addon.collections_overdue_action", carla, brazil).mapped(
+                "collections_status"
             )
-            self.assertTrue({"to_contact", "promised", "agreement", "disputed", "notary"} <= statuses, statuses)
+        )
+        self.assertTrue({"to_contact", "promised", "agreement", "disputed", "notary"} <= statuses, statuses)
 
-            Event = self.env["collections.event"].with_user(carla).with_company(brazil)
-            states = set(Event.search([("company_id", "=", brazil.id)]).mapped("state"))
-            self.assertTrue({"queued", "sent", "delivered", "read", "failed", "cancelled"} <= states, states)
-            letters = self.action_records("collections_addon.collections_event_action_letters", carla, brazil)
-            self.assertTrue(letters, "letters to print")
-            self.assertTrue(Event.search([("channel", "=", "call"), ("state", "=", "queued")]), "a call planned")
+        Event = self.env["collections.event"].with_user(carla).with_company(brazil)
+        states = set(Event.search([("company_id", "=", brazil.id)]).mapped("state"))
+        self.assertTrue({"queued", "sent", "delivered", "read", "failed", "cancelled"} <= states, states)
+        letters = self.action_records("collections_addon.collections_event_action_letters", carla, brazil)
+        self.assertTrue(letters, "letters to print")
+        self.assertTrue(Event.search([("channel", "=", "call"), ("state", "=", "queued")]), "a call planned")
 
-            Agreement = self.env["collections.negotiation"].with_user(carla).with_company(brazil)
-            self.assertEqual(set(Agreement.search([]).mapped("state")), {"active", "to_approve"})
-            active = Agreement.search([("state", "=", "active")])
-            self.assertEqual(active.installment_ids.sorted("sequence")[:1].payment_state, "paid")
-            Promise = self.env["collections.promise"].with_user(carla).with_company(brazil)
-            self.assertEqual(set(Promise.search([]).mapped("state")), {"open", "kept", "broken"})
-            Protest = self.env["collections.protest"].with_user(carla).with_company(brazil)
-            self.assertTrue({"draft", "protocolled", "protested"} <= set(Protest.search([]).mapped("state")))
-            Dispute = self.env["collections.dispute"].with_user(carla).with_company(brazil)
-            self.assertEqual(Dispute.search([]).state, "open")
+        Agreement = self.env["collections.negotiation"].with_user(carla).with_company(brazil)
+        self.assertEqual(set(Agreement.search([]).mapped("state")), {"active", "to_approve"})
+        active = Agreement.search([("state", "=", "active")])
+        self.assertEqual(active.installment_ids.sorted("sequence")[:1].payment_state, "paid")
+        Promise = self.env["collections.promise"].with_user(carla).with_company(brazil)
+        self.assertEqual(set(Promise.search([]).mapped("state")), {"open", "kept", "broken"})
+        Protest = self.env["collections.protest"].with_user(carla).with_company(brazil)
+        self.assertTrue({"draft", "protocolled", "protested"} <= set(Protest.search([]).mapped("state")))
+        Dispute = self.env["collections.dispute"].with_user(carla).with_company(brazil)
+        self.assertEqual(Dispute.search([]).state, "open")

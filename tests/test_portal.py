@@ -2,17 +2,15 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.http import Request
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import CollectionsCase
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
 class TestPortal(CollectionsCase, HttpCase):
-    """The customer's side: agreement page, accept/decline, promise and dispute from the invoice page.
-
-    HttpCase runs on the real clock: dates the customer types are relative to the real today.
-    """
+    """The customer's side: agreement page, accept/decline, promise and dispute from the invoice page."""
 
     @classmethod
     def setUpClass(cls):

@@ -55,6 +55,7 @@ class TestReports(CollectionsCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
 class TestStatementPdf(CollectionsCase, HttpCase):
     """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests."""
 

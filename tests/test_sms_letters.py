@@ -18,8 +18,7 @@ try:
 except ImportError:
     phonenumbers = None
 
-# The run happens on the fixed day of the test plan; the HTTP parts (delivery reports,
-# wkhtmltopdf fetching assets) run on the real clock, which a frozen clock would break.
+# Everything happens on the fixed day of the test plan, HTTP parts (delivery reports, wkhtmltopdf) included.
 RUN_DAY = "2026-03-16 10:00:00"
 PHONE = "+55 11 91234-5678"
 
@@ -36,6 +35,7 @@ class _RunMixin:
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(RUN_DAY)
 class TestSms(CollectionsCase, HttpCase, _RunMixin):
     """SMS go through Odoo's real SMS queue to a real IAP-speaking server on 127.0.0.1;
     delivery reports come back through Odoo's real /sms/status route."""
@@ -264,7 +264,8 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         notification.sudo().write({"notification_status": "exception", "failure_type": "sms_credit"})
         self.assertEqual(event.state, "queued")
         # Months later the hourly job no longer looks at it (providers may never report).
-        self.env["collections.event"]._cron_sync_mail_states()
+        with freeze_time("2026-05-18 10:00:00"):
+            self.env["collections.event"]._cron_sync_mail_states()
         self.assertEqual(event.state, "queued")
         with freeze_time(RUN_DAY):
             self.env["collections.event"]._cron_sync_mail_states()
@@ -278,6 +279,7 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(RUN_DAY)
 class TestLetters(CollectionsCase, HttpCase, _RunMixin):
     """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests."""
 

@@ -574,6 +574,7 @@ class TestWhatsapp(WhatsappCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(FROZEN_NOW)
 class TestWhatsappWebhook(WhatsappCase, HttpCase):
     """Meta calls the webhook through Odoo's HTTP stack, as the public user."""
 
