@@ -9,12 +9,14 @@ from .calls import (
     CALL_OUTCOMES,
     DEFAULT_WINDOWS,
     REACHED_OUTCOMES,
+    WAIT_REASONS,
     CallFollowUp,
     CallRules,
     CallWindow,
     after_call,
     call_allowed_at,
     call_priority,
+    call_wait,
     next_call_slot,
 )
 from .followup import (
@@ -76,6 +78,7 @@ from .tone import (
     ToneTerm,
     blocking,
     check_tone,
+    check_translations,
     parse_terms,
 )
 from .whatsapp import (
@@ -119,6 +122,7 @@ __all__ = [
     "START_EVENTS",
     "STATE_RANK",
     "TONE_CATEGORIES",
+    "WAIT_REASONS",
     "WINDOW_STATES",
     "BusinessCalendar",
     "CallFollowUp",
@@ -147,8 +151,10 @@ __all__ = [
     "build_template_message",
     "call_allowed_at",
     "call_priority",
+    "call_wait",
     "check_limits",
     "check_tone",
+    "check_translations",
     "classify_response",
     "days_to_settlement",
     "deadline_reminder",
