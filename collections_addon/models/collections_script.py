@@ -8,7 +8,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import check_translations
+from ..engine import check_translations, claimable_items
 
 SCRIPT_CHANNELS = [("call", "Call script"), ("whatsapp", "WhatsApp"), ("sms", "SMS"), ("letter", "Letter paragraph")]
 
@@ -383,30 +383,32 @@ class CollectionsScript(models.Model):
         missing.invalidate_recordset(["access_token"])
 
     @api.model
+    def _claimable_now(self, partners, company):
+        """{partner id: [OpenItem]}: what each customer is asked to pay now (engine ``claimable_items``).
+
+        Read when a text is shown, never kept from the run: an invoice disputed, promised or
+        sent to the notary since is left out, as the follow-up leaves it out.
+        """
+        runner = self.env["collections.runner"]
+        items = runner._open_items(company, partners.commercial_partner_id)
+        today = runner._today(company)
+        return {
+            partner.id: claimable_items(items.get(partner.commercial_partner_id.id, []), today) for partner in partners
+        }
+
+    @api.model
     def _placeholder_values_for_partners(self, partners, company, collector=None):
-        """Placeholder values for customers from their current overdue invoices (worklist, wizards)."""
+        """Placeholder values for customers from what they are asked to pay now (call log, tasks)."""
         partners = partners.with_company(company)
-        today = fields.Date.context_today(self)
-        lines = self.env["account.move.line"].search_fetch(
-            [
-                ("partner_id", "in", partners.commercial_partner_id.ids),
-                ("company_id", "=", company.id),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", ">", 0),
-            ],
-            ["move_id", "partner_id", "amount_residual", "date_maturity"],
-        )
+        claimable = self._claimable_now(partners, company)
         values = {}
         for partner in partners:
-            own = lines.filtered(lambda line, p=partner: line.partner_id == p.commercial_partner_id)
-            overdue = own.filtered(lambda line: (line.date_maturity or today) < today) or own
+            items = claimable[partner.id]
             values[partner.id] = self._placeholder_values(
                 partner,
                 company,
-                overdue.move_id,
-                sum(overdue.mapped("amount_residual")),
+                self.env["account.move"].browse(list(dict.fromkeys(item.move_id for item in items))),
+                company.currency_id.round(sum(item.company_amount for item in items)),
                 collector or partner.collections_responsible_id or self.env.user,
             )
         return values

@@ -2,7 +2,6 @@ from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
 
-
 class MailTemplate(models.Model):
     _inherit = "mail.template"
 

@@ -720,8 +720,12 @@ def test_call_wait_planned_at_a_time_the_rules_then_forbid():
     [
         (sp(MON, 21), [], RULES, ("outside_window", sp(date(2026, 3, 24), 8))),
         (sp(MON, 10), [sp(MON, 9)], RULES, ("too_soon", sp(MON, 13))),
-        (sp(FRI, 10), [sp(MON, 9), sp(date(2026, 3, 25), 9), sp(FRI, 3)], CallRules(windows=ALL_DAY),
-         ("cap_reached", sp(NEXT_MON, 9))),
+        (
+            sp(FRI, 10),
+            [sp(MON, 9), sp(date(2026, 3, 25), 9), sp(FRI, 3)],
+            CallRules(windows=ALL_DAY),
+            ("cap_reached", sp(NEXT_MON, 9)),
+        ),
         (sp(FRI, 10), [], CallRules(holidays=frozenset({FRI})), ("holiday", sp(SAT, 8))),
     ],
 )
@@ -735,4 +739,4 @@ def test_call_wait_without_any_slot():
 
 
 def test_wait_reasons_cover_the_block_reasons():
-    assert WAIT_REASONS == ("planned", *BLOCK_REASONS)
+    assert ("planned", *BLOCK_REASONS) == WAIT_REASONS

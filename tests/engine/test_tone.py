@@ -642,9 +642,7 @@ def test_each_translation_is_checked_with_its_own_words():
 
 def test_a_language_without_greetings_cannot_miss_one():
     assert check_translations({"fr_FR": "Votre facture est ouverte."}, WORDS) == []
-    assert codes(f for _langs, f in check_translations({"fr_FR": "VOTRE FACTURE EST OUVERTE"}, WORDS)) == [
-        "shouting"
-    ]
+    assert codes(f for _langs, f in check_translations({"fr_FR": "VOTRE FACTURE EST OUVERTE"}, WORDS)) == ["shouting"]
 
 
 def test_greeting_and_blank_texts_in_translations():
