@@ -102,8 +102,8 @@ class CollectionsCallLog(models.TransientModel):
         Script = self.env["collections.script"]
         if not Script._claimable_now(partner, company)[partner.id]:
             return Markup("<p><i>%s</i></p>") % self.env._(
-                "Nothing to claim now: the open invoices of this customer are disputed, promised, in an agreement "
-                "or at the notary."
+                "Nothing to claim now: the open invoices of this customer are disputed, promised, at the notary "
+                "or excluded from the follow-up."
             )
         values = Script._placeholder_values_for_partners(partner, company, self.env.user)
         return Markup(plaintext2html(script._render_body(values)[partner.id]))
@@ -307,8 +307,8 @@ class CollectionsCallLog(models.TransientModel):
         if not moves:
             raise UserError(
                 self.env._(
-                    "This customer has no open invoice to promise or dispute: the others are already disputed, "
-                    "promised, in an agreement or at the notary."
+                    "This customer has no open invoice to promise or dispute: its invoices are paid, or already "
+                    "disputed, promised, at the notary or excluded from the follow-up."
                 )
             )
         return moves
