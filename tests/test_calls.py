@@ -382,3 +382,16 @@ class TestCalls(CollectionsCase):
         self.assertIn("4.0 min", done.body)
         self.assertNotIn("Is everything ok", done.body, "the script is not copied into the chatter")
         self.assertNotIn("Call script", done.body)
+
+    def test_a_promise_then_an_agreement_from_the_same_call(self):
+        self.run_followup()
+        with freeze_time("2026-03-16 13:00:00"):
+            action = self.planned_call().with_user(self.collector).action_log_call()
+            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]))
+            wizard.outcome = "promise"
+            record = wizard.save()
+            self.assertEqual(record.move_ids, self.invoice)
+            result = record.action_confirm_and_negotiate()
+        # The promise holds the invoice now: the agreement is still about the invoice the call was about.
+        self.assertEqual(result["res_model"], "collections.negotiation")
+        self.assertEqual(result["context"]["default_move_ids"], [Command.set(self.invoice.ids)])

@@ -34,6 +34,12 @@ class CollectionsCallLog(models.TransientModel):
     )
     pause_reason = fields.Char(string="Reason")
     currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        readonly=True,
+        help="What the call is about: the invoices the script quotes, which a promise or a dispute covers.",
+    )
     overdue_amount = fields.Monetary(
         string="Overdue",
         readonly=True,
@@ -71,7 +77,7 @@ class CollectionsCallLog(models.TransientModel):
             )
         level = event.level_id or partner.collections_due_level_id or partner.collections_level_id
         # Rendered now, from what is open now: never a text kept since the call was planned.
-        overdue = self._call_invoices(partner, company)[1]
+        invoices, overdue = self._call_invoices(partner, company)
         wizard = self.create(
             {
                 "partner_id": partner.id,
@@ -80,6 +86,7 @@ class CollectionsCallLog(models.TransientModel):
                 "activity_id": (activity or event.activity_id).id,
                 "level_id": level.id,
                 "script_text": self._script_html(partner, company, level),
+                "move_ids": [Command.set(invoices.ids)],
                 "overdue_amount": overdue,
                 "promise_amount": overdue,
             }
@@ -284,7 +291,7 @@ class CollectionsCallLog(models.TransientModel):
                     "partner_id": partner.id,
                     "company_id": self.company_id.id,
                     "move_ids": [Command.set(moves.ids)],
-                    "amount": self.promise_amount or self._call_invoices(partner, self.company_id)[1],
+                    "amount": self.promise_amount or self.overdue_amount,
                     "date": follow_up.pause_until,
                     "source": "call",
                     "note": self.pause_reason or self.notes or False,
@@ -302,8 +309,20 @@ class CollectionsCallLog(models.TransientModel):
             )
 
     def _call_moves(self):
-        """The invoices the call was about: those the customer is asked to pay now, as the script showed them."""
-        moves = self._call_invoices(self.partner_id.commercial_partner_id, self.company_id)[0]
+        """The invoices the call was about: those the script quoted, while they are open."""
+        moves = self.move_ids.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        if not moves and self.outcome == "dispute":
+            # A customer may dispute an invoice it had promised to pay: its open invoices not disputed yet.
+            partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
+            disputes = self.env["collections.dispute"].search(
+                [("partner_id", "=", partner.id), ("company_id", "=", self.company_id.id), ("state", "=", "open")]
+            )
+            moves = (
+                partner.collections_open_move_ids.filtered(
+                    lambda move: move.move_type in ("out_invoice", "out_receipt")
+                )
+                - disputes.move_ids
+            )
         if not moves:
             raise UserError(
                 self.env._(
