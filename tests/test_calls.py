@@ -40,8 +40,10 @@ class TestCalls(CollectionsCase):
         self.assertAlmostEqual(call.priority, 900.0 * (1 + 20 / 30), places=2)
         self.assertEqual(call.activity_id.date_deadline, date(2026, 3, 16))
         self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
-        self.assertIn("Paula Pereira", call.activity_id.note)
-        self.assertIn(self.invoice.name, call.activity_id.note)
+        self.assertIn(self.call_script.name, call.activity_id.note)
+        wizard = self.env["collections.call.log"].browse(call.action_log_call()["res_id"])
+        self.assertIn("Paula Pereira", wizard.script_text)
+        self.assertIn(self.invoice.name, wizard.script_text)
 
     def test_public_holiday_moves_the_call_to_the_next_day(self):
         self.env["resource.calendar.leaves"].create(
@@ -180,7 +182,9 @@ class TestCalls(CollectionsCase):
         self.run_followup()
         with freeze_time("2026-03-16 14:00:00"):  # 11:00 in São Paulo, 07:00 in Los Angeles
             action = self.env["collections.event"].with_user(self.collector).action_calls_today()
-            listed = self.env["collections.event"].search(action["domain"], order="priority desc, id")
+            listed = self.env["collections.event"].search(
+                [*action["domain"], ("call_now", "=", True)], order="priority desc, id"
+            )
             self.assertEqual(listed.partner_id.mapped("name"), ["Paula Pereira", "Small"])
             self.log_call(self.planned_call(small), "no_answer")
         with freeze_time("2026-03-16 16:00:00"):  # 13:00 in São Paulo, 09:00 in Los Angeles
@@ -290,3 +294,104 @@ class TestCalls(CollectionsCase):
         wizard.outcome = "no_answer"
         with self.assertRaisesRegex(UserError, "No collections plan applies"):
             wizard.action_confirm()
+
+    def test_two_calls_logged_in_the_same_second_count_as_two(self):
+        self.run_followup()
+        with freeze_time("2026-03-16 12:00:00"):
+            # A manager and the collector both log a call to the customer in the same second.
+            self.log_call(self.planned_call(), "no_answer", user=self.manager)
+            retry = self.planned_call()
+            self.assertEqual(retry.call_planned_at, datetime(2026, 3, 16, 16, 0))
+            self.log_call(retry, "no_answer")
+        calls = self.events_of(self.customer, channel="call").filtered("called_at")
+        self.assertEqual(calls.mapped("called_at"), [datetime(2026, 3, 16, 12, 0)] * 2)
+        # Two calls in seven days is the cap: the next attempt waits a week, not four hours.
+        self.assertEqual(self.planned_call().call_planned_at, datetime(2026, 3, 23, 12, 0))
+
+    def test_calls_today_explains_itself_when_empty_and_shows_upcoming_calls(self):
+        # Monday 02:00 UTC is Sunday 23:00 in São Paulo: the call is planned for Monday 08:00 local.
+        with freeze_time("2026-03-16 02:00:00"):
+            self.run_followup()
+            action = self.env["collections.event"].with_user(self.collector).action_calls_today()
+            Event = self.env["collections.event"].with_user(self.collector)
+            self.assertEqual(action["context"].get("search_default_call_now"), 1)
+            self.assertFalse(Event.search([*action["domain"], ("call_now", "=", True)]))
+            self.assertIn("No call to make now", action["help"])
+            self.assertIn("call window", action["help"])
+            self.assertIn("Paula Pereira", action["help"], "the next planned call is named")
+            later = Event.search([*action["domain"], ("call_now", "=", False)])
+            self.assertEqual(later, self.planned_call())
+            self.assertEqual(later.call_wait_reason, "planned")
+            self.assertEqual(later.call_next_at, datetime(2026, 3, 16, 11, 0))
+        with freeze_time("2026-03-16 11:30:00"):
+            self.env.invalidate_all()  # what can be called is computed anew on each screen
+            Event = self.env["collections.event"].with_user(self.collector)
+            self.assertEqual(Event.search([*action["domain"], ("call_now", "=", True)]), self.planned_call())
+            self.assertFalse(self.planned_call().call_wait_reason)
+        # Without any planned call, the help says so.
+        self.planned_call().sudo().state = "cancelled"
+        self.assertIn("No call is planned for later", Event.action_calls_today()["help"])
+
+    def test_the_call_log_renders_the_script_when_shown_without_invoices_disputed_since(self):
+        disputed = self.make_invoice(self.customer, 250.0, days_late=21)
+        self.run_followup()
+        call = self.planned_call()
+        self.assertEqual(call.move_ids, self.invoice | disputed)
+        # The task points to the script instead of keeping a text that may be stale when the call is made.
+        self.assertNotIn(disputed.name, call.activity_id.note or "")
+        self.assertIn(self.call_script.name, call.activity_id.note)
+        self.assertFalse(call.body)
+        with freeze_time("2026-03-17 13:00:00"):
+            self.env["collections.dispute"].create(
+                {"partner_id": self.customer.id, "move_ids": [Command.set(disputed.ids)], "reason": "Not delivered"}
+            )
+            self.assertEqual(call.state, "queued", "the call is still about the other invoice")
+            wizard = Form(
+                self.env["collections.call.log"]
+                .with_user(self.collector)
+                .browse(call.with_user(self.collector).action_log_call()["res_id"])
+            )
+            self.assertIn(self.invoice.name, wizard.script_text)
+            self.assertNotIn(disputed.name, wizard.script_text)
+            self.assertEqual(wizard.overdue_amount, 900.0)
+            wizard.outcome = "promise"
+            wizard.save().action_confirm()
+        promise = self.env["collections.promise"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((promise.move_ids, promise.amount), (self.invoice, 900.0))
+        self.assertIn(self.invoice.name, call.body, "the event keeps the script as it was shown")
+        self.assertNotIn(disputed.name, call.body)
+
+    def test_promised_amount_defaults_to_the_overdue_amount_and_the_chatter_gets_outcome_and_notes(self):
+        self.make_invoice(self.customer, 300.0, days_late=-5)  # coming due: not part of what is overdue
+        self.run_followup()
+        call = self.planned_call()
+        with freeze_time("2026-03-16 13:00:00"):
+            action = call.with_user(self.collector).action_log_call()
+            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]))
+            self.assertEqual(wizard.promise_amount, 900.0)
+            wizard.outcome = "promise"
+            self.assertEqual(wizard.promise_amount, 900.0)
+            wizard.notes = "Pays on Friday by Pix"
+            wizard.duration = 4
+            wizard.save().action_confirm()
+        promise = self.env["collections.promise"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((promise.amount, promise.move_ids), (900.0, self.invoice))
+        done = self.customer.message_ids.filtered(lambda message: "Pays on Friday by Pix" in message.body)
+        self.assertEqual(len(done), 1)
+        self.assertIn("Reached: promise to pay", done.body)
+        self.assertIn("4.0 min", done.body)
+        self.assertNotIn("Is everything ok", done.body, "the script is not copied into the chatter")
+        self.assertNotIn("Call script", done.body)
+
+    def test_a_promise_then_an_agreement_from_the_same_call(self):
+        self.run_followup()
+        with freeze_time("2026-03-16 13:00:00"):
+            action = self.planned_call().with_user(self.collector).action_log_call()
+            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]))
+            wizard.outcome = "promise"
+            record = wizard.save()
+            self.assertEqual(record.move_ids, self.invoice)
+            result = record.action_confirm_and_negotiate()
+        # The promise holds the invoice now: the agreement is still about the invoice the call was about.
+        self.assertEqual(result["res_model"], "collections.negotiation")
+        self.assertEqual(result["context"]["default_move_ids"], [Command.set(self.invoice.ids)])

@@ -59,7 +59,8 @@ class TestFollowupRun(CollectionsCase):
         # 10:00 UTC on a Monday is inside the default call windows: the call is for today.
         self.assertEqual(str(call.activity_id.date_deadline), "2026-03-16", "call due in the next call window")
         self.assertEqual(str(call.call_planned_at), "2026-03-16 10:00:00")
-        self.assertIn("Hello, Thirty Days Late. Is everything ok with the invoices", call.activity_id.note)
+        # The task names the script; 'Log Call' renders it when the call is made.
+        self.assertIn("Call script: Test call script", call.activity_id.note)
         self.assertEqual(very_late.with_company(self.company).collections_status, "to_contact")
         self.assertEqual(
             str(very_late.with_company(self.company).collections_next_date), "2026-03-16", "worklist today"
@@ -397,7 +398,10 @@ class TestFollowupRun(CollectionsCase):
         self.make_invoice(customer, 1000, 61)
         self.run_followup()
         partner = customer.with_company(self.company)
-        self.assertFalse(self.events_of(customer, level_id=self.level_protest.id))
+        # The step has no channel: the history shows the task the collector got for it.
+        task_event = self.events_of(customer, level_id=self.level_protest.id)
+        self.assertEqual((task_event.channel, task_event.state), ("task", "queued"))
+        self.assertEqual(task_event.amount_due, 1000)
         self.assertEqual(partner.collections_status, "to_contact")
         self.assertEqual(partner.collections_level_id, self.level_protest)
         self.assertEqual(partner.collections_due_level_id, self.level_protest, "the worklist shows the step to do")
@@ -405,8 +409,11 @@ class TestFollowupRun(CollectionsCase):
             [("res_model", "=", "res.partner"), ("res_id", "=", customer.id), ("summary", "ilike", "Protest")]
         )
         self.assertEqual(len(tasks), 1, "the collector gets a task for the manual step")
+        self.assertEqual(task_event.activity_id, tasks)
+        self.run_followup()
         with freeze_time("2026-03-19 10:00:00"):
             self.run_followup()
+        self.assertEqual(self.events_of(customer, level_id=self.level_protest.id), task_event, "one entry, once")
         self.assertEqual(
             len(self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])),
             1,
@@ -416,6 +423,39 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(
             self.env["account.move"].search([("partner_id", "=", customer.id)]).collections_level_id, self.level_protest
         )
+        self.assertEqual(task_event.state, "sent", "the step is done")
+
+    def test_manual_step_task_in_the_history_is_not_a_contact(self):
+        customer = self.make_customer("Negotiator")
+        self.make_invoice(customer, 1000, 61)
+        self.run_followup()
+        task_event = self.events_of(customer, channel="task")
+        self.assertEqual(task_event.state, "queued")
+        # The collector does the step and closes the task by hand: the entry is done.
+        task_event.activity_id.with_user(self.collector).action_done()
+        self.assertEqual(task_event.state, "sent")
+        customer.with_user(self.collector).action_collections_send_now()
+        self.assertEqual(len(self.events_of(customer, channel="task")), 1)
+        # The next day a new invoice reaches its first reminder: the task was no contact, no gap holds it back.
+        self.make_invoice(customer, 50, 5)
+        with freeze_time("2026-03-17 10:00:00"):
+            self.assertEqual(self.run_followup(partners=customer).contacted, 1)
+        self.assertEqual(self.events_of(customer, channel="email").level_id, self.level_first)
+        # The customer's statement shows its contacts, not the collectors' tasks.
+        history = self.env["report.collections_addon.report_collections_statement"]._reminder_history(
+            customer, self.company
+        )
+        self.assertEqual(history.mapped("channel"), ["email"])
+
+    def test_a_channel_less_step_sent_by_hand_is_recorded(self):
+        customer = self.make_customer("Straight to protest")
+        self.make_invoice(customer, 700, 61)
+        # The collector acts before the daily run gave a task: the step still shows in the history.
+        customer.with_user(self.collector).action_collections_send_now()
+        event = self.events_of(customer, level_id=self.level_protest.id)
+        self.assertEqual((event.channel, event.state, event.activity_id), ("task", "sent", self.env["mail.activity"]))
+        self.run_followup()
+        self.assertEqual(self.events_of(customer, level_id=self.level_protest.id), event)
 
     def test_status_refresh_keeps_automatic_steps_off_the_worklist(self):
         customer = self.make_customer("Automatic")

@@ -1,7 +1,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from .common import TODAY, CollectionsCase
@@ -102,7 +102,7 @@ class TestScripts(CollectionsCase):
         script.invalidate_recordset()
         findings = script._tone_findings()
         self.assertTrue(findings)
-        self.assertEqual({lang for lang, _finding in findings}, {"pt_BR"})
+        self.assertEqual({langs for langs, _finding in findings}, {("pt_BR",)})
         self.assertEqual(script.tone_state, "blocked")
 
     def test_mail_template_form_shows_tone_findings(self):
@@ -151,3 +151,68 @@ class TestScripts(CollectionsCase):
         foreign = self.make_script("sms", "Hello, {{ customer }}.", company_id=other.id)
         with self.assertRaises(UserError):
             self.level_first.write({"send_sms": True, "sms_script_id": foreign.id})
+
+    def manager_edits_templates(self):
+        """Like mail templates, only template editors may save texts with placeholders."""
+        self.manager.group_ids += self.env.ref("mail.group_mail_template_editor")
+
+    def test_portuguese_typed_in_a_portuguese_session_is_checked_with_portuguese_words(self):
+        self.manager_edits_templates()
+        self.manager.lang = "pt_BR"
+        form = Form(self.env["collections.script"].with_user(self.manager).with_context(lang="pt_BR"))
+        form.name = "Cobrança"
+        form.channel = "sms"
+        form.body = "Olá, {{ customer }}. Seu caloteiro, vamos sujar seu nome se não pagar."
+        script = form.save()
+        # Odoo stores what was typed as the source and as the pt_BR translation.
+        self.assertEqual(script._body_translations()["en_US"], script._body_translations()["pt_BR"])
+        codes = {finding.code for _langs, finding in script._tone_findings()}
+        self.assertLessEqual({"humiliating", "threat"}, codes)
+        self.assertNotIn("no_greeting", codes, "Olá is a greeting")
+        self.assertEqual(script.with_context(lang="pt_BR").tone_state, "blocked")
+        self.assertEqual(script.with_context(lang="en_US").tone_state, "blocked")
+
+        level = Form(self.level_first.with_user(self.manager).with_context(lang="pt_BR"))
+        level.send_sms = True
+        level.sms_script_id = script.with_context(lang="pt_BR")
+        with self.assertRaisesRegex(ValidationError, "Cobrança"):
+            level.save()
+
+    def test_a_polite_portuguese_text_typed_in_portuguese_has_its_greeting(self):
+        self.manager_edits_templates()
+        form = Form(self.env["collections.script"].with_user(self.manager).with_context(lang="pt_BR"))
+        form.name = "Lembrete"
+        form.channel = "sms"
+        form.body = "Olá, {{ customer }}. Não identificamos o pagamento da fatura de {{ month }}. Está tudo bem?"
+        script = form.save()
+        self.assertEqual(script._tone_findings(), [])
+        self.assertEqual(script.tone_state, "ok")
+        self.level_first.with_user(self.manager).write({"send_sms": True, "sms_script_id": script.id})
+
+    def test_plural_of_a_flagged_word_is_flagged(self):
+        script = self.make_script("sms", "Hello, {{ customer }}. Pay what you owe, deadbeats.")
+        self.assertIn("humiliating", {finding.code for _langs, finding in script._tone_findings()})
+        self.assertEqual(script.tone_state, "blocked")
+
+    def test_saving_a_used_script_as_blocked_warns_that_the_levels_lose_it(self):
+        self.manager_edits_templates()
+        script = self.make_script("sms", "Hello, {{ customer }}. Your invoice {{ invoices }} is open.")
+        self.level_first.write({"send_sms": True, "sms_script_id": script.id})
+        self.assertFalse(self.level_first.tone_warning)
+        form = Form(script.with_user(self.manager))
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            form.body = "Hello, {{ customer }}. LAST WARNING: we will expose your name."
+        self.assertIn("lose it", logs.output[0])
+        self.assertIn(self.level_first.name, logs.output[0])
+        self.assertIn("SMS are not sent", logs.output[0])
+        form.save()
+        self.assertEqual(script.tone_state, "blocked")
+        # The level shows that it lost its text, on its form.
+        level_form = Form(self.level_first.with_user(self.manager))
+        self.assertIn("blocked by the tone check", level_form.tone_warning)
+        self.assertIn(script.name, level_form.tone_warning)
+
+        # A text that was blocked already, or a script no level uses, gives no new warning.
+        with self.assertNoLogs("odoo.tests.form.onchange", "WARNING"):
+            form.body = "Hello, {{ customer }}. LAST WARNING: we will expose you."
+            Form(self.make_script("sms", "Hello.").with_user(self.manager)).body = "LAST WARNING!!!"

@@ -1,6 +1,6 @@
 from datetime import date, datetime, time, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import TODAY, CollectionsCase
@@ -37,25 +37,30 @@ class TestWorklistTour(CollectionsCase, HttpCase):
 @tagged("post_install", "-at_install")
 @freeze_time(TOUR_NOW)
 class TestCallTour(CollectionsCase, HttpCase):
+    # Monday 14:00 UTC is 11:00 in São Paulo: inside the plan's call window.
+    @freeze_time("2026-03-16 14:00:00", tick=True)
     def test_collector_logs_a_call_from_calls_today(self):
-        customer = self.make_customer("Tour Caller", phone="+55 11 91234-5678")
+        customer = self.make_customer("Tour Caller", phone="+55 11 91234-5678", tz="America/Sao_Paulo")
         invoice = self.make_invoice(customer, 450, 25)
-        call = (
-            self.env["collections.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": customer.id,
-                    "company_id": self.company.id,
-                    "level_id": self.level_call.id,
-                    "channel": "call",
-                    "state": "queued",
-                    "move_ids": [Command.set(invoice.ids)],
-                    "amount_due": 450,
-                    "user_id": self.collector.id,
-                    "call_planned_at": fields.Datetime.now() - timedelta(hours=1),
-                }
-            )
+        self.make_invoice(customer, 100, -5)  # coming due: not part of what is overdue
+        self.run_followup(partners=customer)
+        call = self.events_of(customer, channel="call")
+        self.assertEqual(call.state, "queued")
+        self.assertLess(call.call_planned_at, datetime(2026, 3, 16, 14, 5), "planned now")
+        # Another customer's call is planned for tomorrow: not on today's list, one filter away.
+        later = self.make_customer("Later Caller", phone="+55 11 95555-0000", tz="America/Sao_Paulo")
+        self.env["collections.event"].sudo().create(
+            {
+                "partner_id": later.id,
+                "company_id": self.company.id,
+                "level_id": self.level_call.id,
+                "channel": "call",
+                "state": "queued",
+                "move_ids": [Command.set(self.make_invoice(later, 300, 22).ids)],
+                "amount_due": 300,
+                "user_id": self.collector.id,
+                "call_planned_at": datetime(2026, 3, 17, 12, 0),
+            }
         )
         self.start_tour(
             "/odoo/action-collections_addon.collections_event_action_calls_today",
@@ -66,8 +71,15 @@ class TestCallTour(CollectionsCase, HttpCase):
         self.assertEqual(call.notes, "Will pay by Pix on Friday")
         self.assertEqual(call.user_id, self.collector)
         promise = self.env["collections.promise"].search([("partner_id", "=", customer.id)])
-        self.assertEqual(promise.date, TODAY + timedelta(days=7))
+        self.assertEqual(promise.date, date(2026, 3, 23))
+        # The promised amount was what is overdue, as the dialog proposed it.
         self.assertEqual((promise.move_ids, promise.amount, promise.source), (invoice, 450.0, "call"))
+        # The chatter has the outcome and the notes of the call, not the script.
+        logged = customer.message_ids.filtered(lambda message: "Will pay by Pix on Friday" in message.body)
+        self.assertEqual(len(logged), 1)
+        self.assertIn("Reached: promise to pay", logged.body)
+        self.assertNotIn("Is everything ok", logged.body)
+        self.assertNotIn("Call script", logged.body)
 
 
 @tagged("post_install", "-at_install")

@@ -34,6 +34,8 @@ CALL_OUTCOMES = ("will_pay", "promise", "dispute", "refused", "no_answer", "voic
 REACHED_OUTCOMES = frozenset({"will_pay", "promise", "dispute", "refused"})
 # What call_allowed_at answers when a call is not allowed, in the order the rules are checked.
 BLOCK_REASONS = ("holiday", "outside_window", "too_soon", "cap_reached")
+# Why a planned call waits (call_wait): planned for later, or one of the rules above.
+WAIT_REASONS = ("planned", *BLOCK_REASONS)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -242,6 +244,38 @@ def next_call_slot(
     return None
 
 
+def call_wait(
+    now: datetime,
+    planned_at: datetime | None,
+    rules: CallRules,
+    previous_calls: Sequence[datetime],
+    tz: str | None = None,
+) -> tuple[str | None, datetime | None]:
+    """Whether a call planned at ``planned_at`` can be made at ``now``, and when it can.
+
+    Returns ``(None, now)`` when the call can be made now, else the first reason of
+    :data:`WAIT_REASONS` that applies and the next moment the call is allowed
+    (``None`` when there is none within :func:`next_call_slot`'s horizon). A call
+    planned for later waits for its planned time even if the rules would allow it now:
+    a retry is planned after the interval on purpose.
+
+    >>> rules = CallRules()
+    >>> call_wait(datetime(2026, 3, 27, 15, 0), None, rules, [], "America/Sao_Paulo")
+    (None, datetime.datetime(2026, 3, 27, 15, 0))
+    >>> call_wait(datetime(2026, 3, 27, 23, 30), None, rules, [], "America/Sao_Paulo")  # 20:30 local
+    ('outside_window', datetime.datetime(2026, 3, 28, 11, 0))
+    >>> call_wait(datetime(2026, 3, 27, 15, 0), datetime(2026, 3, 27, 19, 0), rules, [], "America/Sao_Paulo")
+    ('planned', datetime.datetime(2026, 3, 27, 19, 0))
+    """
+    now = _naive_utc(now)
+    if planned_at is not None and _naive_utc(planned_at) > now:
+        return "planned", next_call_slot(_naive_utc(planned_at), rules, previous_calls, tz)
+    reason = call_allowed_at(now, rules, previous_calls, tz)
+    if reason is None:
+        return None, now
+    return reason, next_call_slot(now, rules, previous_calls, tz)
+
+
 def call_priority(amount_due: float, days_late: int) -> float:
     """Higher is called first: the amount due, raised by a thirtieth per day late."""
     if amount_due <= 0:
@@ -270,15 +304,14 @@ def after_call(
 ) -> CallFollowUp:
     """The follow-up of a call at ``called_at`` that ended with ``outcome`` (one of :data:`CALL_OUTCOMES`).
 
-    ``previous_calls`` may or may not already hold ``called_at``: the call counts once either way.
+    ``previous_calls`` are the calls made before this one: this call is added to them, even when one of
+    them has the same time (two collectors may log a call to the customer in the same second: two calls).
     """
     if outcome not in CALL_OUTCOMES:
         raise ValueError(f"Unknown call outcome {outcome!r}; expected one of {', '.join(CALL_OUTCOMES)}.")
     called_at = _naive_utc(called_at)
     if outcome in ("no_answer", "voicemail"):
-        calls = [_naive_utc(call) for call in previous_calls]
-        if called_at not in calls:
-            calls.append(called_at)
+        calls = [*(_naive_utc(call) for call in previous_calls), called_at]
         retry_at = next_call_slot(called_at, rules, calls, tz)
         return CallFollowUp("retry", retry_at=retry_at, reason="no_answer" if retry_at else "no_slot")
     if outcome == "wrong_number":

@@ -28,6 +28,11 @@ from itertools import pairwise
 from .business_calendar import BusinessCalendar
 
 CHANNELS = ("email", "sms", "whatsapp", "letter", "call")
+# The contact history also records what is not a contact with the customer: a promise to pay that
+# was broken, and a task the run gave the collector for a step done by hand (negotiation, protest).
+HISTORY_CHANNELS = (*CHANNELS, "promise", "task")
+# Only these count as contacts for the minimum gap between contacts.
+CONTACT_CHANNELS = CHANNELS
 
 # Why an open item is kept out of the follow-up, in the order that names the customer's status when
 # everything it owes late is held: at the notary, in an agreement waiting or running, disputed,
@@ -209,6 +214,22 @@ def on_hold(today: date, paused_until: date | None, excluded: bool, excluded_unt
     (True, False)
     """
     return (paused_until is not None and paused_until >= today) or is_excluded(today, excluded, excluded_until)
+
+
+def claimable_items(items: Iterable[OpenItem], today: date) -> list[OpenItem]:
+    """What a collector claims from the customer today: the open items the follow-up does not hold
+    (disputed, promised, at the notary, no follow-up), the overdue ones, else those coming due.
+
+    >>> old = OpenItem(move_id=1, due_date=date(2026, 3, 1), currency="BRL", residual=100.0)
+    >>> held = OpenItem(move_id=2, due_date=date(2026, 3, 2), currency="BRL", residual=50.0, excluded=True)
+    >>> soon = OpenItem(move_id=3, due_date=date(2026, 3, 20), currency="BRL", residual=70.0)
+    >>> [item.move_id for item in claimable_items([old, held, soon], date(2026, 3, 16))]
+    [1]
+    >>> [item.move_id for item in claimable_items([held, soon], date(2026, 3, 16))]
+    [3]
+    """
+    open_items = [item for item in items if not item.excluded and item.residual > 0]
+    return [item for item in open_items if item.due_date < today] or open_items
 
 
 def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -108,19 +108,26 @@ def _fold(text: str) -> tuple[str, list[int]]:
 
 
 @lru_cache(maxsize=1024)
-def _term_pattern(term: str) -> re.Pattern[str] | None:
+def _term_pattern(term: str, plural: bool = False) -> re.Pattern[str] | None:
+    """The pattern of ``term`` in folded text; with ``plural``, its last word may end in -s or -es.
+
+    Flagged words are listed in the singular ("deadbeat", "caloteiro") and must catch the
+    plural too; greetings are not, or "hi" would find a greeting in "his".
+    """
     words = _fold(term)[0].split()
     if not words:
         return None
     body = r"\s+".join(re.escape(word) for word in words)
     # Boundaries only apply at word characters, so a term like "R$" still matches before digits.
     prefix = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
-    suffix = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+    suffix = ""
+    if re.search(r"\w$", words[-1]):
+        suffix = r"(?:e?s)?(?!\w)" if plural else r"(?!\w)"
     return re.compile(prefix + body + suffix)
 
 
 def _term_spans(folded: str, origins: list[int], term: str) -> list[tuple[int, int]]:
-    pattern = _term_pattern(term)
+    pattern = _term_pattern(term, plural=True)
     if pattern is None:
         return []
     return [(origins[match.start()], origins[match.end() - 1] + 1) for match in pattern.finditer(folded)]
@@ -266,4 +273,39 @@ def check_tone(text: str, terms: Iterable[ToneTerm], *, require_greeting: bool =
     if require_greeting and not _has_greeting(masked, terms):
         opening = _WHITESPACE.sub(" ", text).strip()[:NO_GREETING_EXCERPT]
         findings.insert(0, ToneFinding("no_greeting", opening))
+    return findings
+
+
+def check_translations(
+    texts: Mapping[str, str], terms: Mapping[str, Iterable[ToneTerm]], *, require_greeting: bool = True
+) -> list[tuple[tuple[str, ...], ToneFinding]]:
+    """What to reword in each language of a text: ``[(languages, finding)]``.
+
+    ``texts`` maps each language code to its text, ``terms`` each language code
+    to its word list. Every language is checked with its own words. A text
+    stored alike under several languages (typed once, not translated: Odoo keeps
+    it as the source and as the language it was typed in) is one text in one of
+    those languages, checked once with all their words: a flagged word of any of
+    them is flagged, a greeting of any of them is a greeting. A missing greeting
+    is only reported when those words include greetings.
+
+    >>> terms = {"en": [ToneTerm("hello", "greeting")],
+    ...          "pt": [ToneTerm("olá", "greeting"), ToneTerm("caloteiro", "humiliating")]}
+    >>> [(langs, f.code) for langs, f in check_translations({"en": "Olá, caloteiro.", "pt": "Olá, caloteiro."}, terms)]
+    [(('en', 'pt'), 'humiliating')]
+    >>> [(langs, f.code) for langs, f in check_translations({"en": "Hello.", "pt": "Caloteiro."}, terms)]
+    [(('pt',), 'no_greeting'), (('pt',), 'humiliating')]
+    >>> check_translations({"fr": "Votre facture."}, terms)
+    []
+    """
+    langs_by_text: dict[str, list[str]] = {}
+    for lang, text in texts.items():
+        if text and text.strip():
+            langs_by_text.setdefault(text, []).append(lang)
+    findings = []
+    for text, langs in langs_by_text.items():
+        words = list(dict.fromkeys(term for lang in langs for term in terms.get(lang, ())))
+        has_greetings = any(term.category == "greeting" for term in words)
+        for finding in check_tone(text, words, require_greeting=require_greeting and has_greetings):
+            findings.append((tuple(langs), finding))
     return findings

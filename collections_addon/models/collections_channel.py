@@ -352,10 +352,13 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _plan_calls(self, company, decisions, event_vals):
-        """Call events planned in the next allowed slot, each with its task note and priority."""
+        """Call events planned in the next allowed slot, each with its task note and priority.
+
+        The script is not rendered here: 'Log Call' renders it when the collector calls, with
+        what is open then (an invoice paid, disputed or promised since is not quoted).
+        """
         if not decisions:
             return []
-        values = self._values_by_partner(company, decisions)
         partners = self.env["res.partner"].browse([decision.partner.id for decision in decisions])
         history = self._call_history(partners, company)
         # One call at a time per customer: the new step's call replaces one still waiting.
@@ -363,40 +366,49 @@ class CollectionsChannel(models.AbstractModel):
             partners, company, self.env._("Replaced by the call of a later follow-up step."), channels=("call",)
         )
         rules_by_policy = {}
+        pointers = {}
         result = []
-        for script, script_decisions in self._by_script(decisions, "call_script_id").items():
-            notes = {}
-            # A blocked script must not stop the call: the collector gets the task without it.
-            if script and script.tone_state != "blocked":
-                notes = script._render_body({d.partner.id: values[d.partner.id] for d in script_decisions})
-            for decision in script_decisions:
-                partner = decision.partner
-                policy = decision.policy
-                if policy.id not in rules_by_policy:
-                    rules_by_policy[policy.id] = self._call_rules(policy)
-                slot = next_call_slot(
-                    fields.Datetime.now(),
-                    rules_by_policy[policy.id],
-                    history[partner.id],
-                    tz=self._partner_tz(partner, company),
-                )
-                vals = event_vals(
-                    decision,
-                    "call",
-                    state="queued",
-                    call_planned_at=slot or False,
-                    priority=call_priority(decision.engine.total_company, decision.engine.max_days_late),
-                    body=notes.get(partner.id) or False,
-                    recipient=partner.phone or False,
-                )
-                vals["_call_note"] = self._call_note(notes.get(partner.id), slot is None)
-                if slot:
-                    vals["_call_day"] = self._local_day(slot, partner, company)
-                result.append(vals)
+        for decision in decisions:
+            partner = decision.partner
+            policy = decision.policy
+            level = self.env["collections.level"].browse(decision.engine.level.id)
+            if level not in pointers:
+                pointers[level] = self._call_script_pointer(level)
+            if policy.id not in rules_by_policy:
+                rules_by_policy[policy.id] = self._call_rules(policy)
+            slot = next_call_slot(
+                fields.Datetime.now(),
+                rules_by_policy[policy.id],
+                history[partner.id],
+                tz=self._partner_tz(partner, company),
+            )
+            vals = event_vals(
+                decision,
+                "call",
+                state="queued",
+                call_planned_at=slot or False,
+                priority=call_priority(decision.engine.total_company, decision.engine.max_days_late),
+                recipient=partner.phone or False,
+            )
+            vals["_call_note"] = self._call_note(pointers[level], slot is None)
+            if slot:
+                vals["_call_day"] = self._local_day(slot, partner, company)
+            result.append(vals)
         return result
 
     @api.model
-    def _call_note(self, script_text, no_slot):
+    def _call_script_pointer(self, level):
+        """The task's note about the script: where to read it, rendered when the call is made."""
+        script = level.call_script_id
+        if not script:
+            return Markup()
+        return Markup("<p>%s</p>") % self.env._(
+            "Call script: %(script)s. Use 'Log Call' on this task to read it with the invoices open when you call.",
+            script=script.display_name,
+        )
+
+    @api.model
+    def _call_note(self, pointer, no_slot):
         parts = []
         if no_slot:
             parts.append(
@@ -406,8 +418,8 @@ class CollectionsChannel(models.AbstractModel):
                     "check the plan's call settings."
                 )
             )
-        if script_text:
-            parts.append(Markup(plaintext2html(script_text)))
+        if pointer:
+            parts.append(pointer)
         return Markup().join(parts) or False
 
     @api.model
@@ -416,14 +428,7 @@ class CollectionsChannel(models.AbstractModel):
         partner = event.partner_id.with_company(event.company_id)
         policy = event.level_id.policy_id
         slot = self._next_slot(partner, event.company_id, policy)
-        level = event.level_id
-        note = self.env["collections.whatsapp"]._read_note(event)
-        if level.call_script_id and level.call_script_id.tone_state != "blocked":
-            values = self.env["collections.script"]._placeholder_values_for_partners(
-                partner, event.company_id, event.user_id
-            )
-            text = level.call_script_id._render_body(values)[partner.id]
-            note += Markup(plaintext2html(text))
+        note = self.env["collections.whatsapp"]._read_note(event) + self._call_script_pointer(event.level_id)
         return self._create_call(event, slot, note, self.env._("Call: WhatsApp read, not paid"))
 
     @api.model

@@ -1,9 +1,12 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
-from ..engine import call_allowed_at
+from ..engine import HISTORY_CHANNELS, WAIT_REASONS, CallRules, call_wait
 
 # mail.mail states and mail.notification statuses mapped onto event states.
 MAIL_STATE_TO_EVENT = {
@@ -40,6 +43,23 @@ CALL_OUTCOMES = [
     ("voicemail", "Voicemail"),
     ("wrong_number", "Wrong number"),
 ]
+# Labels of the engine's history channels (the engine holds the codes).
+_CHANNEL_LABELS = {
+    "email": "E-mail",
+    "sms": "SMS",
+    "whatsapp": "WhatsApp",
+    "letter": "Letter",
+    "call": "Call",
+    "promise": "Promise to pay",
+    "task": "Task",
+}
+_WAIT_LABELS = {
+    "planned": "Planned later",
+    "holiday": "Public holiday",
+    "outside_window": "Outside the call window",
+    "too_soon": "Too soon after the last call",
+    "cap_reached": "Call limit reached",
+}
 NOTIFICATION_STATUS_TO_EVENT = {
     "ready": "queued",
     "process": "queued",
@@ -64,15 +84,10 @@ class CollectionsEvent(models.Model):
     level_id = fields.Many2one("collections.level", string="Level", index=True, ondelete="restrict")
     policy_id = fields.Many2one(related="level_id.policy_id", store=True, string="Plan")
     channel = fields.Selection(
-        [
-            ("email", "E-mail"),
-            ("sms", "SMS"),
-            ("whatsapp", "WhatsApp"),
-            ("letter", "Letter"),
-            ("call", "Call"),
-            ("promise", "Promise to pay"),
-        ],
+        [(code, _CHANNEL_LABELS[code]) for code in HISTORY_CHANNELS],
         required=True,
+        help="How the customer was contacted; 'Task' is a step the run gave the collector to do by hand "
+        "(negotiation, protest), and is not a contact.",
     )
     state = fields.Selection(
         [
@@ -91,7 +106,7 @@ class CollectionsEvent(models.Model):
     user_id = fields.Many2one("res.users", string="Collector", default=lambda self: self.env.user)
     mail_id = fields.Many2one("mail.mail", string="E-mail", index="btree_not_null", ondelete="set null")
     message_id = fields.Many2one("mail.message", string="Message", index="btree_not_null", ondelete="set null")
-    activity_id = fields.Many2one("mail.activity", string="Task", ondelete="set null")
+    activity_id = fields.Many2one("mail.activity", string="Task", index="btree_not_null", ondelete="set null")
     outcome = fields.Selection(CALL_OUTCOMES, help="The result of the call.")
     notes = fields.Text(help="What the customer said.")
     duration = fields.Float(string="Duration (minutes)")
@@ -103,6 +118,24 @@ class CollectionsEvent(models.Model):
         help="The start of the call window the call is planned in (the run respects the plan's windows and caps).",
     )
     called_at = fields.Datetime(string="Called at")
+    call_now = fields.Boolean(
+        string="To Call Now",
+        compute="_compute_call_wait",
+        search="_search_call_now",
+        help="A planned call the collector may make now: its time has come, inside the customer's call window, "
+        "not on a public holiday, past the minimum interval and under the call limit.",
+    )
+    call_wait_reason = fields.Selection(
+        [(code, _WAIT_LABELS[code]) for code in WAIT_REASONS],
+        string="Waiting For",
+        compute="_compute_call_wait",
+        help="Why a planned call cannot be made now.",
+    )
+    call_next_at = fields.Datetime(
+        string="Callable From",
+        compute="_compute_call_wait",
+        help="The next moment the plan allows this call (empty: none in the coming weeks).",
+    )
     priority = fields.Float(index=True, help="Calls are listed by this score: the overdue amount, raised by its age.")
     body = fields.Text(string="Text Sent", help="The text sent (SMS, WhatsApp), printed (letter) or the call script.")
     recipient = fields.Char(help="The number or address the message went to.")
@@ -265,8 +298,7 @@ class CollectionsEvent(models.Model):
 
     @api.model
     def action_calls_today(self):
-        """The planned calls a collector can make now, highest priority first."""
-        ids = self._callable_now_ids()
+        """The planned calls a collector can make now, highest priority first; the later ones one filter away."""
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Calls Today"),
@@ -276,40 +308,93 @@ class CollectionsEvent(models.Model):
                 (self.env.ref("collections_addon.collections_event_view_list_calls").id, "list"),
                 (False, "form"),
             ],
-            "domain": [("id", "in", ids)],
-            "context": {"create": False},
+            "search_view_id": [self.env.ref("collections_addon.collections_event_view_search_calls").id, "search"],
+            "domain": [("channel", "=", "call"), ("state", "=", "queued")],
+            "context": {"create": False, "search_default_call_now": 1},
+            "help": self._calls_today_help(),
         }
 
     @api.model
-    def _callable_now_ids(self, now=None):
-        """Queued calls whose customer may be called now (window, holiday, interval and cap)."""
-        now = now or fields.Datetime.now()
-        planned = self.search(
-            [
-                ("channel", "=", "call"),
-                ("state", "=", "queued"),
-                ("company_id", "in", self.env.companies.ids),
-                "|",
-                ("call_planned_at", "=", False),
-                ("call_planned_at", "<=", now),
-            ],
-            order="priority desc, id",
+    def _calls_today_help(self):
+        """What an empty Calls Today means, and when the next planned call can be made."""
+        parts = [
+            Markup('<p class="o_view_nocontent_smiling_face">%s</p>') % self.env._("No call to make now"),
+            Markup("<p>%s</p>")
+            % self.env._(
+                "A planned call is listed here while its customer may be called: inside the plan's call window "
+                "in the customer's time zone, not on a public holiday, at least the plan's minimum hours after "
+                "the last call and under its call limit. The daily follow-up run plans the calls of the levels "
+                "with a call step; 'Log Call' on a customer records a call made without one."
+            ),
+        ]
+        later = self.search([("channel", "=", "call"), ("state", "=", "queued")])
+        waits = self._call_waits(later)
+        upcoming = sorted(
+            (next_at, event) for event in later for reason, next_at in [waits[event.id]] if reason and next_at
         )
+        if upcoming:
+            next_at, event = upcoming[0]
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "%(count)s planned call(s) later: the next one, %(customer)s, from %(when)s. "
+                    "Remove the 'To Call Now' filter to see them all with the time each can be made.",
+                    count=len(upcoming),
+                    customer=event.partner_id.display_name,
+                    when=format_datetime(self.env, next_at, dt_format="short"),
+                )
+            )
+        else:
+            parts.append(Markup("<p>%s</p>") % self.env._("No call is planned for later either."))
+        return Markup().join(parts)
+
+    @api.model
+    def _call_waits(self, events, now=None):
+        """{event id: (reason, next moment)} of queued calls: reason None when the call can be made now."""
+        now = now or fields.Datetime.now()
         Channel = self.env["collections.channel"]
-        callable_ids = []
-        for company in planned.company_id:
-            company_events = planned.filtered(lambda event, company=company: event.company_id == company)
+        waits = {}
+        for company in events.company_id:
+            company_events = events.filtered(lambda event, company=company: event.company_id == company)
             history = Channel._call_history(company_events.partner_id, company)
             rules = {}
             for event in company_events:
                 policy = event.level_id.policy_id or event.partner_id.with_company(company)._collections_policy(company)
                 if policy.id not in rules:
-                    rules[policy.id] = Channel._call_rules(policy)
-                tz = Channel._partner_tz(event.partner_id, company)
-                if call_allowed_at(now, rules[policy.id], history[event.partner_id.id], tz=tz) is None:
-                    callable_ids.append(event.id)
-        order = {event_id: index for index, event_id in enumerate(planned.ids)}
-        return sorted(callable_ids, key=order.get)
+                    # A customer left without a plan keeps the usual windows and limits.
+                    rules[policy.id] = Channel._call_rules(policy) if policy else CallRules()
+                waits[event.id] = call_wait(
+                    now,
+                    event.call_planned_at or None,
+                    rules[policy.id],
+                    history[event.partner_id.id],
+                    tz=Channel._partner_tz(event.partner_id, company),
+                )
+        return waits
+
+    def _compute_call_wait(self):
+        planned = self.filtered(lambda event: event.id and event.channel == "call" and event.state == "queued")
+        waits = self._call_waits(planned)
+        for event in self:
+            reason, next_at = waits.get(event.id, (False, False))
+            event.call_now = event.id in waits and reason is None
+            event.call_wait_reason = reason or False
+            event.call_next_at = next_at or False
+
+    def _search_call_now(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        return [("id", operator, self._callable_now_ids())]
+
+    @api.model
+    def _callable_now_ids(self, now=None):
+        """Queued calls whose customer may be called now (planned time, window, holiday, interval and cap)."""
+        planned = self.search(
+            [("channel", "=", "call"), ("state", "=", "queued"), ("company_id", "in", self.env.companies.ids)],
+            order="priority desc, id",
+        )
+        waits = self._call_waits(planned, now)
+        return [event.id for event in planned if waits[event.id][0] is None]
 
     def _sync_from_sms_queue(self):
         """Align SMS events with the SMS notification of their message (Odoo's SMS queue and delivery reports)."""

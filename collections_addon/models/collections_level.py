@@ -97,6 +97,9 @@ class CollectionsLevel(models.Model):
         ondelete="restrict",
         help="What the collector says on the phone; shown on the call task and in 'Log call'.",
     )
+    tone_warning = fields.Text(
+        compute="_compute_tone_warning", help="Scripts of this level that the tone check blocks, and what that means."
+    )
     escalation = fields.Selection(
         [("none", "None"), ("negotiation", "Negotiation"), ("protest", "Notary protest")],
         default="none",
@@ -125,6 +128,25 @@ class CollectionsLevel(models.Model):
     def _compute_display_name(self):
         for level in self:
             level.display_name = level.name or ""
+
+    @api.depends("call_script_id", "sms_script_id", "whatsapp_script_id", "letter_script_id")
+    @api.depends_context("lang")
+    def _compute_tone_warning(self):
+        for level in self:
+            scripts = level.call_script_id | level.sms_script_id | level.whatsapp_script_id | level.letter_script_id
+            level.tone_warning = (
+                "\n".join(
+                    self.env._(
+                        "The script '%(script)s' is blocked by the tone check: %(effect)s, "
+                        "until it is rephrased or a collections manager accepts the wording.",
+                        script=script.display_name,
+                        effect=script._blocked_effect(),
+                    )
+                    for script in scripts
+                    if script.tone_state == "blocked"
+                )
+                or False
+            )
 
     @api.constrains("mail_template_id", "send_email")
     def _check_mail_template(self):

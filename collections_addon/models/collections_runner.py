@@ -19,7 +19,15 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.tools import SQL, email_normalize, format_date, formatLang
 
-from ..engine import BusinessCalendar, ContactRules, OpenItem, PartnerSituation, decide_partner, is_excluded
+from ..engine import (
+    CONTACT_CHANNELS,
+    BusinessCalendar,
+    ContactRules,
+    OpenItem,
+    PartnerSituation,
+    decide_partner,
+    is_excluded,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -436,6 +444,8 @@ class CollectionsRunner(models.AbstractModel):
                 ("company_id", "=", company.id),
                 ("partner_id", "in", partners.ids),
                 ("state", "not in", ("failed", "cancelled")),
+                # A task given to the collector, or a broken promise, is not a contact with the customer.
+                ("channel", "in", CONTACT_CHANNELS),
             ],
             ["partner_id", "level_id"],
             ["date:max"],
@@ -492,7 +502,7 @@ class CollectionsRunner(models.AbstractModel):
             return "call"
         if channel == "promise":
             return "broken_promise"
-        if channel == "manual":
+        if channel == "task":
             return "manual_step"
         return "failed_contact"
 
@@ -663,10 +673,19 @@ class CollectionsRunner(models.AbstractModel):
         self._write_partner_states(company, partners, decisions, executed, attempted)
 
     def _schedule_manual_steps(self, company, today, decisions):
-        """A step the collector does by hand gets a task once, when the customer first reaches it."""
+        """A step the collector does by hand gets a task once, when the customer first reaches it.
+
+        The history records it as a 'task' event (queued until the collector does the step):
+        a negotiation or protest step has no channel, and would otherwise leave no trace.
+        """
         new = [
             decision for decision in decisions if decision.partner.collections_level_id.id != decision.engine.level.id
         ]
+        if not new:
+            return
+        # A task already given for this step (e.g. a second run after the level was reset) is not given twice.
+        given = self._task_events(company, today, new)
+        new = [decision for decision in new if (decision.partner.id, decision.engine.level.id) not in given]
         if not new:
             return
         model_id = self.env["ir.model"]._get_id("res.partner")
@@ -674,23 +693,71 @@ class CollectionsRunner(models.AbstractModel):
         # A task names its customer: read every name in one go, not once per task.
         self.env["res.partner"].sudo().browse([decision.partner.id for decision in new]).mapped("display_name")
         # sudo: the task goes to the customer's collector, who may not be the user running the job.
-        self.env["mail.activity"].sudo().create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": decision.partner.id,
-                    "activity_type_id": todo_type.id,
-                    "summary": self.env._(
-                        "Collections step due: %(level)s",
-                        level=self.env["collections.level"].browse(decision.engine.level.id).name,
-                    ),
-                    "note": self._manual_step_note(decision),
-                    "user_id": self._collector(decision).id,
-                    "date_deadline": today,
-                }
-                for decision in new
-            ]
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": decision.partner.id,
+                        "activity_type_id": todo_type.id,
+                        "summary": self.env._(
+                            "Collections step due: %(level)s",
+                            level=self.env["collections.level"].browse(decision.engine.level.id).name,
+                        ),
+                        "note": self._manual_step_note(decision),
+                        "user_id": self._collector(decision).id,
+                        "date_deadline": today,
+                    }
+                    for decision in new
+                ]
+            )
         )
+        self._upsert_events(
+            company,
+            today,
+            [
+                self._event_vals(decision, "task", state="queued", activity_id=activity.id)
+                for decision, activity in zip(new, activities, strict=True)
+            ],
+        )
+
+    def _task_events(self, company, today, decisions):
+        """{(partner id, level id): event} of the tasks given for these steps: still open, or given today."""
+        # sudo: the event log is written by the follow-up only; collectors run it with 'Send now'.
+        events = (
+            self.env["collections.event"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "=", company.id),
+                    ("channel", "=", "task"),
+                    ("partner_id", "in", [decision.partner.id for decision in decisions]),
+                    ("level_id", "in", list({decision.engine.level.id for decision in decisions})),
+                    "|",
+                    ("state", "=", "queued"),
+                    ("date", "=", today),
+                ],
+                ["partner_id", "level_id", "state"],
+            )
+        )
+        return {(event.partner_id.id, event.level_id.id): event for event in events}
+
+    def _record_steps_done(self, company, today, decisions):
+        """The collector did the step by hand ('Send now'): its task event is done; a step without a
+        channel that had no task gets one, so that the history shows every step."""
+        given = self._task_events(company, today, decisions)
+        done = self.env["collections.event"].sudo()
+        to_create = []
+        for decision in decisions:
+            event = given.get((decision.partner.id, decision.engine.level.id))
+            if event:
+                done |= event
+            elif not decision.engine.channels:
+                to_create.append(self._event_vals(decision, "task", state="sent"))
+        done.filtered(lambda event: event.state == "queued").write({"state": "sent"})
+        self._upsert_events(company, today, to_create)
 
     def _propose_protests(self, decisions):
         """Receivables that reach a step escalating to a protest get a draft protest for a manager to review."""
@@ -799,7 +866,9 @@ class CollectionsRunner(models.AbstractModel):
                 whatsapp.filtered(lambda event: event.state in ("failed", "cancelled"))
             )
         if complete:
-            self._advance_levels(company, today, [d for d in decisions if d.partner.id in complete])
+            completed = [d for d in decisions if d.partner.id in complete]
+            self._advance_levels(company, today, completed)
+            self._record_steps_done(company, today, completed)
         return complete
 
     def _channel_problem(self, company, decision, channel):

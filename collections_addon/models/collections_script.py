@@ -8,7 +8,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import check_tone
+from ..engine import check_translations, claimable_items
 
 SCRIPT_CHANNELS = [("call", "Call script"), ("whatsapp", "WhatsApp"), ("sms", "SMS"), ("letter", "Letter paragraph")]
 
@@ -90,15 +90,17 @@ class CollectionsScript(models.Model):
     def _compute_level_ids(self):
         Level = self.env["collections.level"]
         for script in self:
-            script.level_ids = Level.search(
+            # In a form, the script being edited is a new record: the levels use the saved one.
+            script_id = script._origin.id
+            script.level_ids = script_id and Level.search(
                 [
                     "|",
                     "|",
                     "|",
-                    ("call_script_id", "=", script.id),
-                    ("sms_script_id", "=", script.id),
-                    ("whatsapp_script_id", "=", script.id),
-                    ("letter_script_id", "=", script.id),
+                    ("call_script_id", "=", script_id),
+                    ("sms_script_id", "=", script_id),
+                    ("whatsapp_script_id", "=", script_id),
+                    ("letter_script_id", "=", script_id),
                 ]
             )
 
@@ -121,29 +123,42 @@ class CollectionsScript(models.Model):
     # ------------------------------------------------------------------
 
     def _body_translations(self):
-        """{lang code: body} for every installed language that has text."""
+        """{lang code: body} for every installed language that has text, as its customers get it.
+
+        In a form being edited the record is not saved yet: the other languages are what is
+        stored, the language being edited has the new text (a new record stores its text as
+        the source and in the language it is typed in, as Odoo's create does).
+        """
         self.ensure_one()
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        texts = {}
-        for code in langs:
-            text = self.with_context(lang=code).body
-            if text and text.strip():
-                texts[code] = text
-        return texts
+        if self.id:
+            stored = {code: self.with_context(lang=code).body for code in langs}
+        else:
+            edited = self.env.lang or "en_US"
+            origin = self._origin
+            saved = (origin and self._fields["body"]._get_stored_translations(origin)) or {}
+            saved = {code: text for code, text in saved.items() if not code.startswith("_")}
+            saved = {**saved, edited: self.body} if saved else {"en_US": self.body, edited: self.body}
+            stored = {code: saved.get(code, saved.get("en_US")) for code in langs}
+        return {code: text for code, text in stored.items() if text and text.strip()}
 
     def _tone_findings(self):
-        """[(lang, ToneFinding)] over every translation of the body."""
+        """[(languages, ToneFinding)] over every translation of the body, each with the words of its language."""
         self.ensure_one()
+        return self._check_tone_texts(self._body_translations(), require_greeting=self.channel != "letter")
+
+    @api.model
+    def _check_tone_texts(self, texts, require_greeting=True):
+        """[(languages, ToneFinding)] of ``texts`` ({lang code: plain text}).
+
+        A text typed in one language and never translated is stored alike under several
+        languages (e.g. typed in a pt_BR session: the source and pt_BR): it is checked once
+        with the words of all of them, so Portuguese typed as the source is still checked
+        with the Portuguese words.
+        """
         Terms = self.env["collections.tone.term"]
-        findings = []
-        seen = set()
-        for lang, text in self._body_translations().items():
-            if text in seen:
-                continue  # an untranslated language shows the source text: check it once
-            seen.add(text)
-            for finding in check_tone(text, Terms._engine_terms(lang), require_greeting=self.channel != "letter"):
-                findings.append((lang, finding))
-        return findings
+        terms = {lang: Terms._engine_terms(lang) for lang in texts}
+        return check_translations(texts, terms, require_greeting=require_greeting)
 
     def _tone_digest(self):
         self.ensure_one()
@@ -160,10 +175,10 @@ class CollectionsScript(models.Model):
             % (
                 "text-danger" if finding.blocking else "text-warning",
                 labels.get(finding.code, finding.code),
-                lang,
+                ", ".join(langs),
                 finding.excerpt,
             )
-            for lang, finding in findings
+            for langs, finding in findings
         )
         return Markup("<ul class='mb-0'>%s</ul>") % rows
 
@@ -177,6 +192,35 @@ class CollectionsScript(models.Model):
             "shouting": self.env._("Shouting in capitals"),
             "punctuation": self.env._("Excessive punctuation"),
             "no_greeting": self.env._("No greeting at the start"),
+        }
+
+    def _blocked_effect(self):
+        """What the levels using this script do while the tone check blocks it."""
+        self.ensure_one()
+        return {
+            "call": self.env._("their call tasks come without a script"),
+            "sms": self.env._("their SMS are not sent (the collector gets a task instead)"),
+            "whatsapp": self.env._("their WhatsApp messages are not sent (the level's fallback applies)"),
+            "letter": self.env._("their letters use the e-mail template's text instead"),
+        }.get(self.channel, "")
+
+    @api.onchange("body")
+    def _onchange_body_warn_levels(self):
+        """A text that becomes blocked is lost by the levels that use it: say so before it is saved."""
+        levels = self._origin.level_ids
+        if not levels or self.tone_state != "blocked" or self._origin.tone_state == "blocked":
+            return None
+        return {
+            "warning": {
+                "title": self.env._("The levels using this script lose it"),
+                "message": self.env._(
+                    "The tone check blocks this text. Saved like this, the levels %(levels)s lose it: "
+                    "%(effect)s, until the text is rephrased or a collections manager accepts the wording.",
+                    levels=", ".join(f"{level.name} ({level.policy_id.name})" for level in levels),
+                    effect=self._blocked_effect(),
+                ),
+                "sticky": True,
+            }
         }
 
     def _check_usable(self):
@@ -339,30 +383,32 @@ class CollectionsScript(models.Model):
         missing.invalidate_recordset(["access_token"])
 
     @api.model
+    def _claimable_now(self, partners, company):
+        """{partner id: [OpenItem]}: what each customer is asked to pay now (engine ``claimable_items``).
+
+        Read when a text is shown, never kept from the run: an invoice disputed, promised or
+        sent to the notary since is left out, as the follow-up leaves it out.
+        """
+        runner = self.env["collections.runner"]
+        items = runner._open_items(company, partners.commercial_partner_id)
+        today = runner._today(company)
+        return {
+            partner.id: claimable_items(items.get(partner.commercial_partner_id.id, []), today) for partner in partners
+        }
+
+    @api.model
     def _placeholder_values_for_partners(self, partners, company, collector=None):
-        """Placeholder values for customers from their current overdue invoices (worklist, wizards)."""
+        """Placeholder values for customers from what they are asked to pay now (call log, tasks)."""
         partners = partners.with_company(company)
-        today = fields.Date.context_today(self)
-        lines = self.env["account.move.line"].search_fetch(
-            [
-                ("partner_id", "in", partners.commercial_partner_id.ids),
-                ("company_id", "=", company.id),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", ">", 0),
-            ],
-            ["move_id", "partner_id", "amount_residual", "date_maturity"],
-        )
+        claimable = self._claimable_now(partners, company)
         values = {}
         for partner in partners:
-            own = lines.filtered(lambda line, p=partner: line.partner_id == p.commercial_partner_id)
-            overdue = own.filtered(lambda line: (line.date_maturity or today) < today) or own
+            items = claimable[partner.id]
             values[partner.id] = self._placeholder_values(
                 partner,
                 company,
-                overdue.move_id,
-                sum(overdue.mapped("amount_residual")),
+                self.env["account.move"].browse(list(dict.fromkeys(item.move_id for item in items))),
+                company.currency_id.round(sum(item.company_amount for item in items)),
                 collector or partner.collections_responsible_id or self.env.user,
             )
         return values

@@ -11,6 +11,8 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         # sudo: which follow-up events these tasks belong to, whoever closes them.
         events = self.env["collections.event"].sudo().search([("activity_id", "in", self.ids)])
+        # A manual step's task is the step: once done, its entry in the contact history is done too.
+        events.filtered(lambda event: event.channel == "task" and event.state == "queued").write({"state": "sent"})
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if events and not self.env.context.get("collections_no_refresh"):
             # A task of the follow-up is done: the worklist no longer lists the customer for it.

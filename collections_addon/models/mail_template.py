@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
-from ..engine import check_tone
-
 
 class MailTemplate(models.Model):
     _inherit = "mail.template"
@@ -15,12 +13,14 @@ class MailTemplate(models.Model):
     @api.depends_context("lang")
     def _compute_collections_tone_report(self):
         Script = self.env["collections.script"]
-        Terms = self.env["collections.tone.term"]
-        lang = self.env.lang or "en_US"
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
         for template in self:
             if template.model != "res.partner" or not template.body_html:
                 template.collections_tone_report = False
                 continue
-            text = html2plaintext(template.body_html)
-            findings = [(lang, finding) for finding in check_tone(text, Terms._engine_terms(lang))]
-            template.collections_tone_report = Script._tone_report_html(findings)
+            # Every language the template is sent in, each with its own words (as for scripts).
+            texts = {
+                lang: html2plaintext(template.with_context(lang=lang).body_html or "")
+                for lang in dict.fromkeys([self.env.lang or "en_US", *langs])
+            }
+            template.collections_tone_report = Script._tone_report_html(Script._check_tone_texts(texts))

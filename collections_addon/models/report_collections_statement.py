@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, models
 
+from ..engine import CONTACT_CHANNELS
 from ..engine.aging import aging, bucket_labels
 
 
@@ -69,7 +70,14 @@ class ReportCollectionsStatement(models.AbstractModel):
         return (
             self.env["collections.event"]
             .sudo()
-            .search([("partner_id", "in", partners.ids), ("company_id", "=", company.id)])
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", company.id),
+                    # The customer's contacts only: not the collectors' tasks.
+                    ("channel", "in", CONTACT_CHANNELS),
+                ]
+            )
         )
 
     def _bucket_labels(self):

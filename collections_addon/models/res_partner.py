@@ -277,7 +277,7 @@ class ResPartner(models.Model):
                 )
             elif event.channel == "promise":
                 key, text = ("promise",), env._("Promise to pay broken: follow it up")
-            elif event.channel == "manual":
+            elif event.channel == "task":
                 key, text = ("step", event.level_id.id), env._("Step due: %(step)s", step=event.level_id.name)
             else:
                 key = ("failed", event.channel)

@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import plaintext2html
+from odoo.tools import html2plaintext, plaintext2html
 
 from ..engine import after_call, call_priority
 from ..models.collections_event import CALL_OUTCOMES
@@ -34,7 +34,21 @@ class CollectionsCallLog(models.TransientModel):
     )
     pause_reason = fields.Char(string="Reason")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    promise_amount = fields.Monetary(string="Promised Amount", help="Empty: everything the call was about.")
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        readonly=True,
+        help="What the call is about: the invoices the script quotes, which a promise or a dispute covers.",
+    )
+    overdue_amount = fields.Monetary(
+        string="Overdue",
+        readonly=True,
+        help="What the customer is asked to pay now: its overdue invoices that are not disputed, promised or at "
+        "the notary (those coming due when nothing is overdue).",
+    )
+    promise_amount = fields.Monetary(
+        string="Promised Amount", help="What the customer promises to pay; it starts at what is overdue."
+    )
     logged = fields.Boolean(readonly=True)
 
     @api.model
@@ -62,6 +76,8 @@ class CollectionsCallLog(models.TransientModel):
                 limit=1,
             )
         level = event.level_id or partner.collections_due_level_id or partner.collections_level_id
+        # Rendered now, from what is open now: never a text kept since the call was planned.
+        invoices, overdue = self._call_invoices(partner, company)
         wizard = self.create(
             {
                 "partner_id": partner.id,
@@ -70,6 +86,9 @@ class CollectionsCallLog(models.TransientModel):
                 "activity_id": (activity or event.activity_id).id,
                 "level_id": level.id,
                 "script_text": self._script_html(partner, company, level),
+                "move_ids": [Command.set(invoices.ids)],
+                "overdue_amount": overdue,
+                "promise_amount": overdue,
             }
         )
         return {
@@ -83,11 +102,27 @@ class CollectionsCallLog(models.TransientModel):
 
     @api.model
     def _script_html(self, partner, company, level):
+        """The level's call script rendered now, with what the customer is asked to pay now."""
         script = level.call_script_id
         if not script or script.tone_state == "blocked":
             return False
-        values = self.env["collections.script"]._placeholder_values_for_partners(partner, company, self.env.user)
+        Script = self.env["collections.script"]
+        if not Script._claimable_now(partner, company)[partner.id]:
+            return Markup("<p><i>%s</i></p>") % self.env._(
+                "Nothing to claim now: the open invoices of this customer are disputed, promised, at the notary "
+                "or excluded from the follow-up."
+            )
+        values = Script._placeholder_values_for_partners(partner, company, self.env.user)
         return Markup(plaintext2html(script._render_body(values)[partner.id]))
+
+    @api.model
+    def _call_invoices(self, partner, company):
+        """The invoices a promise or a dispute of the call is about, and what they owe overdue."""
+        items = self.env["collections.script"]._claimable_now(partner, company)[partner.id]
+        moves = self.env["account.move"].browse(list(dict.fromkeys(item.move_id for item in items)))
+        invoices = moves.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt"))
+        amount = sum(item.company_amount for item in items if item.move_id in invoices.ids)
+        return invoices, company.currency_id.round(amount)
 
     def action_confirm(self):
         self.ensure_one()
@@ -136,7 +171,10 @@ class CollectionsCallLog(models.TransientModel):
         event = self._record_event(now)
         if self.activity_id.active:
             # sudo: the collector may log a call planned for a colleague (checked in _check_targets).
-            self.activity_id.sudo().action_feedback(feedback=self._feedback())
+            activity = self.activity_id.sudo()
+            # The chatter gets what happened on the call, not the task's note (a script or a pointer to it).
+            activity.note = False
+            activity.action_feedback(feedback=self._feedback_text())
         else:
             partner.message_post(body=self._feedback(), subtype_xmlid="mail.mt_note")
         self._apply_follow_up(follow_up, event)
@@ -175,6 +213,8 @@ class CollectionsCallLog(models.TransientModel):
             "user_id": self.env.user.id,
             "state": _OUTCOME_STATE.get(self.outcome, "delivered"),
             "error": False,
+            # The script as the collector had it on screen for this call.
+            "body": html2plaintext(self.script_text) if self.script_text else False,
         }
         # sudo: the event log is written by the follow-up only; logging a call is one of its steps.
         if self.event_id and self.event_id.state == "queued":
@@ -200,16 +240,17 @@ class CollectionsCallLog(models.TransientModel):
             )
         )
 
-    def _feedback(self):
+    def _feedback_text(self):
+        """The outcome, the duration and the notes of the call, as plain text lines."""
         labels = dict(CALL_OUTCOMES)
         outcome = dict(self._fields["outcome"]._description_selection(self.env)).get(self.outcome, labels[self.outcome])
         parts = [self.env._("Collections call: %(outcome)s", outcome=outcome)]
         if self.duration:
             parts.append(self.env._("%(minutes)s min", minutes=round(self.duration, 1)))
-        text = " · ".join(parts)
-        if self.notes:
-            return Markup("%s<br/>%s") % (text, self.notes)
-        return text
+        return "\n".join([" · ".join(parts), *([self.notes] if self.notes else [])])
+
+    def _feedback(self):
+        return plaintext2html(self._feedback_text())
 
     def _apply_follow_up(self, follow_up, event):
         partner = self.partner_id.with_company(self.company_id)
@@ -226,7 +267,7 @@ class CollectionsCallLog(models.TransientModel):
             new_event = Channel._create_call(
                 event,
                 follow_up.retry_at,
-                Markup("<p>%s</p>") % note + (self.script_text or Markup()),
+                Markup("<p>%s</p>") % note + Channel._call_script_pointer(self.level_id),
                 self.env._("Collections call: try again"),
             )
             new_event.priority = call_priority(new_event.amount_due, partner.collections_days_late)
@@ -250,7 +291,7 @@ class CollectionsCallLog(models.TransientModel):
                     "partner_id": partner.id,
                     "company_id": self.company_id.id,
                     "move_ids": [Command.set(moves.ids)],
-                    "amount": self.promise_amount or sum(moves.mapped("amount_residual_signed")),
+                    "amount": self.promise_amount or self.overdue_amount,
                     "date": follow_up.pause_until,
                     "source": "call",
                     "note": self.pause_reason or self.notes or False,
@@ -268,17 +309,27 @@ class CollectionsCallLog(models.TransientModel):
             )
 
     def _call_moves(self):
-        """The invoices the call was about: the planned call's, else the customer's open overdue invoices."""
-        moves = self.event_id.move_ids.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
-        if not moves:
+        """The invoices the call was about: those the script quoted, while they are open."""
+        moves = self.move_ids.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        if not moves and self.outcome == "dispute":
+            # A customer may dispute an invoice it had promised to pay: its open invoices not disputed yet.
             partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
-            today = fields.Date.context_today(self)
-            invoices = partner.collections_open_move_ids.filtered(
-                lambda move: move.move_type in ("out_invoice", "out_receipt")
+            disputes = self.env["collections.dispute"].search(
+                [("partner_id", "=", partner.id), ("company_id", "=", self.company_id.id), ("state", "=", "open")]
             )
-            moves = invoices.filtered(lambda move: (move.invoice_date_due or today) <= today) or invoices
+            moves = (
+                partner.collections_open_move_ids.filtered(
+                    lambda move: move.move_type in ("out_invoice", "out_receipt")
+                )
+                - disputes.move_ids
+            )
         if not moves:
-            raise UserError(self.env._("This customer has no open invoice to promise or dispute."))
+            raise UserError(
+                self.env._(
+                    "This customer has no open invoice to promise or dispute: its invoices are paid, or already "
+                    "disputed, promised, at the notary or excluded from the follow-up."
+                )
+            )
         return moves
 
     @api.onchange("outcome")

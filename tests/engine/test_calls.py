@@ -23,9 +23,10 @@ from collections_addon.engine import (
     after_call,
     call_allowed_at,
     call_priority,
+    call_wait,
     next_call_slot,
 )
-from collections_addon.engine.calls import BLOCK_REASONS
+from collections_addon.engine.calls import BLOCK_REASONS, WAIT_REASONS
 
 SP = "America/Sao_Paulo"
 BRUSSELS = "Europe/Brussels"
@@ -609,9 +610,17 @@ def test_no_answer_that_reaches_the_cap_retries_when_a_call_leaves_the_period():
     assert follow_up == CallFollowUp("retry", retry_at=sp(NEXT_MON, 9), reason="no_answer")
 
 
-def test_the_current_call_already_in_the_history_counts_once():
+def test_two_calls_logged_in_the_same_second_count_as_two():
+    # Another collector logged a call to the same customer in the same second: both count towards the cap.
     calls = [sp(MON, 9), sp(FRI, 9)]
-    assert after_call("no_answer", sp(FRI, 9), RULES, calls, SP).retry_at == sp(FRI, 13)
+    follow_up = after_call("no_answer", sp(FRI, 9), RULES, calls, SP)
+    assert follow_up == CallFollowUp("retry", retry_at=sp(date(2026, 3, 30), 9), reason="no_answer")
+
+
+def test_same_second_calls_fill_the_cap():
+    rules = CallRules(windows=ALL_DAY, max_calls=2, period_days=7, min_interval_hours=0)
+    assert call_allowed_at(sp(MON, 10), rules, [sp(MON, 9), sp(MON, 9)], SP) == "cap_reached"
+    assert next_call_slot(sp(MON, 10), rules, [sp(MON, 9), sp(MON, 9)], SP) == sp(NEXT_MON, 9)
 
 
 def test_no_answer_without_a_slot_in_the_horizon():
@@ -686,3 +695,48 @@ def test_every_outcome_has_a_follow_up():
 def test_call_follow_up_defaults():
     follow_up = CallFollowUp("none")
     assert (follow_up.retry_at, follow_up.pause_until, follow_up.reason) == (None, None, "")
+
+
+# --- call_wait ----------------------------------------------------------------------------------------------------
+
+
+def test_call_wait_now_inside_the_window():
+    assert call_wait(sp(MON, 9), sp(MON, 8), RULES, [], SP) == (None, sp(MON, 9))
+    assert call_wait(sp(MON, 9), None, RULES, [], SP) == (None, sp(MON, 9))
+
+
+def test_call_wait_for_a_call_planned_later():
+    # A retry planned after the interval waits for it, even though the window is open now.
+    assert call_wait(sp(MON, 9), sp(MON, 13), RULES, [], SP) == ("planned", sp(MON, 13))
+
+
+def test_call_wait_planned_at_a_time_the_rules_then_forbid():
+    # Planned at 21:00 (e.g. the plan's windows changed since): the next window opens on Tuesday.
+    assert call_wait(sp(MON, 9), sp(MON, 21), RULES, [], SP) == ("planned", sp(date(2026, 3, 24), 8))
+
+
+@pytest.mark.parametrize(
+    ("now", "calls", "rules", "expected"),
+    [
+        (sp(MON, 21), [], RULES, ("outside_window", sp(date(2026, 3, 24), 8))),
+        (sp(MON, 10), [sp(MON, 9)], RULES, ("too_soon", sp(MON, 13))),
+        (
+            sp(FRI, 10),
+            [sp(MON, 9), sp(date(2026, 3, 25), 9), sp(FRI, 3)],
+            CallRules(windows=ALL_DAY),
+            ("cap_reached", sp(NEXT_MON, 9)),
+        ),
+        (sp(FRI, 10), [], CallRules(holidays=frozenset({FRI})), ("holiday", sp(SAT, 8))),
+    ],
+)
+def test_call_wait_gives_the_reason_and_the_next_allowed_moment(now, calls, rules, expected):
+    assert call_wait(now, None, rules, calls, SP) == expected
+
+
+def test_call_wait_without_any_slot():
+    rules = CallRules(holidays=frozenset(MON + timedelta(days=n) for n in range(200)))
+    assert call_wait(sp(MON, 9), None, rules, [], SP) == ("holiday", None)
+
+
+def test_wait_reasons_cover_the_block_reasons():
+    assert ("planned", *BLOCK_REASONS) == WAIT_REASONS

@@ -12,6 +12,7 @@ from collections_addon.engine import (
     ToneTerm,
     blocking,
     check_tone,
+    check_translations,
     parse_terms,
 )
 from collections_addon.engine.tone import COMMON_ACRONYMS
@@ -174,11 +175,44 @@ def test_compatibility_characters_are_folded():
 
 def test_whole_words_only():
     assert check("overexposure is bad") == []
-    assert check("exposures") == []
+    assert check("exposureship") == []
     assert check("exposure_rate") == []
     assert check("exposure2") == []
     assert pairs(check("your exposure, sir")) == [("jargon", "exposure")]
     assert pairs(check("(exposure)")) == [("jargon", "exposure")]
+
+
+@pytest.mark.parametrize(
+    ("text", "excerpt"),
+    [
+        ("You deadbeats.", "deadbeats"),
+        ("DEADBEATS", "DEADBEATS"),
+        ("Caloteiros!", "Caloteiros"),
+        ("no more excuses", "excuses"),
+        ("two last warnings", "last warnings"),
+    ],
+)
+def test_a_flagged_word_also_matches_its_plural(text, excerpt):
+    terms = [
+        ToneTerm("deadbeat", "humiliating"),
+        ToneTerm("caloteiro", "humiliating"),
+        ToneTerm("excuse", "aggressive"),
+        ToneTerm("last warning", "threat"),
+    ]
+    assert excerpt in [finding.excerpt for finding in check(text, terms)]
+
+
+def test_the_plural_is_only_an_s_or_es_ending():
+    terms = [ToneTerm("deadbeat", "humiliating"), ToneTerm("cheat", "humiliating")]
+    assert check("deadbeatery cheater cheatss", terms) == []
+    assert codes(check("cheats cheates", terms)) == ["humiliating", "humiliating"]
+
+
+def test_a_greeting_does_not_match_by_its_plural():
+    # "hi" must not find a greeting in "his".
+    terms = [ToneTerm("hi", "greeting")]
+    assert codes(check_tone("His invoice is open.", terms)) == ["no_greeting"]
+    assert check_tone("Hi, your invoice is open.", terms) == []
 
 
 def test_phrase_matches_across_any_whitespace_and_is_quoted_on_one_line():
@@ -565,3 +599,52 @@ def test_every_excerpt_is_short():
 def test_a_long_text_is_checked_quickly():
     text = "Hello. " + "Your invoice is due, please pay. " * 3000 + "LAST WARNING"
     assert codes(check_tone(text, TERMS)) == ["threat", "shouting"]
+
+
+# --- every language with its own words --------------------------------------------------------------------------
+
+WORDS = {
+    "en_US": [ToneTerm("hello", "greeting"), ToneTerm("deadbeat", "humiliating")],
+    "pt_BR": [
+        ToneTerm("olá", "greeting"),
+        ToneTerm("caloteiro", "humiliating"),
+        ToneTerm("sujar seu nome", "threat"),
+    ],
+}
+RUDE_PT = "Olá, {{ customer }}. Seu caloteiro, vamos sujar seu nome se não pagar."
+
+
+def test_portuguese_typed_once_is_checked_with_the_portuguese_words():
+    # Typed in a Portuguese session: Odoo stores it as the source (en_US) and as pt_BR.
+    findings = check_translations({"en_US": RUDE_PT, "pt_BR": RUDE_PT}, WORDS)
+    assert [(langs, finding.code) for langs, finding in findings] == [
+        (("en_US", "pt_BR"), "humiliating"),
+        (("en_US", "pt_BR"), "threat"),
+    ]
+    assert blocking(finding for _langs, finding in findings)
+
+
+def test_a_polite_portuguese_text_typed_once_has_its_greeting():
+    polite = "Olá, {{ customer }}. Sua fatura está em aberto."
+    assert check_translations({"en_US": polite, "pt_BR": polite}, WORDS) == []
+
+
+def test_each_translation_is_checked_with_its_own_words():
+    texts = {"en_US": "Hello. Caloteiro is not English.", "pt_BR": "Olá, deadbeat não é português."}
+    assert check_translations(texts, WORDS) == []
+    texts = {"en_US": "Hello, deadbeats.", "pt_BR": "Caloteiro."}
+    assert [(langs, finding.code) for langs, finding in check_translations(texts, WORDS)] == [
+        (("en_US",), "humiliating"),
+        (("pt_BR",), "no_greeting"),
+        (("pt_BR",), "humiliating"),
+    ]
+
+
+def test_a_language_without_greetings_cannot_miss_one():
+    assert check_translations({"fr_FR": "Votre facture est ouverte."}, WORDS) == []
+    assert codes(f for _langs, f in check_translations({"fr_FR": "VOTRE FACTURE EST OUVERTE"}, WORDS)) == ["shouting"]
+
+
+def test_greeting_and_blank_texts_in_translations():
+    assert check_translations({"en_US": "Your invoice.", "pt_BR": "  "}, WORDS, require_greeting=False) == []
+    assert check_translations({}, WORDS) == []
