@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for collections_addon: set-up, demo server, tests, bench.
-#   ./dev.sh demo | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop
+#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -183,20 +183,38 @@ db_exists() { psql_odoo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datnam
 drop_db() { psql_odoo -d postgres -qc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null; }
 
 cmd_demo() {
+    # --at/--tz: the demo database is built and served as on that local moment (e.g. a Sunday);
+    # --fresh: build the demo database anew. Other arguments go to odoo-bin.
+    local at="" tz=$DEMO_TZ fresh=""
+    local args=()
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --at) [ $# -ge 2 ] || die "--at needs a local date and time, e.g. --at \"2026-12-13 10:00\""; at=$2; shift 2 ;;
+            --tz) [ $# -ge 2 ] || die "--tz needs a time zone, e.g. --tz America/Sao_Paulo"; tz=$2; shift 2 ;;
+            --fresh) fresh=1; shift ;;
+            *) args+=("$1"); shift ;;
+        esac
+    done
+    if [ -n "$at" ]; then clock_offset "$at" "$tz" > /dev/null || exit 2; fi
     setup
+    FAKE_CLOCK=""
+    if [ -n "$at" ]; then start_fake_clock "$at" "$tz"; fi
     local db=collections_demo
-    if ! db_exists "$db" || ! psql_odoo -d "$db" -tAc \
+    if [ -n "$fresh" ] || ! db_exists "$db" || ! psql_odoo -d "$db" -tAc \
             "SELECT 1 FROM ir_module_module WHERE name='collections_addon' AND state='installed'" | grep -q 1; then
-        say "creating database $db with demo data (about a minute)"
+        say "creating database $db with demo data (a few minutes)"
         drop_db "$db"
         odoo -d "$db" -i collections_addon --with-demo --stop-after-init --log-level=warn
     else
         # The code may be newer than the database: bring the schema and data up to it.
         odoo -d "$db" -u collections_addon --stop-after-init --log-level=warn
     fi
-    say "Odoo is starting: http://127.0.0.1:$HTTP_PORT/odoo   login: admin   password: admin   (Ctrl-C stops it)"
-    odoo -d "$db" --db-filter="^$db\$" "$@"
+    say "Odoo is starting: http://127.0.0.1:$HTTP_PORT/odoo   login: admin / admin, collector: carla / carla${FAKE_CLOCK:+   (clock: $FAKE_CLOCK)}   (Ctrl-C stops it)"
+    odoo -d "$db" --db-filter="^$db\$" "${args[@]}"
 }
+
+# The demo's Brazilian company works in São Paulo time: --at is a local time there unless --tz says otherwise.
+DEMO_TZ=America/Sao_Paulo
 
 # The time zone of the test companies (COMPANY_TZ in tests/common.py): --at is a local time there unless --tz
 # says otherwise.
@@ -249,7 +267,7 @@ start_fake_clock() {
     printf '#!/bin/sh\nexec %q --no-zygote "$@"\n' "$browser" > "$STATE/fake-clock-bin/google-chrome"
     chmod +x "$STATE/fake-clock-bin/google-chrome"
     export PATH="$STATE/fake-clock-bin:$PATH" LD_PRELOAD="$faketime_lib" FAKETIME="$(printf '%+d' "$offset")"
-    say "the clock of the tests starts at $FAKE_CLOCK and runs on from there"
+    say "the clock starts at $FAKE_CLOCK and runs on from there"
 }
 
 cmd_test() {
@@ -333,5 +351,5 @@ case "${1:-}" in
     psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
-    *) echo "usage: ./dev.sh demo | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
 esac
