@@ -434,7 +434,7 @@ class TestFollowupRun(CollectionsCase):
         # The collector does the step and closes the task by hand: the entry is done.
         task_event.activity_id.with_user(self.collector).action_done()
         self.assertEqual(task_event.state, "sent")
-        customer.with_user(self.collector).action_collections_send_now()
+        self.send_now(customer)
         self.assertEqual(len(self.events_of(customer, channel="task")), 1)
         # The next day a new invoice reaches its first reminder: the task was no contact, no gap holds it back.
         self.make_invoice(customer, 50, 5)
@@ -451,7 +451,7 @@ class TestFollowupRun(CollectionsCase):
         customer = self.make_customer("Straight to protest")
         self.make_invoice(customer, 700, 61)
         # The collector acts before the daily run gave a task: the step still shows in the history.
-        customer.with_user(self.collector).action_collections_send_now()
+        self.send_now(customer)
         event = self.events_of(customer, level_id=self.level_protest.id)
         self.assertEqual((event.channel, event.state, event.activity_id), ("task", "sent", self.env["mail.activity"]))
         self.run_followup()
