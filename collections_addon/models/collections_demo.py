@@ -161,13 +161,18 @@ class CollectionsDemo(models.AbstractModel):
         for each in (company, self.env.ref("base.main_company")):
             customers.with_company(each).collections_responsible_id = carla
         if not self.env["collections.protest.rule"].search_count([("company_id", "=", company.id)]):
+            # The shipped bank calendar is the main company's: Aurora gets its own copy, holidays included.
+            shipped = self.env.ref("collections_addon.collections_bank_calendar_br")
+            calendar = shipped.copy({"name": shipped.name, "company_id": company.id})
+            for holiday in shipped.leave_ids.filtered(lambda leave: not leave.resource_id):
+                holiday.copy({"calendar_id": calendar.id, "company_id": company.id})
             self.env["collections.protest.rule"].create(
                 {
                     "company_id": company.id,
                     "start_event": "protocol",
                     "days": 3,
                     "business_days": True,
-                    "calendar_id": self.env.ref("collections_addon.collections_bank_calendar_br").id,
+                    "calendar_id": calendar.id,
                 }
             )
         # The plans' defaults suit Brazil: calls in the usual legal windows, limits for agreements.
