@@ -2,6 +2,7 @@ if __name__.startswith("odoo.addons."):
     from . import (
         test_calls,
         test_followup_run,
+        test_input_validation,
         test_mail_delivery,
         test_negotiation,
         test_performance,
