@@ -268,6 +268,9 @@ class TestInputValidation(InputCase):
             self.level_first.with_user(self.manager).days = 20
         with self.assertRaisesRegex(ValidationError, r"^Days cannot be more than 3,650 \(not 100,000\)"):
             self.level_first.with_user(self.manager).days = 100000
+        # Before: duplicating the default plan broke the unique index; the copy is an ordinary plan now.
+        copy = self.policy.with_user(self.manager).copy()
+        self.assertEqual((copy.is_default, self.policy.is_default, len(copy.level_ids)), (False, True, 4))
         # The plan of the second company may have a default of its own.
         plan = Policy.with_company(self.company_2).create(
             {

@@ -37,9 +37,11 @@ class CollectionsInputMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # ``records.create()`` keeps the records in ``self``: the checks of new records see none.
+        new = self.browse()
         for vals in vals_list:
-            self._collections_check_values(vals, creating=True)
-        self._collections_check_input(vals_list)
+            new._collections_check_values(vals, creating=True)
+        new._collections_check_input(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):

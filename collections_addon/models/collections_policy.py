@@ -213,6 +213,14 @@ class CollectionsPolicy(models.Model):
                     )
                 wanted.add(key)
 
+    def copy_data(self, default=None):
+        # A duplicate in the same company starts as an ordinary plan: its company keeps one default per kind.
+        vals_list = super().copy_data(default)
+        for policy, vals in zip(self, vals_list, strict=True):
+            if "is_default" not in (default or {}) and vals.get("company_id") == policy.company_id.id:
+                vals["is_default"] = False
+        return vals_list
+
     @api.depends("level_ids")
     def _compute_level_count(self):
         for policy in self:
