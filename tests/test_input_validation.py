@@ -297,7 +297,7 @@ class TestInputValidation(InputCase):
     def test_promise_far_ahead_and_dispute_without_invoices(self):
         Promise = self.env["collections.promise"].with_user(self.collector)
         values = {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice_old.ids)], "amount": 100}
-        # Before: ValueError from the pause computation (year 10000), and a promise two years ahead was accepted.
+        # Before: both accepted; the first then failed with a ValueError computing its pause (year 10000).
         with self.assertRaisesRegex(ValidationError, r"^Promised Date \(.*\) is more than 365 days ahead"):
             Promise.create({**values, "date": date(9999, 12, 31)})
         with self.assertRaisesRegex(ValidationError, r"^Promised Date \(.*\) is more than 365 days ahead"):
