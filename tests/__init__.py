@@ -4,6 +4,7 @@ if __name__.startswith("odoo.addons."):
         test_clock,
         test_demo,
         test_followup_run,
+        test_input_validation,
         test_mail_delivery,
         test_negotiation,
         test_performance,

@@ -218,9 +218,8 @@ class TestNegotiation(NegotiationCase):
             negotiation.action_compute_schedule()
         other = self.make_customer("Someone Else")
         foreign = self.make_invoice(other, 100, 10)
-        negotiation = self.negotiation(move_ids=[Command.set(foreign.ids)])
         with self.assertRaisesRegex(UserError, "belong to another customer"):
-            negotiation.action_propose()
+            self.negotiation(move_ids=[Command.set(foreign.ids)])
         busy = self.negotiation()
         busy.action_propose()
         with self.assertRaisesRegex(UserError, "already in the agreement"):

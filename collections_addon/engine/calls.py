@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from .bounds import CALL_INTERVAL_HOURS, CALL_PERIOD_DAYS, DAY_HOURS, MAX_CALLS
+
 CALL_OUTCOMES = ("will_pay", "promise", "dispute", "refused", "no_answer", "voicemail", "wrong_number")
 REACHED_OUTCOMES = frozenset({"will_pay", "promise", "dispute", "refused"})
 # What call_allowed_at answers when a call is not allowed, in the order the rules are checked.
@@ -39,11 +41,28 @@ WAIT_REASONS = ("planned", *BLOCK_REASONS)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _hours_label(hours: float) -> str:
-    if not isinstance(hours, (int, float)) or not math.isfinite(hours):
+def hours_label(hours: float) -> str:
+    """``hours`` of a day as HH:MM (8.5 is 08:30); anything else as typed (-1, 1e+300, inf), never an error."""
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)):
         return repr(hours)
+    if not (math.isfinite(hours) and 0 <= hours <= 24):
+        return f"{hours:g}"
     minutes = round(hours * 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def window_problem(start: float, end: float) -> str | None:
+    """Why hours ``start`` to ``end`` make no call window: "outside_day" (a time that is not 00:00 to 24:00),
+    "ends_before_start" (the end is not after the start); None when they do.
+
+    >>> window_problem(8, 20), window_problem(20, 8), window_problem(8, 25), window_problem(8, float("inf"))
+    (None, 'ends_before_start', 'outside_day', 'outside_day')
+    """
+    if DAY_HOURS.problem(start) or DAY_HOURS.problem(end):
+        return "outside_day"
+    if not start < end:
+        return "ends_before_start"
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,11 +76,11 @@ class CallWindow:
     def __post_init__(self):
         if not isinstance(self.weekday, int) or not 0 <= self.weekday <= 6:
             raise ValueError(f"Call window {self.weekday!r} {self.start}-{self.end}: the weekday must be 0 to 6.")
-        if not 0 <= self.start < self.end <= 24:
+        if window_problem(self.start, self.end):
             raise ValueError(f"Call window {self}: the start must be before the end, both between 00:00 and 24:00.")
 
     def __str__(self) -> str:
-        return f"{WEEKDAY_NAMES[self.weekday]} {_hours_label(self.start)}-{_hours_label(self.end)}"
+        return f"{WEEKDAY_NAMES[self.weekday]} {hours_label(self.start)}-{hours_label(self.end)}"
 
     def bounds(self, day: date) -> tuple[datetime, datetime]:
         """The window on local ``day`` as naive local datetimes (the end may be the next midnight)."""
@@ -94,11 +113,11 @@ class CallRules:
         for window in self.windows:
             if not isinstance(window, CallWindow):
                 raise ValueError(f"Call windows must be CallWindow values, got {window!r}.")
-        if self.max_calls < 0:
+        if self.max_calls < MAX_CALLS.minimum:
             raise ValueError(f"The maximum number of calls cannot be negative (got {self.max_calls}); 0 means no cap.")
-        if self.period_days < 1:
+        if self.period_days < CALL_PERIOD_DAYS.minimum:
             raise ValueError(f"The period of the call cap must be at least one day (got {self.period_days}).")
-        if self.min_interval_hours < 0:
+        if self.min_interval_hours < CALL_INTERVAL_HOURS.minimum:
             raise ValueError(
                 f"The minimum interval between calls cannot be negative (got {self.min_interval_hours} hours)."
             )

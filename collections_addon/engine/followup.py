@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import pairwise
 
+from .bounds import AMOUNT, CONTACT_GAP_DAYS
 from .business_calendar import BusinessCalendar
 
 CHANNELS = ("email", "sms", "whatsapp", "letter", "call")
@@ -67,7 +68,7 @@ class FollowupLevel:
     auto_execute: bool = True
 
     def __post_init__(self):
-        if self.min_amount < 0:
+        if self.min_amount < AMOUNT.minimum:
             raise ValueError(f"Level {self.id}: the minimum amount cannot be negative.")
         unknown = set(self.channels) - set(CHANNELS)
         if unknown:
@@ -131,7 +132,7 @@ class ContactRules:
     calendar: BusinessCalendar = DEFAULT_CALENDAR
 
     def __post_init__(self):
-        if self.min_gap_business_days < 0:
+        if self.min_gap_business_days < CONTACT_GAP_DAYS.minimum:
             raise ValueError("The minimum gap between contacts cannot be negative.")
 
     @classmethod

@@ -62,6 +62,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from .bounds import DISCOUNT_PERCENT, GRACE_DAYS, INSTALLMENTS
 from .business_calendar import BusinessCalendar
 
 INTERVALS = ("weekly", "biweekly", "monthly")
@@ -297,11 +298,11 @@ class NegotiationLimits:
         # Models pass Float fields: keep exact Decimals whatever they pass.
         percent = _exact(self.max_discount_percent, "the maximum discount")
         minimum = _exact(self.min_installment_amount, "the minimum instalment")
-        if percent < 0:
+        if percent < DISCOUNT_PERCENT.minimum:
             raise ValueError(f"the maximum discount cannot be negative (got {_plain(percent)}%): use 0 for none.")
-        if percent > _HUNDRED:
+        if percent > DISCOUNT_PERCENT.maximum:
             raise ValueError(f"the maximum discount cannot exceed 100% (got {_plain(percent)}%).")
-        _check_count(self.max_installments, "the maximum number of instalments", 1)
+        _check_count(self.max_installments, "the maximum number of instalments", INSTALLMENTS.minimum)
         if minimum < 0:
             raise ValueError(f"the minimum instalment cannot be negative (got {minimum}): use 0 for no minimum.")
         object.__setattr__(self, "max_discount_percent", percent)
@@ -428,7 +429,7 @@ class PromiseStatus:
 
 
 def _check_grace(grace_days: int) -> None:
-    _check_count(grace_days, "the grace days", 0)
+    _check_count(grace_days, "the grace days", GRACE_DAYS.minimum)
 
 
 def pause_until(promise_date: date, grace_days: int) -> date:

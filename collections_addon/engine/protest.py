@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .bounds import PROTEST_WINDOW_DAYS
 from .business_calendar import BusinessCalendar
 
 PROTEST_STATES = (
@@ -90,7 +91,7 @@ ELIGIBILITY_CODES = (
 )
 
 # A rule of more than a month is a typo, not a state law.
-MAX_WINDOW_DAYS = 30
+MAX_WINDOW_DAYS = PROTEST_WINDOW_DAYS.maximum
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ class ProtestRule:
             raise ValueError(f"The window starts at the protocol or the notification, not {self.start!r}.")
         if isinstance(self.days, bool) or not isinstance(self.days, int):
             raise ValueError(f"The window lasts a whole number of days, got {self.days!r}.")
-        if not 1 <= self.days <= MAX_WINDOW_DAYS:
-            raise ValueError(f"The window lasts 1 to {MAX_WINDOW_DAYS} days, got {self.days}.")
+        if PROTEST_WINDOW_DAYS.problem(self.days):
+            raise ValueError(f"The window lasts {PROTEST_WINDOW_DAYS} days, got {self.days}.")
 
 
 @dataclass(frozen=True)

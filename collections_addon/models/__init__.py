@@ -1,3 +1,5 @@
+# The mixin first: the models that check their input inherit it.
+from . import collections_input_mixin  # isort: skip
 from . import (
     account_chart_template,
     account_move,

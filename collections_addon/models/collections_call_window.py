@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import CallWindow
+from ..engine import DAY_HOURS, CallWindow, hours_label, window_problem
 
 WEEKDAYS = [
     ("0", "Monday"),
@@ -16,6 +16,7 @@ WEEKDAYS = [
 
 class CollectionsCallWindow(models.Model):
     _name = "collections.call.window"
+    _inherit = ["collections.input.mixin"]
     _description = "Collections Call Window"
     _order = "policy_id, weekday, hour_from"
 
@@ -25,17 +26,21 @@ class CollectionsCallWindow(models.Model):
     hour_from = fields.Float(string="From", required=True, default=8.0, help="Customer's local time.")
     hour_to = fields.Float(string="To", required=True, default=20.0, help="Customer's local time (exclusive).")
 
+    def _collections_input_rules(self):
+        fix = self.env._("enter a time from 00:00 to 24:00, in the customer's local time.")
+        return {"hour_from": (DAY_HOURS, fix), "hour_to": (DAY_HOURS, fix)}
+
     @api.constrains("hour_from", "hour_to")
     def _check_hours(self):
         for window in self:
-            if not (0 <= window.hour_from < window.hour_to <= 24):
+            if window_problem(window.hour_from, window.hour_to):
                 raise ValidationError(
                     self.env._(
                         "The call window of %(day)s must start before it ends, between 00:00 and 24:00 "
                         "(it is %(start)s to %(end)s): fix its hours.",
-                        day=dict(WEEKDAYS)[window.weekday],
-                        start=f"{int(window.hour_from):02d}:{round(window.hour_from % 1 * 60):02d}",
-                        end=f"{int(window.hour_to):02d}:{round(window.hour_to % 1 * 60):02d}",
+                        day=dict(self._fields["weekday"]._description_selection(self.env)).get(window.weekday, ""),
+                        start=hours_label(window.hour_from),
+                        end=hours_label(window.hour_to),
                     )
                 )
 

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class CollectionsDispute(models.Model):
     _name = "collections.dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "collections.input.mixin"]
     _description = "Invoice Dispute"
     _order = "create_date desc, id desc"
     _check_company_auto = True
@@ -58,6 +58,8 @@ class CollectionsDispute(models.Model):
     @api.constrains("move_ids", "partner_id")
     def _check_invoices(self):
         for dispute in self:
+            if not dispute.move_ids:
+                raise ValidationError(self.env._("Select the invoices the customer disputes."))
             partner = dispute.partner_id.commercial_partner_id
             if dispute.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner):
                 raise ValidationError(self.env._("A dispute covers invoices of its own customer only."))

@@ -1,11 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import FollowupLevel
+from ..engine import AMOUNT, LEVEL_DAYS, WHATSAPP_HOURS, FollowupLevel
 
 
 class CollectionsLevel(models.Model):
     _name = "collections.level"
+    _inherit = ["collections.input.mixin"]
     _description = "Collections Level"
     _order = "policy_id, days, sequence, id"
     _check_company_auto = True
@@ -123,6 +124,49 @@ class CollectionsLevel(models.Model):
         "CHECK(min_amount >= 0)",
         "The minimum amount of a level cannot be negative: use 0 to act on any amount.",
     )
+
+    def _collections_input_rules(self):
+        return {
+            "days": (LEVEL_DAYS, self.env._("enter the days after the due date (negative: a reminder before it).")),
+            "min_amount": (AMOUNT, self.env._("enter the overdue total from which the step acts (0: any amount).")),
+            "whatsapp_read_call_hours": (
+                WHATSAPP_HOURS,
+                self.env._("enter the hours to wait before the call (0: no call)."),
+            ),
+            "whatsapp_undelivered_hours": (
+                WHATSAPP_HOURS,
+                self.env._("enter the hours to wait for the delivery (0: wait for WhatsApp's own failure report)."),
+            ),
+        }
+
+    def _collections_check_input(self, vals_list):
+        """Each step of a plan has its own days, with the step in the way named (the database would only say
+        'duplicate key')."""
+        if self and not any({"days", "policy_id"} & vals.keys() for vals in vals_list):
+            return
+        wanted = set()
+        for vals in vals_list:
+            for level in self or [None]:
+                policy_id = self._collections_future(vals, level, "policy_id", False)
+                if not policy_id:
+                    continue  # refused as a missing plan
+                key = (policy_id, int(self._collections_future(vals, level, "days", 0) or 0))
+                # sudo: the constraint covers every level of the plan, whoever may read them.
+                other = self.sudo().search(
+                    [("policy_id", "=", key[0]), ("days", "=", key[1]), ("id", "not in", self.ids)], limit=1
+                )
+                if other or key in wanted:
+                    plan = self.env["collections.policy"].sudo().browse(policy_id)
+                    raise ValidationError(
+                        self.env._(
+                            "The plan '%(plan)s' already has a level at %(days)s days%(level)s: give each step its "
+                            "own number of days.",
+                            plan=plan.display_name,
+                            days=key[1],
+                            level=f" ('{other.name}')" if other else "",
+                        )
+                    )
+                wanted.add(key)
 
     @api.depends("policy_id", "name", "days")
     def _compute_display_name(self):

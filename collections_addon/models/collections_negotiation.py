@@ -8,6 +8,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import (
+    AMOUNT,
+    FIRST_DUE_DATE,
+    INSTALLMENTS,
     NegotiationLimits,
     build_schedule,
     check_limits,
@@ -59,7 +62,7 @@ NEGOTIATION_STATES = [
 
 class CollectionsNegotiation(models.Model):
     _name = "collections.negotiation"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "collections.input.mixin"]
     _description = "Collections Agreement"
     _order = "create_date desc, id desc"
     _check_company_auto = True
@@ -293,7 +296,7 @@ class CollectionsNegotiation(models.Model):
         self.ensure_one()
         digits = self._digits()
         policy = self.policy_id
-        calendar = policy._business_calendar(self.first_date, self.first_date.replace(year=self.first_date.year + 6))
+        calendar = policy._business_calendar(self.first_date, fields.Date.add(self.first_date, years=6))
         problem = schedule_problem(
             self.amount_total,
             self.discount_value if self.discount_type == "amount" else self.discount_amount,
@@ -820,4 +823,28 @@ class CollectionsNegotiation(models.Model):
             if negotiation.discount_type == "percent" and negotiation.discount_value > 100:
                 raise ValidationError(
                     self.env._("A discount cannot exceed 100%: enter a percentage between 0 and 100.")
+                )
+
+    # ------------------------------------------------------------------
+    # Input checks (before anything is written; see collections.input.mixin)
+    # ------------------------------------------------------------------
+
+    def _collections_input_rules(self):
+        return {
+            "installment_count": (INSTALLMENTS, self.env._("enter the number of instalments (1: a single payment).")),
+            "discount_value": (AMOUNT, self.env._("use 0 for no discount.")),
+            "first_date": (FIRST_DUE_DATE, self.env._("enter the date the first instalment falls due.")),
+        }
+
+    @api.constrains("partner_id", "move_ids")
+    def _check_invoices_of_the_customer(self):
+        for negotiation in self:
+            partner = negotiation.partner_id.commercial_partner_id
+            foreign = negotiation.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner)
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "The invoices %(invoices)s belong to another customer: remove them, or choose their customer.",
+                        invoices=", ".join(foreign.mapped("name")),
+                    )
                 )

@@ -2,7 +2,19 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
-from ..engine import DEFAULT_WINDOWS, CallRules, ContactRules
+from ..engine import (
+    AMOUNT,
+    CALL_INTERVAL_HOURS,
+    CALL_PERIOD_DAYS,
+    CONTACT_GAP_DAYS,
+    DEFAULT_WINDOWS,
+    DISCOUNT_PERCENT,
+    GRACE_DAYS,
+    INSTALLMENTS,
+    MAX_CALLS,
+    CallRules,
+    ContactRules,
+)
 
 
 def _default_call_windows():
@@ -14,6 +26,7 @@ def _default_call_windows():
 
 class CollectionsPolicy(models.Model):
     _name = "collections.policy"
+    _inherit = ["collections.input.mixin"]
     _description = "Collections Plan"
     _order = "company_id, sequence, id"
 
@@ -127,6 +140,86 @@ class CollectionsPolicy(models.Model):
         "(company_id, partner_kind) WHERE is_default AND active",
         "A company can have only one default plan per customer kind: untick 'Default Plan' on the other one first.",
     )
+
+    def _collections_input_rules(self):
+        return {
+            "min_contact_gap": (
+                CONTACT_GAP_DAYS,
+                self.env._("enter the business days between two contacts (0: any day)."),
+            ),
+            "max_calls": (MAX_CALLS, self.env._("enter the calls allowed in the call period (0: no limit).")),
+            "call_period_days": (
+                CALL_PERIOD_DAYS,
+                self.env._("enter the days the maximum calls count over (7: a week)."),
+            ),
+            "min_call_interval_hours": (
+                CALL_INTERVAL_HOURS,
+                self.env._("enter the hours between two calls (0: no minimum)."),
+            ),
+            "max_discount_percent": (
+                DISCOUNT_PERCENT,
+                self.env._("enter the discount a collector may give without approval, in percent (0: none)."),
+            ),
+            "max_installments": (
+                INSTALLMENTS,
+                self.env._("enter the instalments a collector may offer without approval (1: a single payment)."),
+            ),
+            "min_installment_amount": (
+                AMOUNT,
+                self.env._("enter the smallest instalment a collector may offer without approval (0: no minimum)."),
+            ),
+            "installment_grace_days": (
+                GRACE_DAYS,
+                self.env._("enter the days an instalment may stay unpaid after its due date (0: none)."),
+            ),
+            "promise_grace_days": (
+                GRACE_DAYS,
+                self.env._("enter the days a promise may stay unpaid after its date (0: none)."),
+            ),
+        }
+
+    def _collections_check_input(self, vals_list):
+        """One default plan per company and customer kind, with the plan in the way named (the unique index would
+        only say 'duplicate key')."""
+        if self and not any({"is_default", "active", "company_id", "partner_kind"} & vals.keys() for vals in vals_list):
+            return
+        wanted = set()
+        for vals in vals_list:
+            for policy in self or [None]:
+                future = self._collections_future
+                if not (future(vals, policy, "is_default", False) and future(vals, policy, "active", True)):
+                    continue
+                key = (
+                    future(vals, policy, "company_id", self.env.company),
+                    future(vals, policy, "partner_kind", "any"),
+                )
+                # sudo: the index covers the plans of every company, also those the user does not work in.
+                other = self.sudo().search(
+                    [
+                        ("company_id", "=", key[0]),
+                        ("partner_kind", "=", key[1]),
+                        ("is_default", "=", True),
+                        ("id", "not in", self.ids),
+                    ],
+                    limit=1,
+                )
+                if other or key in wanted:
+                    raise ValidationError(
+                        self.env._(
+                            "A company can have only one default plan per customer kind: untick 'Default Plan' on "
+                            "'%(plan)s' first.",
+                            plan=other.display_name or vals.get("name") or "",
+                        )
+                    )
+                wanted.add(key)
+
+    def copy_data(self, default=None):
+        # A duplicate in the same company starts as an ordinary plan: its company keeps one default per kind.
+        vals_list = super().copy_data(default)
+        for policy, vals in zip(self, vals_list, strict=True):
+            if "is_default" not in (default or {}) and vals.get("company_id") == policy.company_id.id:
+                vals["is_default"] = False
+        return vals_list
 
     @api.depends("level_ids")
     def _compute_level_count(self):

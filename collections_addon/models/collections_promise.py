@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
-from ..engine import pause_until, promise_status, to_decimal
+from ..engine import GRACE_DAYS, POSITIVE_AMOUNT, PROMISE_DATE, pause_until, promise_status, to_decimal
 
 # Set when the promise is made, then only by the daily job: a promise is cancelled and made again, not edited.
 _LOCKED_FIELDS = {
@@ -19,7 +19,7 @@ _LOCKED_FIELDS = {
 
 class CollectionsPromise(models.Model):
     _name = "collections.promise"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collections.input.mixin"]
     _description = "Promise to Pay"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -73,6 +73,19 @@ class CollectionsPromise(models.Model):
 
     _amount_positive = models.Constraint("CHECK(amount > 0)", "A promise to pay needs an amount above zero.")
     _grace_days_positive = models.Constraint("CHECK(grace_days >= 0)", "The grace days cannot be negative.")
+
+    def _collections_input_rules(self):
+        return {
+            "amount": (POSITIVE_AMOUNT, self.env._("enter the amount the customer promised to pay.")),
+            "date": (
+                PROMISE_DATE,
+                self.env._("enter the day the customer will pay, at most a year ahead (later: propose an agreement)."),
+            ),
+            "grace_days": (
+                GRACE_DAYS,
+                self.env._("enter the days the promise may stay unpaid after its date (0: none)."),
+            ),
+        }
 
     def _default_grace_days(self):
         partner = self.env["res.partner"].browse(self.env.context.get("default_partner_id"))

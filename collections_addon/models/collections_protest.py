@@ -5,11 +5,12 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import format_date, format_list
 
 from ..engine import (
+    POSITIVE_AMOUNT,
     ProtestDates,
     days_to_settlement,
     deadline_reminder,
@@ -76,7 +77,7 @@ _TITLE_FIELDS = {"move_id", "move_line_id", "amount", "title_number", "notary_id
 
 class CollectionsProtest(models.Model):
     _name = "collections.protest"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "collections.input.mixin"]
     _description = "Notary Protest"
     _order = "create_date desc, id desc"
     _check_company_auto = True
@@ -400,6 +401,24 @@ class CollectionsProtest(models.Model):
         if "state" in vals:
             self.env["collections.runner"]._refresh_for(self)
         return result
+
+    def _collections_input_rules(self):
+        return {
+            "amount": (
+                POSITIVE_AMOUNT,
+                self.env._("only an open receivable can be protested: choose another invoice or instalment."),
+            )
+        }
+
+    @api.constrains("title_number")
+    def _check_title_number(self):
+        if self.filtered(lambda protest: not (protest.title_number or "").strip()):
+            raise ValidationError(
+                self.env._(
+                    "Title Number is empty: enter the number on the title the notary protests (by default the "
+                    "invoice number)."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine import POSITIVE_AMOUNT
+
 # What cannot change once the cost is on a standing re-billing invoice: the invoice is the record.
 _FROZEN_WHEN_REBILLED = {"amount", "paid_by", "protest_id", "date", "name"}
 # Set only by the protest: the re-billing and the payment at the notary.
@@ -9,6 +11,7 @@ _SYSTEM_FIELDS = {"rebill_move_id", "retained"}
 
 class CollectionsProtestCost(models.Model):
     _name = "collections.protest.cost"
+    _inherit = ["collections.input.mixin"]
     _description = "Notary Protest Cost"
     _order = "date, id"
     _check_company_auto = True
@@ -37,6 +40,9 @@ class CollectionsProtestCost(models.Model):
     _amount_positive = models.Constraint(
         "CHECK(amount > 0)", "A protest cost must be above zero: delete the line instead of entering 0."
     )
+
+    def _collections_input_rules(self):
+        return {"amount": (POSITIVE_AMOUNT, self.env._("enter the fee; delete the line instead of entering 0."))}
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,11 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import ProtestRule, protest_deadline
+from ..engine import PROTEST_WINDOW_DAYS, ProtestRule, protest_deadline
 
 
 class CollectionsProtestRule(models.Model):
     _name = "collections.protest.rule"
+    _inherit = ["collections.input.mixin"]
     _description = "Notary Protest Rule"
     _order = "company_id, state_id, id"
     _check_company_auto = True
@@ -62,6 +63,42 @@ class CollectionsProtestRule(models.Model):
                 days=rule.days,
                 unit=unit,
             )
+
+    def _collections_input_rules(self):
+        return {
+            "days": (
+                PROTEST_WINDOW_DAYS,
+                self.env._("enter the days the debtor has to pay at the notary (Brazil: 3 business days)."),
+            )
+        }
+
+    def _collections_check_input(self, vals_list):
+        """One active rule per company and state, with the rule in the way named (the unique index would only say
+        'duplicate key')."""
+        if self and not any({"company_id", "state_id", "active"} & vals.keys() for vals in vals_list):
+            return
+        wanted = set()
+        for vals in vals_list:
+            for rule in self or [None]:
+                if not self._collections_future(vals, rule, "active", True):
+                    continue
+                key = (
+                    self._collections_future(vals, rule, "company_id", self.env.company),
+                    self._collections_future(vals, rule, "state_id", False) or False,
+                )
+                # sudo: the index covers the rules of every company, also those the user does not work in.
+                other = self.sudo().search(
+                    [("company_id", "=", key[0]), ("state_id", "=", key[1]), ("id", "not in", self.ids)], limit=1
+                )
+                if other or key in wanted:
+                    raise ValidationError(
+                        self.env._(
+                            "%(company)s already has a protest rule for %(state)s: edit that rule instead.",
+                            company=self.env["res.company"].sudo().browse(key[0]).name,
+                            state=self.env["res.country.state"].browse(key[1]).name or self.env._("every state"),
+                        )
+                    )
+                wanted.add(key)
 
     @api.constrains("calendar_id")
     def _check_calendar(self):

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import RELEASE_LETTER_DAYS
 
 SHIPPED_PLANS = ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company")
 # Discounts granted and notary fees retained are costs of the company.
@@ -50,9 +53,34 @@ class ResCompany(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._collections_check_settings(vals)
         companies = super().create(vals_list)
         companies._collections_install_default_plans()
         return companies
+
+    def write(self, vals):
+        self._collections_check_settings(vals)
+        return super().write(vals)
+
+    def _collections_check_settings(self, vals):
+        """The numbers of the collections settings, refused with a message before the database refuses them."""
+        if "collections_release_letter_days" not in vals:
+            return
+        value = vals["collections_release_letter_days"] or 0
+        problem = RELEASE_LETTER_DAYS.problem(value)
+        if problem:
+            # The message of every typed number (the mixin is not inherited: its required-field check would
+            # apply to every field of companies).
+            raise ValidationError(
+                self.env["collections.input.mixin"]._collections_range_message(
+                    self._fields["collections_release_letter_days"],
+                    value,
+                    RELEASE_LETTER_DAYS,
+                    problem,
+                    self.env._("enter the days a settled protest may wait for its release letter (0: none)."),
+                )
+            )
 
     def _collections_install_default_plans(self):
         """Give new companies the shipped plans, so the follow-up works there out of the box too."""
