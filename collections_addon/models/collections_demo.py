@@ -135,7 +135,7 @@ class CollectionsDemo(models.AbstractModel):
 
     def _demo_customer_ids(self):
         names = ("ana", "joao", "emily", "lucas", "padaria", "mercado", "oficina", "marcos", "beatriz", "clinica")
-        names += ("horizonte", "maple", "nordwind")
+        names += ("horizonte", "fenix", "maple", "nordwind")
         return [self.env.ref(f"collections_addon.demo_partner_{name}").id for name in names]
 
     # ------------------------------------------------------------------
@@ -414,9 +414,11 @@ class CollectionsDemo(models.AbstractModel):
                 {"protest_id": protest.id, "action": action, "date": when, **values}
             ).action_confirm()
 
-        oldest, at_notary, newest = invoice(130, 3200.0), invoice(100, 2900.0), invoice(95, 2600.0)
-        for moves, days_ago in ((oldest, 120), (oldest, 100), (at_notary, 90)):
-            self._event(company, horizonte, moves, days_ago, "email", "sent")
+        fenix = ref("collections_addon.demo_partner_fenix")
+        oldest, newest = invoice(130, 3200.0), invoice(95, 2600.0)
+        at_notary = self._invoice(company, fenix, [("Chapas de aço galvanizado, lote 48", 12, 310.0)], 100)
+        for customer, moves, days_ago in ((horizonte, oldest, 120), (horizonte, oldest, 100), (fenix, at_notary, 90)):
+            self._event(company, customer, moves, days_ago, "email", "sent")
         # Protested three weeks ago, after the last day to pay went by.
         protested = Protest.with_user(carla).create({"move_id": oldest.id, "notary_id": notary.id})
         sent_day = self._business_day_back(company, today, 25)
@@ -424,7 +426,7 @@ class CollectionsDemo(models.AbstractModel):
         step(protested, "protocol", self._business_day_back(company, today, 24), protocol_number="2º-RJ-48211")
         step(protested, "notify", self._business_day_back(company, today, 23))
         step(protested, "protest", max(protested.deadline_date, self._business_day_back(company, today, 18)))
-        # Protocolled the last business day: the debtor still has days to pay at the notary.
+        # Fênix's title was protocolled the last business day: it still has days to pay at the notary.
         waiting = Protest.with_user(carla).create({"move_id": at_notary.id, "notary_id": notary.id})
         step(waiting, "send", self._business_day_back(company, today, 2), user=admin, send_means="bank")
         step(waiting, "protocol", self._business_day_back(company, today, 1), protocol_number="2º-RJ-51774")
