@@ -32,6 +32,7 @@ from .followup import (
     on_hold,
     split_by_due,
 )
+from .history import CUSTOMER_HISTORY_STATUSES, customer_history_status
 from .negotiation import (
     DISCOUNT_TYPES,
     INTERVALS,
@@ -105,6 +106,7 @@ __all__ = [
     "BLOCKING_CODES",
     "CALL_OUTCOMES",
     "CHANNELS",
+    "CUSTOMER_HISTORY_STATUSES",
     "DEFAULT_WINDOWS",
     "DISCOUNT_TYPES",
     "ELIGIBILITY_CODES",
@@ -154,6 +156,7 @@ __all__ = [
     "check_tone",
     "claimed_items",
     "classify_response",
+    "customer_history_status",
     "days_to_settlement",
     "deadline_reminder",
     "decide_partner",

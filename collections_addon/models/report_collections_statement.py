@@ -1,8 +1,12 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 
+from ..engine import customer_history_status
 from ..engine.aging import aging, bucket_labels
+
+# The statement shows at most this many contacts, the latest first.
+HISTORY_LIMIT = 20
 
 
 class ReportCollectionsStatement(models.AbstractModel):
@@ -52,7 +56,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             statements[partner.id] = {
                 "sections": sections,
                 "bucket_labels": self._bucket_labels(),
-                "events": events_by_partner[partner.commercial_partner_id.id][:20],
+                "history": self._customer_history(events_by_partner[partner.commercial_partner_id.id], partner.lang),
             }
         return {
             "doc_ids": docids,
@@ -71,6 +75,49 @@ class ReportCollectionsStatement(models.AbstractModel):
             .sudo()
             .search([("partner_id", "in", partners.ids), ("company_id", "=", company.id)])
         )
+
+    def _customer_history(self, events, lang):
+        """The contacts the customer received, worded for the customer in its language.
+
+        Never the internal level names nor the queue's states ("Queued", "Failed"...): see
+        ``customer_history_status``.
+        """
+        self = self.with_context(lang=lang or self.env.lang)
+        channels = {
+            "email": self.env._("E-mail"),
+            "sms": self.env._("Text message"),
+            "whatsapp": self.env._("WhatsApp"),
+            "letter": self.env._("Letter"),
+            "call": self.env._("Phone call"),
+        }
+        statuses = {
+            "sent": self.env._("Sent"),
+            "posted": self.env._("Posted"),
+            "delivered": self.env._("Delivered"),
+            "read": self.env._("Read"),
+            "spoken": self.env._("Answered"),
+        }
+        history = []
+        for event in events:
+            status = customer_history_status(event.channel, event.state, event.outcome)
+            if not status:
+                continue
+            day = event.date
+            if event.channel == "letter" and event.printed_at:
+                day = fields.Datetime.context_timestamp(self, event.printed_at).date()
+            history.append(
+                {
+                    "date": day,
+                    "title": event.level_id.with_context(lang=self.env.lang)._customer_title()
+                    if event.level_id
+                    else self.env._("Payment reminder"),
+                    "channel": channels[event.channel],
+                    "status": statuses[status],
+                }
+            )
+            if len(history) == HISTORY_LIMIT:
+                break
+        return history
 
     def _bucket_labels(self):
         labels = bucket_labels()

@@ -4,12 +4,12 @@ import doctest
 
 import pytest
 
-from collections_addon.engine import business_calendar, calls, followup, negotiation, protest, tone, whatsapp
+from collections_addon.engine import business_calendar, calls, followup, history, negotiation, protest, tone, whatsapp
 
 
 @pytest.mark.parametrize(
     "module",
-    [business_calendar, calls, followup, negotiation, protest, tone, whatsapp],
+    [business_calendar, calls, followup, history, negotiation, protest, tone, whatsapp],
     ids=lambda module: module.__name__,
 )
 def test_module_doctests_pass(module):
