@@ -1,6 +1,7 @@
 if __name__.startswith("odoo.addons."):
     from . import (
         test_calls,
+        test_documents,
         test_followup_run,
         test_mail_delivery,
         test_negotiation,

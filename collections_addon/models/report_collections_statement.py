@@ -82,20 +82,20 @@ class ReportCollectionsStatement(models.AbstractModel):
         Never the internal level names nor the queue's states ("Queued", "Failed"...): see
         ``customer_history_status``.
         """
-        self = self.with_context(lang=lang or self.env.lang)
+        env = self.with_context(lang=lang or self.env.lang).env
         channels = {
-            "email": self.env._("E-mail"),
-            "sms": self.env._("Text message"),
-            "whatsapp": self.env._("WhatsApp"),
-            "letter": self.env._("Letter"),
-            "call": self.env._("Phone call"),
+            "email": env._("E-mail"),
+            "sms": env._("Text message"),
+            "whatsapp": env._("WhatsApp"),
+            "letter": env._("Letter"),
+            "call": env._("Phone call"),
         }
         statuses = {
-            "sent": self.env._("Sent"),
-            "posted": self.env._("Posted"),
-            "delivered": self.env._("Delivered"),
-            "read": self.env._("Read"),
-            "spoken": self.env._("Answered"),
+            "sent": env._("Sent"),
+            "posted": env._("Posted"),
+            "delivered": env._("Delivered"),
+            "read": env._("Read"),
+            "spoken": env._("Answered"),
         }
         history = []
         for event in events:
@@ -104,13 +104,13 @@ class ReportCollectionsStatement(models.AbstractModel):
                 continue
             day = event.date
             if event.channel == "letter" and event.printed_at:
-                day = fields.Datetime.context_timestamp(self, event.printed_at).date()
+                day = fields.Datetime.context_timestamp(self.with_env(env), event.printed_at).date()
             history.append(
                 {
                     "date": day,
-                    "title": event.level_id.with_context(lang=self.env.lang)._customer_title()
+                    "title": event.level_id.with_context(lang=env.lang)._customer_title()
                     if event.level_id
-                    else self.env._("Payment reminder"),
+                    else env._("Payment reminder"),
                     "channel": channels[event.channel],
                     "status": statuses[status],
                 }

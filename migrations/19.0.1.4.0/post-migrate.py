@@ -26,9 +26,7 @@ def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     template = env.ref("collections_addon.mail_template_collections_statement", raise_if_not_found=False)
     if template and template.use_default_to and not template.partner_to:
-        template.write(
-            {"use_default_to": False, "partner_to": "{{ object._collections_statement_recipient_ids() }}"}
-        )
+        template.write({"use_default_to": False, "partner_to": "{{ object._collections_statement_recipient_ids() }}"})
     for kind in ("person", "company"):
         for name, title in TITLES.items():
             level = env.ref(f"collections_addon.collections_level_{kind}_{name}", raise_if_not_found=False)
