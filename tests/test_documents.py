@@ -42,6 +42,9 @@ class TestReminderTable(CollectionsCase):
         return self.mails_of(self.customer)
 
     def test_the_reminder_separates_overdue_from_coming_due_and_claims_what_the_form_calls_overdue(self):
+        # The dry run announces the amount the reminder will claim.
+        action = self.customer.with_user(self.collector).with_company(self.company).action_collections_preview()
+        self.assertEqual(self.env["collections.preview"].browse(action["res_id"]).line_ids.amount, 2300.0)
         mail = self.send_now_as_collector()
         self.assertEqual(len(mail), 1)
         body = text_of(mail.body_html)
