@@ -3,6 +3,7 @@ if __name__.startswith("odoo.addons."):
         test_calls,
         test_clock,
         test_demo,
+        test_documents,
         test_followup_run,
         test_input_validation,
         test_mail_delivery,

@@ -18,7 +18,8 @@ class TestReports(CollectionsCase):
         old = self.make_invoice(customer, 250, 45)
         not_due = self.make_invoice(customer, 40, -5)
         self.run_followup()
-        self.assertTrue(self.events_of(customer))
+        event = self.events_of(customer, channel="email")
+        self.assertEqual(event.state, "queued")
         report = self.env.ref("collections_addon.action_report_collections_statement")
         html, _kind = self.env["ir.actions.report"]._render_qweb_html(report, customer.ids)
         html = html.decode()
@@ -26,7 +27,11 @@ class TestReports(CollectionsCase):
             self.assertIn(invoice.name, html)
         for label in ("Not due", "1-30", "31-60", "61-90", "+90"):
             self.assertIn(label, html)
+        self.assertNotIn("Reminder History", html, "a reminder still in the mail queue did not reach the customer")
+        event.sudo().state = "sent"
+        html = self.env["ir.actions.report"]._render_qweb_html(report, customer.ids)[0].decode()
         self.assertIn("Reminder History", html)
+        self.assertIn("Sent", html)
         self.assertIn("Statement &lt;Customer&gt;", html, "customer data is escaped")
         self.assertNotIn("Statement <Customer>", html)
 

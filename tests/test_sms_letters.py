@@ -315,10 +315,10 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual(letters.partner_id, plain | bold)
 
         action = letters.with_context(force_report_rendering=True).action_print_letters()
-        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["type"], "ir.actions.report")
         attachment = letters.letter_attachment_id
         self.assertEqual(len(attachment), 1, "one PDF for all the letters")
-        self.assertIn(f"/web/content/{attachment.id}", action["url"])
+        self.assertEqual(action["data"], {"collections_printed_letters_attachment_id": attachment.id})
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertTrue(attachment.raw.startswith(b"%PDF"))
         pages = PdfFileReader(io.BytesIO(attachment.raw)).pages
@@ -346,7 +346,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
                 active_model="account.move", active_ids=invoice.ids
             ).create({"amount": amount, "payment_date": TODAY})._create_payments()
         action = letters.with_context(force_report_rendering=True).action_print_letters()
-        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["type"], "ir.actions.report")
         plain_letter = letters.filtered(lambda event: event.partner_id == plain)
         bold_letter = letters - plain_letter
         self.assertEqual(plain_letter.state, "sent")
@@ -364,6 +364,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         )._create_payments()
         action = letter.action_print_letters()
         self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"}, "the list reloads")
         self.assertEqual(letter.state, "cancelled")
 
     def test_letter_html_escapes_customer_data(self):
@@ -399,7 +400,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         _plain, _bold, _invoices, letters = self.queue_letters()
         as_collector = letters.with_user(self.collector2).with_context(force_report_rendering=True)
         action = as_collector.action_print_letters()
-        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertEqual(action["type"], "ir.actions.report")
         self.assertEqual(set(letters.mapped("state")), {"sent"})
         self.assertTrue(letters.letter_attachment_id)
         # The collector downloads the PDF it printed; colleagues who see the letters can open it too.

@@ -1,1 +1,1 @@
-from . import portal, whatsapp
+from . import pay_link, portal, whatsapp

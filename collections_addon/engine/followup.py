@@ -163,6 +163,10 @@ class PartnerDecision:
     newly_due_move_ids: frozenset[int] = frozenset()
     totals: tuple[tuple[str | int, float], ...] = ()
     total_company: float = 0.0
+    # What the reminder asks the customer to pay (see :func:`claimed_items`), in company currency,
+    # and the invoices it names: the overdue ones, or before the due date those coming due.
+    claimed_company: float = 0.0
+    claimed_move_ids: tuple[int, ...] = ()
     max_days_late: int = 0
     next_date: date | None = None
     channels: tuple[str, ...] = ()
@@ -231,6 +235,46 @@ def claimable_items(items: Iterable[OpenItem], today: date) -> list[OpenItem]:
     """
     open_items = [item for item in items if not item.excluded and item.residual > 0]
     return [item for item in open_items if item.due_date < today] or open_items
+
+
+def is_overdue(item: OpenItem, today: date) -> bool:
+    """Overdue from the day after the due date, as the customer's *Total Overdue* counts it.
+
+    >>> is_overdue(OpenItem(1, date(2026, 3, 15), "EUR", 10.0), date(2026, 3, 16))
+    True
+    >>> is_overdue(OpenItem(1, date(2026, 3, 16), "EUR", 10.0), date(2026, 3, 16))
+    False
+    """
+    return item.due_date < today
+
+
+def split_by_due(items: Iterable[OpenItem], today: date) -> tuple[list[OpenItem], list[OpenItem]]:
+    """(overdue, coming due): the two parts of a reminder's invoice table, in the given order."""
+    overdue, coming = [], []
+    for item in items:
+        (overdue if is_overdue(item, today) else coming).append(item)
+    return overdue, coming
+
+
+def claimed_items(items: Iterable[OpenItem], today: date) -> list[OpenItem]:
+    """What a reminder asks the customer to pay.
+
+    Whatever is overdue (overdue credits deduct from it), so the amount claimed is the
+    customer's overdue total; a reminder before the due date, with nothing overdue, names
+    what comes due. Items not yet due are listed apart in the reminder, never claimed
+    alongside overdue ones.
+
+    >>> late, soon = OpenItem(1, date(2026, 3, 1), "EUR", 100.0), OpenItem(2, date(2026, 3, 18), "EUR", 40.0)
+    >>> [item.move_id for item in claimed_items([late, soon], date(2026, 3, 16))]
+    [1]
+    >>> [item.move_id for item in claimed_items([soon], date(2026, 3, 16))]
+    [2]
+    """
+    items = [item for item in items if item.residual and not item.excluded]
+    overdue, _coming = split_by_due(items, today)
+    if any(item.residual > 0 for item in overdue):
+        return overdue
+    return items
 
 
 def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
@@ -333,7 +377,13 @@ def decide_partner(
     overdue = [item for item in active if item.due_date < today]
     max_days_late = max(((today - item.due_date).days for item in overdue), default=0)
     first_days = levels[0].days if levels else None
-    in_window = [item for item in active if first_days is not None and (today - item.due_date).days >= first_days]
+    # Everything overdue is listed with the step, even below the first level's days (a plan may start
+    # later than the day after the due date): the reminder claims the customer's whole overdue total.
+    in_window = [
+        item
+        for item in active
+        if first_days is not None and ((today - item.due_date).days >= first_days or is_overdue(item, today))
+    ]
     covered = sorted(
         in_window + (credits if in_window else []), key=lambda item: (item.due_date, item.move_id, item.key)
     )
@@ -348,6 +398,9 @@ def decide_partner(
         (currency, _round(amount, currency_digits.get(currency, 2))) for currency, amount in totals.items()
     )
     total_company = _round(math.fsum(item.company_amount for item in covered), company_digits)
+    claimed = claimed_items(covered, today)
+    claimed_company = _round(math.fsum(item.company_amount for item in claimed), company_digits)
+    claimed_move_ids = tuple(dict.fromkeys(item.move_id for item in claimed))
 
     def next_date_after(contact_day: date | None, assume_received: bool) -> date | None:
         candidates = []
@@ -372,6 +425,8 @@ def decide_partner(
         "total_company": total_company,
         "resting_status": resting,
         "open_tasks": situation.open_tasks,
+        "claimed_company": claimed_company,
+        "claimed_move_ids": claimed_move_ids,
     }
     # Open tasks keep the customer on the worklist whatever the day: the work is waiting for a person.
     status_waiting = "to_contact" if situation.open_tasks else resting

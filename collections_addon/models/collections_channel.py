@@ -125,11 +125,12 @@ class CollectionsChannel(models.AbstractModel):
         Script._ensure_access_tokens(all_moves)
         values = {}
         for decision in decisions:
-            # Shared prefetch: what a link or a name needs is read once for the batch.
-            moves = all_moves.browse(decision.engine.move_ids).with_prefetch(all_moves._prefetch_ids)
+            # What the message claims: the overdue invoices and total, as the customer form counts them
+            # (before the due date, what comes due). Shared prefetch: a link or a name is read once.
+            moves = all_moves.browse(decision.engine.claimed_move_ids).with_prefetch(all_moves._prefetch_ids)
             collector = decision.partner.collections_responsible_id or decision.policy.responsible_id or self.env.user
             values[decision.partner.id] = Script._placeholder_values(
-                decision.partner, company, moves, decision.engine.total_company, collector
+                decision.partner, company, moves, decision.engine.claimed_company, collector
             )
         return values
 

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
 from ..engine import HISTORY_CHANNELS, WAIT_REASONS, CallRules, call_wait
+from .ir_actions_report import PRINTED_LETTERS_KEY
 
 # mail.mail states and mail.notification statuses mapped onto event states.
 MAIL_STATE_TO_EVENT = {
@@ -216,7 +217,7 @@ class CollectionsEvent(models.Model):
             )
             letters -= paid
             if not letters:
-                # Not an error: the cancellations must be kept.
+                # Not an error: the cancellations must be kept. The list reloads: they leave the queue.
                 return {
                     "type": "ir.actions.client",
                     "tag": "display_notification",
@@ -226,6 +227,7 @@ class CollectionsEvent(models.Model):
                             "Nothing to print: the invoices of the selected letters were paid in the meantime "
                             "(their letters are now cancelled)."
                         ),
+                        "next": {"type": "ir.actions.act_window_close"},
                     },
                 }
         report = self.env.ref("collections_addon.action_report_collections_letter")
@@ -252,11 +254,27 @@ class CollectionsEvent(models.Model):
                 {"printed_at": now, "letter_attachment_id": attachment.id, "body": contents[letter.id]["text"]}
             )
         letters.filtered(lambda event: event.state == "queued").sudo().write({"state": "sent", "error": False})
+        # A report action rather than a download URL: the web client downloads the kept PDF (no
+        # pop-up) and then reloads the list, so the printed letters leave *Letters to Print*.
         return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "download",
+            "type": "ir.actions.report",
+            "name": report.name,
+            "report_name": report.report_name,
+            "report_type": "qweb-pdf",
+            "data": {PRINTED_LETTERS_KEY: attachment.id},
+            "close_on_report_download": True,
         }
+
+    @api.model
+    def _printed_letters_pdf(self, attachment_id):
+        """The PDF kept by :meth:`action_print_letters`, for whoever may read its letters."""
+        attachment = self.env["ir.attachment"].browse(int(attachment_id)).exists()
+        if not attachment or attachment.res_model != self._name or attachment.mimetype != "application/pdf":
+            raise UserError(
+                self.env._("These printed letters no longer exist: print them again from Letters to Print.")
+            )
+        attachment.check_access("read")
+        return attachment.raw
 
     @api.model
     def _cancel_pending(self, partners, company, reason, channels=("call", "whatsapp", "letter"), moves=None):

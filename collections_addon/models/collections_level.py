@@ -16,6 +16,13 @@ class CollectionsLevel(models.Model):
     currency_id = fields.Many2one(related="policy_id.company_id.currency_id")
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
+    customer_title = fields.Char(
+        string="Title for the Customer",
+        translate=True,
+        help="What the customer reads for this step: the heading of its letter and the line of the statement's "
+        "reminder history, e.g. Payment reminder or Formal notice (the level's name stays internal). "
+        "Empty: Payment reminder (Upcoming payment before the due date).",
+    )
     days = fields.Integer(
         required=True,
         help="Days after the due date when this step is due; a negative number is a reminder before the due date.",
@@ -191,6 +198,13 @@ class CollectionsLevel(models.Model):
                 )
                 or False
             )
+
+    def _customer_title(self):
+        """The step as the customer reads it, in the environment's language; never the internal name."""
+        self.ensure_one()
+        if self.customer_title:
+            return self.customer_title
+        return self.env._("Upcoming payment") if self.days < 0 else self.env._("Payment reminder")
 
     @api.constrains("mail_template_id", "send_email")
     def _check_mail_template(self):

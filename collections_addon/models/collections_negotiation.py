@@ -779,6 +779,7 @@ class CollectionsNegotiation(models.Model):
         template = self.env.ref("collections_addon.mail_template_collections_agreement")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Send Agreement"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "target": "new",

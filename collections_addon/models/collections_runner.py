@@ -27,6 +27,7 @@ from ..engine import (
     PartnerSituation,
     decide_partner,
     is_excluded,
+    split_by_due,
 )
 
 _logger = logging.getLogger(__name__)
@@ -889,7 +890,7 @@ class CollectionsRunner(models.AbstractModel):
             "level_id": engine.level.id,
             "channel": channel,
             "move_ids": [Command.set(list(engine.move_ids))],
-            "amount_due": engine.total_company,
+            "amount_due": engine.claimed_company,
             "user_id": self._collector(decision).id,
             **values,
         }
@@ -1099,8 +1100,9 @@ class CollectionsRunner(models.AbstractModel):
             .sudo()
             ._notify_get_reply_to(default=email_from_default or None, author_id=author.id)
         )
-        tables = self._invoice_tables(decisions, formats)
-        chatter_tables = self._invoice_tables(decisions, formats, chatter=True)
+        today = self._today(company)
+        tables = self._invoice_tables(decisions, formats, today)
+        chatter_tables = self._invoice_tables(decisions, formats, today, chatter=True)
         for template, template_decisions in by_template.items():
             rendered = template._generate_template(
                 [decision.partner.id for decision in template_decisions],
@@ -1172,11 +1174,12 @@ class CollectionsRunner(models.AbstractModel):
         self.env["mail.notification"].sudo().create(notification_vals)
         return event_vals
 
-    def _invoice_sections(self, lines, move_ids, lang, formats=None):
-        """Covered open lines grouped by currency, formatted for the invoice table.
+    def _invoice_sections(self, lines, move_ids, lang, today, formats=None):
+        """Covered open lines formatted for the invoice table: what is overdue, then what comes due.
 
-        ``formats`` caches formatted dates and amounts across customers of a run: the same
-        dates and currencies repeat, and formatting is most of the cost of the table.
+        Each part is split by currency; a section is ``{"kind": "overdue"|"coming", "currency",
+        "entries", "total"}``. ``formats`` caches formatted dates and amounts across customers of
+        a run: the same dates and currencies repeat, and formatting is most of the cost of the table.
         """
         formats = {} if formats is None else formats
         env = self.env
@@ -1194,29 +1197,32 @@ class CollectionsRunner(models.AbstractModel):
             return formats[key]
 
         covered = set(move_ids)
-        lines_by_currency = defaultdict(list)
-        for item in lines:
-            if item.move_id in covered and not item.excluded:
-                lines_by_currency[item.currency].append(item)
+        shown = [item for item in lines if item.move_id in covered and not item.excluded]
         sections = []
-        for currency_id, items in lines_by_currency.items():
-            currency = env["res.currency"].browse(currency_id)
-            entries = []
-            for item in items:
-                move = env["account.move"].browse(item.move_id)
-                entries.append(
-                    {
-                        "name": move.name,
-                        "date": fmt_date(move.invoice_date),
-                        "due": fmt_date(item.due_date),
-                        "amount": fmt_amount(item.residual, currency),
-                    }
+        for kind, part in zip(("overdue", "coming"), split_by_due(shown, today), strict=True):
+            lines_by_currency = defaultdict(list)
+            for item in part:
+                lines_by_currency[item.currency].append(item)
+            for currency_id, items in lines_by_currency.items():
+                currency = env["res.currency"].browse(currency_id)
+                entries = []
+                for item in items:
+                    move = env["account.move"].browse(item.move_id)
+                    entries.append(
+                        {
+                            "name": move.name,
+                            "date": fmt_date(move.invoice_date),
+                            "due": fmt_date(item.due_date),
+                            "amount": fmt_amount(item.residual, currency),
+                        }
+                    )
+                total = currency.round(sum(item.residual for item in items))
+                sections.append(
+                    {"kind": kind, "currency": currency, "entries": entries, "total": fmt_amount(total, currency)}
                 )
-            total = currency.round(sum(item.residual for item in items))
-            sections.append({"currency": currency, "entries": entries, "total": fmt_amount(total, currency)})
         return sections
 
-    def _invoice_tables(self, decisions, formats, chatter=False):
+    def _invoice_tables(self, decisions, formats, today, chatter=False):
         """The invoice table of each decision, rendered in one QWeb call per language.
 
         A QWeb render has a fixed cost that dominates a small table; the tables are cut
@@ -1231,7 +1237,7 @@ class CollectionsRunner(models.AbstractModel):
             by_lang[decision.partner.lang].append(decision)
         for lang, lang_decisions in by_lang.items():
             sections = [
-                self._invoice_sections(decision.lines, decision.engine.move_ids, lang, formats)
+                self._invoice_sections(decision.lines, decision.engine.move_ids, lang, today, formats)
                 for decision in lang_decisions
             ]
             html = (

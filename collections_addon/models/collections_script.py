@@ -25,6 +25,15 @@ PLACEHOLDERS = (
 )
 _PLACEHOLDER = re.compile(r"\{\{\s*(" + "|".join(PLACEHOLDERS) + r")\s*\}\}")
 
+# The short payment link of printed letters: /pay/<invoice id>/<these first hex digits of its portal token>.
+# 48 random bits per invoice: the link can be typed from paper and still cannot be guessed.
+PAY_LINK_CODE_LENGTH = 12
+
+
+def pay_link_code(access_token):
+    """The code of an invoice's short payment link, taken from its portal access token."""
+    return (access_token or "").replace("-", "")[:PAY_LINK_CODE_LENGTH]
+
 
 class CollectionsScript(models.Model):
     _name = "collections.script"
@@ -323,10 +332,12 @@ class CollectionsScript(models.Model):
         return parameters
 
     @api.model
-    def _placeholder_values(self, partner, company, moves, amount, collector):
+    def _placeholder_values(self, partner, company, moves, amount, collector, short_link=False):
         """Placeholder values for one customer, formatted in its language.
 
         ``moves``: the overdue invoices concerned; ``amount``: their total in company currency.
+        ``short_link``: the payment link is the short one, for paper (a portal URL with its token
+        is about a hundred characters nobody types from a letter).
         """
         lang = partner.lang or self.env.lang or "en_US"
         moves = moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
@@ -350,7 +361,10 @@ class CollectionsScript(models.Model):
             self._ensure_access_tokens(oldest)
             # sudo: the link carries the invoice's access token, which the collector may not read.
             move_sudo = oldest.sudo()
-            payment_link = move_sudo.get_base_url() + move_sudo.get_portal_url()
+            if short_link:
+                payment_link = self._short_payment_url(move_sudo)
+            else:
+                payment_link = move_sudo.get_base_url() + move_sudo.get_portal_url()
         return {
             "customer": partner.name or "",
             "month": month,
@@ -361,6 +375,11 @@ class CollectionsScript(models.Model):
             "company": company.name or "",
             "collector": collector.name or "",
         }
+
+    @api.model
+    def _short_payment_url(self, move_sudo):
+        """The short link to the invoice's portal page (see the ``/pay`` route); its token must exist."""
+        return f"{move_sudo.get_base_url()}/pay/{move_sudo.id}/{pay_link_code(move_sudo.access_token)}"
 
     @api.model
     def _ensure_access_tokens(self, moves):

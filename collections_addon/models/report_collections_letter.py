@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.tools import html2plaintext, plaintext2html
 
+from ..engine import check_tone, claimed_items
+
 
 class ReportCollectionsLetter(models.AbstractModel):
     _name = "report.collections_addon.report_collections_letter"
@@ -15,42 +17,77 @@ class ReportCollectionsLetter(models.AbstractModel):
 
     @api.model
     def _letters(self, events):
-        """{event id: {"body", "text", "sections", "open"}} as printed now.
+        """{event id: what its letter says} as printed now.
 
-        The paragraph and the invoice table both use what is open at printing time,
-        so a partial payment since the run shows the same amount in both.
+        The paragraph, the amount it claims and the invoice table all use what is open at printing
+        time, so a partial payment since the run shows the same amount everywhere. A letter is
+        dated the day it is printed, titled for the customer (never the internal level name), opens
+        with a greeting and ends with a closing and a signature, unless its text is an e-mail
+        template's, which carries its own.
         """
         runner = self.env["collections.runner"]
         Script = self.env["collections.script"]
         letters = {}
-        events.move_ids.fetch(["name", "invoice_date", "invoice_date_due", "date"])
+        events.move_ids.fetch(["name", "invoice_date", "invoice_date_due", "date", "access_token"])
+        greeting_terms = {}
         for company in events.company_id:
             company_events = events.filtered(lambda event, company=company: event.company_id == company)
             items = runner._open_items(company, company_events.partner_id)
+            today = runner._today(company)
             for event in company_events:
                 partner = event.partner_id
+                lang = partner.lang or self.env.lang or "en_US"
                 lines = [item for item in items.get(partner.id, []) if item.move_id in event.move_ids.ids]
                 open_moves = event.move_ids.filtered(lambda move, lines=lines: move.id in {i.move_id for i in lines})
-                script = event.level_id.letter_script_id
-                template = event.level_id.mail_template_id
+                claimed = claimed_items(lines, today)
+                claimed_ids = {item.move_id for item in claimed}
+                claimed_moves = open_moves.filtered(lambda move, ids=claimed_ids: move.id in ids)
+                level = event.level_id.with_context(lang=lang)
+                script = level.letter_script_id
+                template = level.mail_template_id
                 body = Markup()
+                # A letter paragraph is the body of the letter; an e-mail template is a whole message.
+                whole_message = False
+                # The collector signs; a letter queued by the system (OdooBot) is signed by the company alone.
+                user = event.user_id
+                signer = user if user and user._is_internal() and not user._is_superuser() else None
                 if script and script.tone_state != "blocked":
                     values = Script._placeholder_values(
                         partner,
                         company,
-                        open_moves,
-                        company.currency_id.round(sum(item.company_amount for item in lines)),
+                        claimed_moves,
+                        company.currency_id.round(sum(item.company_amount for item in claimed)),
                         event.user_id,
+                        short_link=True,
                     )
                     body = Markup(plaintext2html(script._render_body({partner.id: values})[partner.id]))
                 elif template:
                     body = template.with_context(lang=partner.lang)._render_field(
                         "body_html", partner.ids, compute_lang=True
                     )[partner.id]
+                    whole_message = True
+                text = html2plaintext(body) if body else ""
+                if lang not in greeting_terms:
+                    greeting_terms[lang] = self.env["collections.tone.term"]._engine_terms(lang)
+                opens_with_greeting = bool(text) and not any(
+                    finding.code == "no_greeting" for finding in check_tone(text, greeting_terms[lang])
+                )
+                link = ""
+                oldest = claimed_moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))[:1]
+                if oldest:
+                    Script._ensure_access_tokens(oldest)
+                    # sudo: the link carries part of the invoice's access token, which collectors may not read.
+                    link = Script._short_payment_url(oldest.sudo())
                 letters[event.id] = {
+                    "date": today,
+                    "title": level._customer_title() if level else "",
+                    "greeting": not whole_message and not opens_with_greeting,
                     "body": body,
-                    "text": html2plaintext(body) if body else "",
-                    "sections": runner._invoice_sections(lines, event.move_ids.ids, partner.lang),
+                    "text": text,
+                    "sections": runner._invoice_sections(lines, event.move_ids.ids, partner.lang, today),
+                    "link": link,
+                    "closing": not whole_message,
+                    "signer": signer.name if signer else "",
                     "open": bool(lines),
                 }
         return letters

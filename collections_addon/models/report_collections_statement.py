@@ -1,9 +1,12 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 
-from ..engine import CONTACT_CHANNELS
+from ..engine import CONTACT_CHANNELS, customer_history_status
 from ..engine.aging import aging, bucket_labels
+
+# The statement shows at most this many contacts, the latest first.
+HISTORY_LIMIT = 20
 
 
 class ReportCollectionsStatement(models.AbstractModel):
@@ -53,7 +56,7 @@ class ReportCollectionsStatement(models.AbstractModel):
             statements[partner.id] = {
                 "sections": sections,
                 "bucket_labels": self._bucket_labels(),
-                "events": events_by_partner[partner.commercial_partner_id.id][:20],
+                "history": self._customer_history(events_by_partner[partner.commercial_partner_id.id], partner.lang),
             }
         return {
             "doc_ids": docids,
@@ -79,6 +82,49 @@ class ReportCollectionsStatement(models.AbstractModel):
                 ]
             )
         )
+
+    def _customer_history(self, events, lang):
+        """The contacts the customer received, worded for the customer in its language.
+
+        Never the internal level names nor the queue's states ("Queued", "Failed"...): see
+        ``customer_history_status``.
+        """
+        env = self.with_context(lang=lang or self.env.lang).env
+        channels = {
+            "email": env._("E-mail"),
+            "sms": env._("Text message"),
+            "whatsapp": env._("WhatsApp"),
+            "letter": env._("Letter"),
+            "call": env._("Phone call"),
+        }
+        statuses = {
+            "sent": env._("Sent"),
+            "posted": env._("Posted"),
+            "delivered": env._("Delivered"),
+            "read": env._("Read"),
+            "spoken": env._("Answered"),
+        }
+        history = []
+        for event in events:
+            status = customer_history_status(event.channel, event.state, event.outcome)
+            if not status:
+                continue
+            day = event.date
+            if event.channel == "letter" and event.printed_at:
+                day = fields.Datetime.context_timestamp(self.with_env(env), event.printed_at).date()
+            history.append(
+                {
+                    "date": day,
+                    "title": event.level_id.with_context(lang=env.lang)._customer_title()
+                    if event.level_id
+                    else env._("Payment reminder"),
+                    "channel": channels[event.channel],
+                    "status": statuses[status],
+                }
+            )
+            if len(history) == HISTORY_LIMIT:
+                break
+        return history
 
     def _bucket_labels(self):
         labels = bucket_labels()

@@ -607,6 +607,14 @@ class ResPartner(models.Model):
             },
         }
 
+    def _collections_statement_recipient_ids(self):
+        """Who the statement template writes to: the customer's invoice contacts with an e-mail, else the
+        customer (as the reminders). Comma-separated ids, for the template's *To (Partners)*."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        recipients = self.env["collections.runner"]._email_recipients(customer)[customer.id] or customer
+        return ",".join(str(recipient.id) for recipient in recipients)
+
     def _check_collections_access(self):
         if not self.env.user.has_group("collections_addon.group_collections_user"):
             raise AccessError(self.env._("Only collectors and collections managers can run the follow-up."))

@@ -48,7 +48,7 @@ class CollectionsPreview(models.TransientModel):
                     "channels": ", ".join(channel_labels[channel] for channel in engine.channels),
                     "missing": ", ".join(channel_labels[channel] for channel in engine.missing_channels),
                     "reason": reason,
-                    "amount": engine.total_company,
+                    "amount": engine.claimed_company,
                     "invoice_count": len(engine.move_ids),
                     "days_late": engine.max_days_late,
                     "next_date": engine.next_date or False,

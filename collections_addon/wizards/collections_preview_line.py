@@ -16,7 +16,12 @@ class CollectionsPreviewLine(models.TransientModel):
     channels = fields.Char(readonly=True)
     missing = fields.Char(string="Missing Contact", readonly=True)
     reason = fields.Char(readonly=True)
-    amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    amount = fields.Monetary(
+        string="Amount Claimed",
+        currency_field="currency_id",
+        readonly=True,
+        help="What the step asks the customer to pay: the overdue total (before the due date, what comes due).",
+    )
     invoice_count = fields.Integer(string="Invoices", readonly=True)
     days_late = fields.Integer(readonly=True)
     next_date = fields.Date(string="Next Action", readonly=True)

@@ -4,12 +4,22 @@ import doctest
 
 import pytest
 
-from collections_addon.engine import bounds, business_calendar, calls, followup, negotiation, protest, tone, whatsapp
+from collections_addon.engine import (
+    bounds,
+    business_calendar,
+    calls,
+    followup,
+    history,
+    negotiation,
+    protest,
+    tone,
+    whatsapp,
+)
 
 
 @pytest.mark.parametrize(
     "module",
-    [bounds, business_calendar, calls, followup, negotiation, protest, tone, whatsapp],
+    [bounds, business_calendar, calls, followup, history, negotiation, protest, tone, whatsapp],
     ids=lambda module: module.__name__,
 )
 def test_module_doctests_pass(module):

@@ -24,8 +24,11 @@ from collections_addon.engine import (
     OpenItem,
     PartnerDecision,
     PartnerSituation,
+    claimed_items,
     decide_partner,
+    is_overdue,
     level_due_for_item,
+    split_by_due,
 )
 from collections_addon.engine.followup import REASONS, sorted_levels
 
@@ -841,3 +844,65 @@ def test_on_hold(today, paused_until, excluded, excluded_until, expected):
     from collections_addon.engine import on_hold
 
     assert on_hold(today, paused_until, excluded, excluded_until) is expected
+
+
+# --- what a reminder claims: overdue apart from what comes due -------------------------------------------------
+
+
+def test_the_claim_is_the_overdue_total_not_what_comes_due():
+    # The demo's bakery: $2,300 overdue and an $860 invoice due in three days, both in the window.
+    overdue, coming = item(1, 18, 2300.0), item(2, -3, 860.0)
+    d = decide([overdue, coming])
+    assert d.move_ids == (1, 2), "both are listed"
+    assert d.total_company == 3160.0
+    assert d.claimed_company == 2300.0, "only what is overdue is claimed"
+    assert d.claimed_move_ids == (1,)
+
+
+def test_a_reminder_before_the_due_date_claims_what_comes_due():
+    d = decide([item(1, -3, 120.0), item(2, -1, 30.0)])
+    assert (d.action, d.level) == ("contact", PRE)
+    assert d.claimed_company == 150.0
+    assert d.claimed_move_ids == (2, 1), "by due date"
+
+
+def test_overdue_credits_reduce_the_claim_and_coming_items_do_not_add_to_it():
+    d = decide([item(1, 8, 100.0), item(5, 2, residual=-40.0), item(2, -2, 70.0)])
+    assert d.total_company == 130.0
+    assert d.claimed_company == 60.0
+    assert d.claimed_move_ids == (1, 5)
+
+
+def test_the_claim_is_in_company_currency():
+    d = decide([item(1, 8, 100.0, currency="USD", residual_company=90.0), item(2, -2, 50.0, residual_company=45.0)])
+    assert d.claimed_company == 90.0
+
+
+def test_every_overdue_item_is_listed_even_under_the_first_level():
+    # A plan whose first step is 5 days late: an invoice 2 days late rides along with the step of an
+    # older one, so the reminder claims the whole overdue total; it receives no level of its own.
+    d = decide([item(1, 10), item(2, 2)], levels=[L5, L15])
+    assert (d.action, d.level) == ("contact", L5)
+    assert d.move_ids == (1, 2)
+    assert d.item_levels == {1: L5.id}
+    assert d.claimed_company == 200.0
+    # Alone, the young invoice does not start the plan.
+    assert decide([item(2, 2)], levels=[L5, L15]).action == "none"
+
+
+def test_skip_decisions_carry_the_claim_too():
+    d = decide([item(1, 8), item(2, -2)], situation=situation(last_contact=date(2026, 3, 13)))
+    assert (d.action, d.reason) == ("skip", "contact_gap")
+    assert d.claimed_company == 100.0
+
+
+def test_split_by_due_and_is_overdue_agree_on_the_due_date_itself():
+    due_today, late, later = item(1, 0), item(2, 1), item(3, -1)
+    assert is_overdue(late, TODAY) and not is_overdue(due_today, TODAY)
+    assert split_by_due([due_today, late, later], TODAY) == ([late], [due_today, later])
+
+
+def test_claimed_items_ignore_excluded_items():
+    disputed = item(3, 40, excluded=True)
+    assert claimed_items([item(1, 8), disputed], TODAY) == [item(1, 8)]
+    assert claimed_items([disputed], TODAY) == []
