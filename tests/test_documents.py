@@ -174,7 +174,9 @@ class TestLetterDocument(CollectionsCase, HttpCase):
         move_id, code = path.split("/")[2:]
         wrong = "0" * len(code) if code != "0" * len(code) else "1" * len(code)
         for bad in (f"/pay/{move_id}/{wrong}", f"/pay/{self.coming.id}/{code}", f"/pay/{move_id}/{code[:-1]}"):
-            self.assertEqual(self.url_open(bad, allow_redirects=False).status_code, 404, bad)
+            response = self.url_open(bad, allow_redirects=False)
+            self.assertEqual(response.status_code, 403, bad)
+            self.assertIn("This link is invalid or has expired", response.text)
 
     def test_printing_returns_the_kept_pdf_to_download_and_the_list_reloads(self):
         letter = self.queue_letter()

@@ -13,7 +13,7 @@ from ..models.collections_script import PAY_LINK_CODE_LENGTH, pay_link_code
 
 
 class CollectionsPayLink(http.Controller):
-    @http.route("/pay/<int:move_id>/<string:code>", type="http", auth="public", methods=["GET"])
+    @http.route("/pay/<int:move_id>/<string:code>", type="http", auth="public", methods=["GET"], website=True)
     def collections_pay_link(self, move_id, code, **kwargs):
         # sudo: a visitor without a login reaches the invoice with this part of its access token only.
         move_sudo = request.env["account.move"].sudo().browse(move_id).exists()
@@ -24,5 +24,8 @@ class CollectionsPayLink(http.Controller):
             or not move_sudo.access_token
             or not consteq(pay_link_code(move_sudo.access_token), code)
         ):
-            raise request.not_found()
+            # Mistyped from paper, or the invoice's link was renewed: say so rather than a bare 404.
+            return request.render(
+                "collections_addon.portal_invalid_link", {"login_url": "/web/login?redirect=/my/invoices"}, status=403
+            )
         return request.redirect(move_sudo.get_portal_url(), code=303)
