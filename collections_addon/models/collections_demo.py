@@ -116,6 +116,14 @@ class CollectionsDemo(models.AbstractModel):
             )
         )
 
+    def _backdate_promise(self, promise, day):
+        """A promise made weeks ago: the form refuses a past date, the demo writes what time would have."""
+        promise.flush_recordset()
+        self.env.cr.execute("UPDATE collections_promise SET date = %s WHERE id = %s", (day, promise.id))
+        promise.invalidate_recordset(["date"])
+        promise._compute_pause_until()
+        promise.flush_recordset()
+
     def _task(self, partner, summary, note, activity_type="mail.mail_activity_data_todo", when=None):
         return (
             self.env["mail.activity"]
@@ -146,7 +154,7 @@ class CollectionsDemo(models.AbstractModel):
         company.partner_id.tz = "America/Sao_Paulo"
         if not company.chart_template:
             # The generic chart: the demo must not depend on the Brazilian localization.
-            self.env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
             company.currency_id = self.env.ref("base.BRL")
         brl = self.env.ref("base.BRL")
         if not brl.active:
@@ -341,7 +349,7 @@ class CollectionsDemo(models.AbstractModel):
             )
         )
         self._pay(company, oficina_invoice, oficina_invoice.amount_residual, today)
-        kept.sudo()._internal_write({"date": today - timedelta(days=3)})
+        self._backdate_promise(kept, today - timedelta(days=3))
         marcos = ref("collections_addon.demo_partner_marcos")
         marcos_invoice = self._invoice(company, marcos, [("Instalação de ar-condicionado split", 1, 1390.0)], 30)
         self._event(company, marcos, marcos_invoice, 25, "email", "sent")
@@ -358,7 +366,7 @@ class CollectionsDemo(models.AbstractModel):
                 }
             )
         )
-        broken.sudo()._internal_write({"date": today - timedelta(days=8)})
+        self._backdate_promise(broken, today - timedelta(days=8))
         beatriz = ref("collections_addon.demo_partner_beatriz")
         beatriz_invoice = self._invoice(
             company, beatriz, [("Consultoria nutricional, pacote trimestral", 1, 870.0)], 12

@@ -340,6 +340,23 @@ class ResPartner(models.Model):
             if deadline:
                 text = env._("%(titles)s, last day to pay %(date)s", titles=text, date=format_date(env, deadline))
             notes[partner.id].append(text)
+        for partner, count in env["collections.protest"]._read_group(
+            [("company_id", "=", company.id), ("partner_id", "in", customers.ids), ("state", "=", "protested")],
+            ["partner_id"],
+            ["__count"],
+        ):
+            notes[partner.id].append(env._("%(count)s title(s) protested", count=count))
+        for partner, count in env["collections.event"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", customers.ids),
+                ("channel", "=", "letter"),
+                ("state", "=", "queued"),
+            ],
+            ["partner_id"],
+            ["__count"],
+        ):
+            notes[partner.id].append(env._("Letter waiting to be printed"))
         today = env["collections.runner"]._today(company)
         for partner in customers:
             if partner.collections_paused_until and partner.collections_paused_until >= today:
