@@ -346,7 +346,7 @@ class ResPartner(models.Model):
             ["__count"],
         ):
             notes[partner.id].append(env._("%(count)s title(s) protested", count=count))
-        for partner, count in env["collections.event"]._read_group(
+        for [partner] in env["collections.event"]._read_group(
             [
                 ("company_id", "=", company.id),
                 ("partner_id", "in", customers.ids),
@@ -354,7 +354,6 @@ class ResPartner(models.Model):
                 ("state", "=", "queued"),
             ],
             ["partner_id"],
-            ["__count"],
         ):
             notes[partner.id].append(env._("Letter waiting to be printed"))
         today = env["collections.runner"]._today(company)
