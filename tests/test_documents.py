@@ -93,6 +93,7 @@ class TestReminderTable(CollectionsCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(RUN_DAY)
 class TestLetterDocument(CollectionsCase, HttpCase):
     """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests."""
 
@@ -335,6 +336,7 @@ class TestDocumentRecipients(CollectionsCase):
 
 
 @tagged("post_install", "-at_install")
+@freeze_time(RUN_DAY)
 class TestLettersTour(CollectionsCase, HttpCase):
     @freeze_time(RUN_DAY)
     def test_collector_prints_letters_and_they_leave_the_list(self):

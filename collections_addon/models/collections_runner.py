@@ -1072,7 +1072,7 @@ class CollectionsRunner(models.AbstractModel):
         rendered = level.mail_template_id._generate_template([decision.partner.id], ["subject", "body_html"])[
             decision.partner.id
         ]
-        table = self._invoice_tables([decision], {})[decision.partner.id]
+        table = self._invoice_tables([decision], {}, self._today(company))[decision.partner.id]
         return rendered.get("subject") or level.mail_template_id.name, (rendered.get("body_html") or Markup()) + table
 
     def _queue_emails(self, company, decisions, overrides=None):
