@@ -1348,6 +1348,9 @@ class CollectionsRunner(models.AbstractModel):
                 status, next_date = engine.status, engine.next_date
                 if engine.reason == "no_open_items":
                     level_id = None
+                elif status == "to_contact" and engine.level and not engine.auto_execute:
+                    # Waiting for a person (a weekend, the contact gap): the worklist still shows the step.
+                    due_level_id = engine.level.id
             rows.append(
                 SQL(
                     "(%s, %s, %s::integer, %s::date, %s::date, %s::integer, %s::date)",
