@@ -37,8 +37,7 @@ class TestReminderTable(CollectionsCase):
         self.coming = self.make_invoice(self.customer, 860, -3)
 
     def send_now_as_collector(self):
-        customer = self.customer.with_user(self.collector).with_company(self.company)
-        customer.action_collections_send_now()
+        self.send_now(self.customer.with_company(self.company))
         return self.mails_of(self.customer)
 
     def test_the_reminder_separates_overdue_from_coming_due_and_claims_what_the_form_calls_overdue(self):
