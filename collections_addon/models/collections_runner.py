@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 from odoo.tools import SQL, email_normalize, format_date, formatLang
 
 from ..engine import (
@@ -255,13 +255,11 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _today(self, company):
-        """The company's date now: the same for every user, wherever they work from."""
-        return fields.Date.context_today(self.with_context(tz=self._company_tz(company)))
+        return company._collections_today()
 
     @api.model
     def _company_tz(self, company):
-        # Never the user's: a user abroad would see another day than their colleagues, and record steps then.
-        return company.partner_id.tz or company.resource_calendar_id.tz or "UTC"
+        return company._collections_tz()
 
     @api.model
     def _partners_to_review(self, company, pending_only=False):

@@ -135,3 +135,13 @@ class ResCompany(models.Model):
         "CHECK(collections_release_letter_days >= 0)",
         "The days before a missing release letter gives a task cannot be negative: use 0 for the same day.",
     )
+
+    def _collections_tz(self):
+        # Never the user's: a user abroad would see another day than their colleagues, and record steps then.
+        self.ensure_one()
+        return self.partner_id.tz or self.resource_calendar_id.tz or "UTC"
+
+    def _collections_today(self):
+        """The company's business day now: the one day every job, screen and user of the company works on."""
+        self.ensure_one()
+        return fields.Date.context_today(self.with_context(tz=self._collections_tz()))
