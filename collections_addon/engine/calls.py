@@ -34,6 +34,8 @@ from .bounds import CALL_INTERVAL_HOURS, CALL_PERIOD_DAYS, DAY_HOURS, MAX_CALLS
 
 CALL_OUTCOMES = ("will_pay", "promise", "dispute", "refused", "no_answer", "voicemail", "wrong_number")
 REACHED_OUTCOMES = frozenset({"will_pay", "promise", "dispute", "refused"})
+# Outcomes that pause the follow-up (a promise to pay, a dispute), until a date the collector may give.
+PAUSE_OUTCOMES = ("promise", "dispute")
 # The state a logged call leaves its contact in: a call that reached the customer is delivered.
 _OUTCOME_EVENT_STATES = {"no_answer": "sent", "voicemail": "sent", "wrong_number": "failed"}
 # A promise or a dispute logged without a date pauses the follow-up this many days after the call.
@@ -343,7 +345,7 @@ def after_call(
         return CallFollowUp("retry", retry_at=retry_at, reason="no_answer" if retry_at else "no_slot")
     if outcome == "wrong_number":
         return CallFollowUp("flag_phone", reason="wrong_number")
-    if outcome in ("promise", "dispute"):
+    if outcome in PAUSE_OUTCOMES:
         call_day = _to_local(called_at, _zone(tz)).date()
         if isinstance(pause_until, datetime):
             pause_until = pause_until.date()

@@ -20,6 +20,8 @@ EVENT_STATES = ("queued", "sent", "delivered", "read", "failed", "cancelled")
 UNDELIVERED_STATES = frozenset({"failed", "cancelled"})
 # The states a queue may still change: the mail queue marks a mail failed before sending it, then sent.
 SYNCED_STATES = ("queued", "sent", "failed")
+# A message still on its way: its delivery report may still come.
+IN_TRANSIT_STATES = ("queued", "sent")
 
 # mail.mail states onto contact states.
 MAIL_STATE_TO_EVENT = {
