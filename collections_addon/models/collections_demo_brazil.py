@@ -179,53 +179,38 @@ class CollectionsDemo(models.AbstractModel):
         # Oficina kept its promise; Marcos broke his and is back on the worklist; Beatriz promised last week.
         oficina = ref("collections_addon.demo_partner_oficina")
         oficina_invoice = self._invoice(company, oficina, [("Revisão completa da frota (3 veículos)", 3, 640.0)], 20)
-        kept = (
-            self.env["collections.promise"]
-            .with_user(carla)
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": oficina.id,
-                    "move_ids": [Command.set(oficina_invoice.ids)],
-                    "amount": oficina_invoice.amount_residual,
-                    "date": today + timedelta(days=2),
-                }
-            )
-        )
+        kept = self._promise(company, carla, oficina_invoice, today + timedelta(days=2))
         self._pay(company, oficina_invoice, oficina_invoice.amount_residual, today)
         self._backdate_promise(kept, today - timedelta(days=3))
         marcos = ref("collections_addon.demo_partner_marcos")
         marcos_invoice = self._invoice(company, marcos, [("Instalação de ar-condicionado split", 1, 1390.0)], 30)
         self._event(company, marcos, marcos_invoice, 25, "email", "sent")
-        broken = (
-            self.env["collections.promise"]
-            .with_user(carla)
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": marcos.id,
-                    "move_ids": [Command.set(marcos_invoice.ids)],
-                    "amount": marcos_invoice.amount_residual,
-                    "date": today + timedelta(days=2),
-                }
-            )
-        )
+        broken = self._promise(company, carla, marcos_invoice, today + timedelta(days=2))
         self._backdate_promise(broken, today - timedelta(days=8))
         beatriz = ref("collections_addon.demo_partner_beatriz")
         beatriz_invoice = self._invoice(
             company, beatriz, [("Consultoria nutricional, pacote trimestral", 1, 870.0)], 12
         )
         self._event(company, beatriz, beatriz_invoice, 7, "email", "sent")
-        self.env["collections.promise"].with_user(carla).with_company(company).create(
-            {
-                "partner_id": beatriz.id,
-                "move_ids": [Command.set(beatriz_invoice.ids)],
-                "amount": beatriz_invoice.amount_residual,
-                "date": today + timedelta(days=9),
-                "source": "call",
-            }
-        )
+        self._promise(company, carla, beatriz_invoice, today + timedelta(days=9), source="call")
         self.env["collections.promise"].with_company(company)._cron_check_promises()
+
+    def _promise(self, company, collector, invoice, day, **values):
+        """The collector records the customer's promise to pay ``invoice`` in full on ``day``."""
+        return (
+            self.env["collections.promise"]
+            .with_user(collector)
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": invoice.partner_id.id,
+                    "move_ids": [Command.set(invoice.ids)],
+                    "amount": invoice.amount_residual,
+                    "date": day,
+                    **values,
+                }
+            )
+        )
 
     def _demo_dispute(self, company, carla):
         """Clínica's disputed invoice."""
