@@ -32,6 +32,7 @@ from collections_addon.engine.calls import (
     DEFAULT_CALL_PERIOD_DAYS,
     DEFAULT_MAX_CALLS,
     DEFAULT_PAUSE_DAYS,
+    PAUSE_OUTCOMES,
     WAIT_REASONS,
     call_event_state,
     default_pause_until,
@@ -772,6 +773,10 @@ def test_a_logged_call_leaves_its_contact_sent_failed_or_delivered():
 
 def test_the_default_pause_is_one_week_after_the_call_as_after_call_pauses():
     assert DEFAULT_PAUSE_DAYS == 7
+    assert PAUSE_OUTCOMES == ("promise", "dispute")
+    assert {
+        outcome for outcome in CALL_OUTCOMES if after_call(outcome, sp(MON, 9), RULES, [], SP).action == "pause"
+    } == set(PAUSE_OUTCOMES)
     assert default_pause_until(MON) == date(2026, 3, 30)
     for outcome in ("promise", "dispute"):
         assert after_call(outcome, sp(MON, 9), RULES, [], SP).pause_until == default_pause_until(MON)

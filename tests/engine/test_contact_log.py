@@ -4,6 +4,7 @@ import pytest
 
 from collections_addon.engine.contact_log import (
     EVENT_STATES,
+    IN_TRANSIT_STATES,
     MAIL_STATE_TO_EVENT,
     NOTIFICATION_STATUS_TO_EVENT,
     SMS_ACCOUNT_FAILURES,
@@ -27,6 +28,8 @@ def test_states_match_the_contract():
     assert EVENT_STATES == ("queued", "sent", "delivered", "read", "failed", "cancelled")
     assert frozenset({"failed", "cancelled"}) == UNDELIVERED_STATES
     assert set(SYNCED_STATES) <= set(EVENT_STATES)
+    assert set(IN_TRANSIT_STATES) <= set(SYNCED_STATES)
+    assert not UNDELIVERED_STATES & set(IN_TRANSIT_STATES)
     assert SMS_DELIVERY_REPORT_DAYS == 30
 
 
