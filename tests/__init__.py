@@ -2,9 +2,13 @@ if __name__.startswith("odoo.addons."):
     from . import (
         test_calls,
         test_clock,
+        test_codes,
         test_demo,
         test_documents,
         test_followup_run,
+        test_input_agreements,
+        test_input_plans,
+        test_input_protests,
         test_input_validation,
         test_mail_delivery,
         test_negotiation,

@@ -1,5 +1,8 @@
+import html as html_lib
+import re
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as day_time
 from unittest.mock import patch
 
 from odoo import Command, fields
@@ -10,9 +13,20 @@ from odoo.tests.common import ChromeBrowser
 # Tests run on a fixed Monday so that business-day rules give the same answer every day of the year:
 # every test class pins the clock (freeze_time) on or around it, browser tours included.
 TODAY = date(2026, 3, 16)
+# Moments of that day the classes pin: the morning run, and noon (the same day in any time zone of the Americas).
+RUN_DAY = "2026-03-16 10:00:00"
+NOON = datetime.combine(TODAY, day_time(12, 0))
 # The test companies keep their day in UTC: a moment pinned in UTC is the same day for them
 # (tests about other time zones give the customer, the calendar or the user their own).
 COMPANY_TZ = "UTC"
+# UTC-3, no daylight saving time since 2019.
+SAO_PAULO = "America/Sao_Paulo"
+
+
+def text_of(html):
+    """The words of an HTML body, for wording checks."""
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
 
 # The browser has a clock of its own, which freeze_time does not reach: in tours the page's Date starts at the
 # server's (pinned) moment, given in milliseconds since the epoch, and runs on, so "today" is the same day on
@@ -166,6 +180,34 @@ class CollectionsCase(PinnedBrowserClock, AccountTestInvoicingCommon):
 
     def run_followup(self, company=None, **kwargs):
         return self.runner._run(company or self.company, **kwargs)
+
+    def make_event(self, partner, channel, state, level=None, moves=None, **values):
+        """A contact of ``partner``'s history as the follow-up writes it (the log is the follow-up's alone)."""
+        return (
+            self.env["collections.event"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                    "level_id": (level or self.level_first).id,
+                    "channel": channel,
+                    "state": state,
+                    "move_ids": [Command.set(moves.ids)] if moves else [],
+                    **values,
+                }
+            )
+        )
+
+    def render_html(self, report_xmlid, records, user=None, **kwargs):
+        """The HTML of a report on ``records``, rendered as ``user`` (default: the test's user)."""
+        report = self.env.ref(report_xmlid)
+        Report = self.env["ir.actions.report"].with_user(user or self.env.user)
+        return Report._render_qweb_html(report, records.ids, **kwargs)[0].decode()
+
+    def open_call_log(self, action, user=None):
+        """The call log dialog an action (Log Call on a customer, a call or a task) opened, as ``user``."""
+        return self.env["collections.call.log"].with_user(user or self.collector).browse(action["res_id"])
 
     def events_of(self, partner, **domain):
         return self.env["collections.event"].search(

@@ -4,9 +4,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
-from .common import TODAY, CollectionsCase
-
-SAO_PAULO = "America/Sao_Paulo"  # UTC-3, no daylight saving time since 2019
+from .common import SAO_PAULO, TODAY, CollectionsCase
 
 
 @tagged("post_install", "-at_install")
@@ -24,7 +22,7 @@ class TestCalls(CollectionsCase):
 
     def log_call(self, event, outcome, user=None, **values):
         action = event.with_user(user or self.collector).action_log_call()
-        wizard = self.env["collections.call.log"].with_user(user or self.collector).browse(action["res_id"])
+        wizard = self.open_call_log(action, user)
         wizard.write({"outcome": outcome, **values})
         return wizard.action_confirm()
 
@@ -121,7 +119,7 @@ class TestCalls(CollectionsCase):
         self.run_followup()
         with freeze_time("2026-03-16 13:00:00"):
             wizard_action = self.planned_call().with_user(self.collector).action_log_call()
-            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(wizard_action["res_id"]))
+            wizard = Form(self.open_call_log(wizard_action))
             wizard.outcome = "dispute"
             self.assertFalse(wizard.pause_until)
             wizard.save().action_confirm()
@@ -134,16 +132,14 @@ class TestCalls(CollectionsCase):
         customer = self.make_customer("Walk-in", phone="+55 11 98888-7777", tz=SAO_PAULO)
         self.make_invoice(customer, 70.0, days_late=2)
         action = customer.with_user(self.collector).action_collections_log_call()
-        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        wizard = self.open_call_log(action)
         with freeze_time("2026-03-16 14:00:00"):
             wizard.write({"outcome": "will_pay", "notes": "Pays tomorrow", "duration": 3})
             wizard.action_confirm()
             # A second call on the same day is fine: logged calls are not the run's one-per-day steps.
             action = customer.with_user(self.collector).action_collections_log_call()
-            self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]).write(
-                {"outcome": "will_pay"}
-            )
-            self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]).action_confirm()
+            self.open_call_log(action).write({"outcome": "will_pay"})
+            self.open_call_log(action).action_confirm()
         calls = self.events_of(customer, channel="call")
         self.assertEqual(len(calls), 2)
         self.assertTrue(all(calls.mapped("manual")))
@@ -154,7 +150,7 @@ class TestCalls(CollectionsCase):
         self.run_followup()
         call = self.planned_call()
         action = call.activity_id.with_user(self.collector).action_collections_log_call()
-        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        wizard = self.open_call_log(action)
         self.assertEqual(wizard.event_id, call)
         self.assertIn("Paula Pereira", wizard.script_text)
         wizard.write({"outcome": "will_pay"})
@@ -270,7 +266,7 @@ class TestCalls(CollectionsCase):
     def test_a_call_is_logged_once(self):
         self.run_followup()
         action = self.planned_call().with_user(self.collector).action_log_call()
-        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        wizard = self.open_call_log(action)
         wizard.outcome = "will_pay"
         with freeze_time("2026-03-16 13:00:00"):
             wizard.action_confirm()
@@ -282,7 +278,7 @@ class TestCalls(CollectionsCase):
         self.policy.is_default = False
         customer = self.make_customer("Planless", phone="+55 11 95555-4444")
         action = customer.with_user(self.collector).action_collections_log_call()
-        wizard = self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"])
+        wizard = self.open_call_log(action)
         wizard.outcome = "no_answer"
         with self.assertRaisesRegex(UserError, "No collections plan applies"):
             wizard.action_confirm()
@@ -338,11 +334,7 @@ class TestCalls(CollectionsCase):
                 {"partner_id": self.customer.id, "move_ids": [Command.set(disputed.ids)], "reason": "Not delivered"}
             )
             self.assertEqual(call.state, "queued", "the call is still about the other invoice")
-            wizard = Form(
-                self.env["collections.call.log"]
-                .with_user(self.collector)
-                .browse(call.with_user(self.collector).action_log_call()["res_id"])
-            )
+            wizard = Form(self.open_call_log(call.with_user(self.collector).action_log_call()))
             self.assertIn(self.invoice.name, wizard.script_text)
             self.assertNotIn(disputed.name, wizard.script_text)
             self.assertEqual(wizard.overdue_amount, 900.0)
@@ -359,7 +351,7 @@ class TestCalls(CollectionsCase):
         call = self.planned_call()
         with freeze_time("2026-03-16 13:00:00"):
             action = call.with_user(self.collector).action_log_call()
-            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]))
+            wizard = Form(self.open_call_log(action))
             self.assertEqual(wizard.promise_amount, 900.0)
             wizard.outcome = "promise"
             self.assertEqual(wizard.promise_amount, 900.0)
@@ -379,7 +371,7 @@ class TestCalls(CollectionsCase):
         self.run_followup()
         with freeze_time("2026-03-16 13:00:00"):
             action = self.planned_call().with_user(self.collector).action_log_call()
-            wizard = Form(self.env["collections.call.log"].with_user(self.collector).browse(action["res_id"]))
+            wizard = Form(self.open_call_log(action))
             wizard.outcome = "promise"
             record = wizard.save()
             self.assertEqual(record.move_ids, self.invoice)

@@ -1,6 +1,5 @@
 """What the customer receives: reminders, letters, the statement and the e-mails that carry them."""
 
-import html as html_lib
 import json
 import re
 from unittest.mock import patch
@@ -13,15 +12,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import Request
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import TODAY, CollectionsCase
+from .common import RUN_DAY, TODAY, CollectionsCase, text_of
 
-RUN_DAY = "2026-03-16 10:00:00"
 HAS_PATCHED_QT = "odoo.addons.collections_addon.collections_addon.models.ir_actions_report._wkhtmltopdf_has_patched_qt"
-
-
-def text_of(html):
-    """The words of an HTML body, for wording checks."""
-    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @tagged("post_install", "-at_install")
@@ -123,9 +116,8 @@ class TestLetterDocument(CollectionsCase, HttpCase):
         return letter
 
     def letter_html(self, letter):
-        report = self.env.ref("collections_addon.action_report_collections_letter")
         with freeze_time(RUN_DAY):
-            return self.env["ir.actions.report"]._render_qweb_html(report, letter.ids)[0].decode()
+            return self.render_html("collections_addon.action_report_collections_letter", letter)
 
     def test_the_letter_is_titled_greeted_and_signed_for_the_customer(self):
         html = self.letter_html(self.queue_letter())
@@ -224,26 +216,10 @@ class TestStatementDocument(CollectionsCase):
         self.level_call.name = "C2 internal step"
 
     def event(self, channel, state, level=None, **values):
-        return (
-            self.env["collections.event"]
-            .sudo()
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "company_id": self.company.id,
-                    "level_id": (level or self.level_first).id,
-                    "channel": channel,
-                    "state": state,
-                    "move_ids": [Command.set(self.invoice.ids)],
-                    **values,
-                }
-            )
-        )
+        return self.make_event(self.customer, channel, state, level=level, moves=self.invoice, **values)
 
     def statement_html(self, user=None):
-        report = self.env.ref("collections_addon.action_report_collections_statement")
-        Report = self.env["ir.actions.report"].with_user(user or self.env.user)
-        return Report._render_qweb_html(report, self.customer.ids)[0].decode()
+        return self.render_html("collections_addon.action_report_collections_statement", self.customer, user=user)
 
     def test_the_history_shows_what_the_customer_received_in_its_words(self):
         self.event("email", "sent", date=TODAY.replace(day=2))

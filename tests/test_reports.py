@@ -5,11 +5,11 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import CollectionsCase
+from .common import RUN_DAY, CollectionsCase
 
 
 @tagged("post_install", "-at_install")
-@freeze_time("2026-03-16 10:00:00")
+@freeze_time(RUN_DAY)
 class TestReports(CollectionsCase):
     def test_statement_lists_open_invoices_aging_and_history(self):
         customer = self.make_customer("Statement <Customer>", email=False)
@@ -20,16 +20,14 @@ class TestReports(CollectionsCase):
         self.run_followup()
         event = self.events_of(customer, channel="email")
         self.assertEqual(event.state, "queued")
-        report = self.env.ref("collections_addon.action_report_collections_statement")
-        html, _kind = self.env["ir.actions.report"]._render_qweb_html(report, customer.ids)
-        html = html.decode()
+        html = self.render_html("collections_addon.action_report_collections_statement", customer)
         for invoice in (recent, old, not_due):
             self.assertIn(invoice.name, html)
         for label in ("Not due", "1-30", "31-60", "61-90", "+90"):
             self.assertIn(label, html)
         self.assertNotIn("Reminder History", html, "a reminder still in the mail queue did not reach the customer")
         event.sudo().state = "sent"
-        html = self.env["ir.actions.report"]._render_qweb_html(report, customer.ids)[0].decode()
+        html = self.render_html("collections_addon.action_report_collections_statement", customer)
         self.assertIn("Reminder History", html)
         self.assertIn("Sent", html)
         self.assertIn("Statement &lt;Customer&gt;", html, "customer data is escaped")
@@ -42,9 +40,7 @@ class TestReports(CollectionsCase):
         self.run_followup()
         letter = self.events_of(customer, channel="letter")
         self.assertEqual(letter.state, "queued", "waiting to be printed")
-        report = self.env.ref("collections_addon.action_report_collections_letter")
-        html, _kind = self.env["ir.actions.report"]._render_qweb_html(report, letter.ids)
-        html = html.decode()
+        html = self.render_html("collections_addon.action_report_collections_letter", letter)
         self.assertIn(invoice.name, html)
         self.assertIn("321.00", html)
         self.assertIn("We were unable to identify your payment", html)
@@ -60,7 +56,7 @@ class TestReports(CollectionsCase):
 
 
 @tagged("post_install", "-at_install")
-@freeze_time("2026-03-16 10:00:00")
+@freeze_time(RUN_DAY)
 class TestStatementPdf(CollectionsCase, HttpCase):
     """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests."""
 
@@ -81,7 +77,7 @@ class TestStatementPdf(CollectionsCase, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-@freeze_time("2026-03-16 10:00:00")
+@freeze_time(RUN_DAY)
 class TestSendStatement(CollectionsCase):
     def test_accountant_sends_the_statement_through_the_composer(self):
         customer = self.make_customer("Statement By Mail")

@@ -3,11 +3,11 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import CollectionsCase
+from .common import RUN_DAY, CollectionsCase
 
 
 @tagged("post_install", "-at_install")
-@freeze_time("2026-03-16 10:00:00")
+@freeze_time(RUN_DAY)
 class TestSecurity(CollectionsCase):
     @classmethod
     def setUpClass(cls):
@@ -38,12 +38,11 @@ class TestSecurity(CollectionsCase):
         self.run_followup()  # the statement then carries a reminder history the clerk may not browse
         # The reminder left the mail queue: the customer received it, so the statement tells of it.
         self.env["collections.event"].search([("partner_id", "=", self.customer.id)]).sudo().state = "sent"
-        report = self.env.ref("collections_addon.action_report_collections_statement")
-        html, _kind = (
-            self.env["ir.actions.report"].with_user(self.invoicing_user)._render_qweb_html(report, self.customer.ids)
+        html = self.render_html(
+            "collections_addon.action_report_collections_statement", self.customer, user=self.invoicing_user
         )
-        self.assertIn(self.invoice.name, html.decode())
-        self.assertIn("Reminder History", html.decode())
+        self.assertIn(self.invoice.name, html)
+        self.assertIn("Reminder History", html)
         # Posting on a contact needs Odoo's "Contact Creation" right, which internal users usually have.
         self.invoicing_user.group_ids += self.env.ref("base.group_partner_manager")
         action = self.customer.with_user(self.invoicing_user).action_collections_send_statement()
@@ -99,7 +98,7 @@ class TestSecurity(CollectionsCase):
 
 
 @tagged("post_install", "-at_install")
-@freeze_time("2026-03-16 10:00:00")
+@freeze_time(RUN_DAY)
 class TestMultiCompany(CollectionsCase):
     def test_companies_follow_up_separately(self):
         other_data = self.setup_other_company(name="Second Co")

@@ -159,16 +159,7 @@ def run(args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--odoo-src", required=True)
-    parser.add_argument("--config", required=True)
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--partners", type=int, default=2000)
-    parser.add_argument("--invoices", type=int, default=20000)
-    parser.add_argument(
-        "--all-channels", action="store_true", help="every step also sends SMS and WhatsApp and queues a letter"
-    )
-    parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
+    parser = _parser()
     args = parser.parse_args()
     if args.partners < 1 or args.invoices < args.partners:
         parser.error("--partners must be at least 1 and --invoices at least --partners (one invoice per customer)")
@@ -190,8 +181,32 @@ def main():
         str(args.invoices),
         *(["--all-channels"] if args.all_channels else []),
     ]
-    template = f"{args.database}_data_{args.partners}_{args.invoices}"
     env = dict(os.environ)
+    _prepare_database(args, base, env)
+    output = subprocess.run(
+        [*base, "--database", args.database, "--step", "run"], check=True, env=env, capture_output=True, text=True
+    )
+    _print_figures(json.loads(output.stdout.strip().splitlines()[-1]), args)
+    return 0
+
+
+def _parser():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--odoo-src", required=True)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--partners", type=int, default=2000)
+    parser.add_argument("--invoices", type=int, default=20000)
+    parser.add_argument(
+        "--all-channels", action="store_true", help="every step also sends SMS and WhatsApp and queues a letter"
+    )
+    parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
+    return parser
+
+
+def _prepare_database(args, base, env):
+    """A fresh copy of the generated data (generated once into a template database), on the code's schema."""
+    template = f"{args.database}_data_{args.partners}_{args.invoices}"
     if not _database_exists(args, template):
         print(f"generating {args.partners} customers and {args.invoices} invoices in {template} (once)", flush=True)
         subprocess.run(
@@ -226,10 +241,9 @@ def main():
         check=True,
         env=env,
     )
-    output = subprocess.run(
-        [*base, "--database", args.database, "--step", "run"], check=True, env=env, capture_output=True, text=True
-    )
-    figures = json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _print_figures(figures, args):
     print(f"follow-up run on {figures['customers']} customers / {args.invoices} invoices:")
     print(f"  wall time          {figures['seconds']:.2f} s")
     print(f"  customers/s        {figures['customers_per_second']}")
@@ -241,7 +255,6 @@ def main():
     print(f"  events by channel  {channels}")
     print(f"  SQL queries        {figures['sql_queries']}")
     print(f"  peak RSS           {figures['peak_rss_mib']} MiB")
-    return 0
 
 
 def _psql(args, statement):

@@ -34,6 +34,16 @@ from .bounds import CALL_INTERVAL_HOURS, CALL_PERIOD_DAYS, DAY_HOURS, MAX_CALLS
 
 CALL_OUTCOMES = ("will_pay", "promise", "dispute", "refused", "no_answer", "voicemail", "wrong_number")
 REACHED_OUTCOMES = frozenset({"will_pay", "promise", "dispute", "refused"})
+# Outcomes that pause the follow-up (a promise to pay, a dispute), until a date the collector may give.
+PAUSE_OUTCOMES = ("promise", "dispute")
+# The state a logged call leaves its contact in: a call that reached the customer is delivered.
+_OUTCOME_EVENT_STATES = {"no_answer": "sent", "voicemail": "sent", "wrong_number": "failed"}
+# A promise or a dispute logged without a date pauses the follow-up this many days after the call.
+DEFAULT_PAUSE_DAYS = 7
+# A plan's call rules unless its manager sets others: at most 3 calls a week, 4 hours apart.
+DEFAULT_MAX_CALLS = 3
+DEFAULT_CALL_PERIOD_DAYS = 7
+DEFAULT_CALL_INTERVAL_HOURS = 4.0
 # What call_allowed_at answers when a call is not allowed, in the order the rules are checked.
 BLOCK_REASONS = ("holiday", "outside_window", "too_soon", "cap_reached")
 # Why a planned call waits (call_wait): planned for later, or one of the rules above.
@@ -100,9 +110,9 @@ class CallRules:
 
     windows: tuple[CallWindow, ...] = DEFAULT_WINDOWS
     holidays: frozenset[date] = frozenset()
-    max_calls: int = 3
-    period_days: int = 7
-    min_interval_hours: float = 4.0
+    max_calls: int = DEFAULT_MAX_CALLS
+    period_days: int = DEFAULT_CALL_PERIOD_DAYS
+    min_interval_hours: float = DEFAULT_CALL_INTERVAL_HOURS
 
     def __post_init__(self):
         # Models build these from recordsets and lists; keep the rules hashable whatever they pass.
@@ -319,7 +329,7 @@ def after_call(
     previous_calls: Sequence[datetime],
     tz: str | None = None,
     pause_until: date | None = None,
-    default_pause_days: int = 7,
+    default_pause_days: int = DEFAULT_PAUSE_DAYS,
 ) -> CallFollowUp:
     """The follow-up of a call at ``called_at`` that ended with ``outcome`` (one of :data:`CALL_OUTCOMES`).
 
@@ -335,7 +345,7 @@ def after_call(
         return CallFollowUp("retry", retry_at=retry_at, reason="no_answer" if retry_at else "no_slot")
     if outcome == "wrong_number":
         return CallFollowUp("flag_phone", reason="wrong_number")
-    if outcome in ("promise", "dispute"):
+    if outcome in PAUSE_OUTCOMES:
         call_day = _to_local(called_at, _zone(tz)).date()
         if isinstance(pause_until, datetime):
             pause_until = pause_until.date()
@@ -347,3 +357,24 @@ def after_call(
             raise ValueError(f"the pause date must be after the call ({pause_until} is not after {call_day})")
         return CallFollowUp("pause", pause_until=pause_until, reason=outcome)
     return CallFollowUp("none", reason="reached" if outcome == "will_pay" else "refused")
+
+
+def call_event_state(outcome: str) -> str:
+    """The contact state of a call logged with ``outcome``: unanswered calls were sent, a wrong number failed,
+    a call that reached the customer was delivered.
+
+    >>> call_event_state("voicemail"), call_event_state("wrong_number"), call_event_state("promise")
+    ('sent', 'failed', 'delivered')
+    """
+    if outcome not in CALL_OUTCOMES:
+        raise ValueError(f"Unknown call outcome {outcome!r}; expected one of {', '.join(CALL_OUTCOMES)}.")
+    return _OUTCOME_EVENT_STATES.get(outcome, "delivered")
+
+
+def default_pause_until(call_day: date) -> date:
+    """The day a promise or a dispute logged on ``call_day`` without a date pauses the follow-up until.
+
+    >>> default_pause_until(date(2026, 3, 16))
+    datetime.date(2026, 3, 23)
+    """
+    return call_day + timedelta(days=DEFAULT_PAUSE_DAYS)

@@ -15,6 +15,8 @@ from .calls import REACHED_OUTCOMES
 
 # Codes of the statement's "Status" column, in the order a contact can progress.
 CUSTOMER_HISTORY_STATUSES = ("sent", "posted", "delivered", "read", "spoken")
+# The statement shows at most this many contacts, the latest first.
+STATEMENT_HISTORY_LIMIT = 20
 
 _WRITTEN_CHANNELS = frozenset({"email", "sms", "whatsapp"})
 _RECEIVED_STATES = ("sent", "delivered", "read")

@@ -27,6 +27,8 @@ from functools import lru_cache
 TONE_CATEGORIES = ("aggressive", "threat", "humiliating", "jargon", "greeting")
 FINDING_CODES = ("aggressive", "threat", "humiliating", "jargon", "shouting", "punctuation", "no_greeting")
 BLOCKING_CODES = frozenset({"aggressive", "threat", "humiliating", "shouting"})
+# Where a text stands after the check: see tone_state.
+TONE_STATES = ("ok", "warning", "blocked", "accepted")
 
 # Document and currency codes are written in capitals by convention, not to shout.
 COMMON_ACRONYMS = frozenset({"CPF", "CNPJ", "PIX", "SMS", "NF", "PDF", "USD", "BRL", "EUR", "VAT", "IBAN"})
@@ -309,3 +311,18 @@ def check_translations(
         for finding in check_tone(text, words, require_greeting=require_greeting and has_greetings):
             findings.append((tuple(langs), finding))
     return findings
+
+
+def tone_state(findings: Iterable[ToneFinding], accepted: bool = False) -> str:
+    """Where a text stands: "ok" (no finding), "warning" (findings that do not block), "blocked", or
+    "accepted" (blocking findings a manager accepted, ``accepted``, for this very text).
+
+    >>> tone_state([]), tone_state([ToneFinding("jargon", "dunning")]), tone_state([ToneFinding("threat", "sue")])
+    ('ok', 'warning', 'blocked')
+    >>> tone_state([ToneFinding("threat", "sue")], accepted=True), tone_state([], accepted=True)
+    ('accepted', 'ok')
+    """
+    findings = list(findings)
+    if blocking(findings):
+        return "accepted" if accepted else "blocked"
+    return "warning" if findings else "ok"

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE, is_open_invoice
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -48,12 +50,9 @@ class AccountMove(models.Model):
 
     @api.depends("move_type", "state", "payment_state", "company_id", "line_ids.date_maturity", "line_ids.reconciled")
     def _compute_collections_can_protest(self):
+        # Customer invoices only, as the protest itself checks (engine.protest.eligibility_problem).
         candidates = self.filtered(
-            lambda move: (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move.payment_state in ("not_paid", "partial")
-            )
+            lambda move: move.move_type == "out_invoice" and is_open_invoice(move.state, move.payment_state)
         )
         # One query for the whole batch: a list of invoices must not read the rules once per invoice.
         ruled = {
@@ -62,12 +61,11 @@ class AccountMove(models.Model):
                 [("company_id", "in", candidates.company_id.ids)], ["company_id"]
             )
         }
-        runner = self.env["collections.runner"]
-        today_of = {company: runner._today(company) for company in ruled}
+        today_of = {company: company._collections_today() for company in ruled}
         for move in self:
             today = today_of.get(move.company_id) if move in candidates else None
             move.collections_can_protest = bool(today) and any(
-                line.account_type == "asset_receivable"
+                line.account_type == RECEIVABLE_ACCOUNT_TYPE
                 and not line.reconciled
                 and line.date_maturity
                 and line.date_maturity < today

@@ -1,17 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine import DAY_HOURS, CallWindow, hours_label, window_problem
+from ..engine import DAY_HOURS, DEFAULT_WINDOWS, CallWindow, hours_label, window_problem
+from ..engine.calls import WEEKDAY_NAMES
 
-WEEKDAYS = [
-    ("0", "Monday"),
-    ("1", "Tuesday"),
-    ("2", "Wednesday"),
-    ("3", "Thursday"),
-    ("4", "Friday"),
-    ("5", "Saturday"),
-    ("6", "Sunday"),
-]
+# The engine's weekdays (0 = Monday), as the selection's keys.
+WEEKDAYS = [(str(weekday), name) for weekday, name in enumerate(WEEKDAY_NAMES)]
+# A new window starts as the usual weekday window.
+_USUAL_WINDOW = DEFAULT_WINDOWS[0]
 
 
 class CollectionsCallWindow(models.Model):
@@ -23,8 +19,10 @@ class CollectionsCallWindow(models.Model):
     policy_id = fields.Many2one("collections.policy", string="Plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
     weekday = fields.Selection(WEEKDAYS, required=True, default="0")
-    hour_from = fields.Float(string="From", required=True, default=8.0, help="Customer's local time.")
-    hour_to = fields.Float(string="To", required=True, default=20.0, help="Customer's local time (exclusive).")
+    hour_from = fields.Float(string="From", required=True, default=_USUAL_WINDOW.start, help="Customer's local time.")
+    hour_to = fields.Float(
+        string="To", required=True, default=_USUAL_WINDOW.end, help="Customer's local time (exclusive)."
+    )
 
     def _collections_input_rules(self):
         fix = self.env._("enter a time from 00:00 to 24:00, in the customer's local time.")

@@ -168,9 +168,8 @@ class CollectionsInputMixin(models.AbstractModel):
         day = fields.Date.to_date(value) if value else None
         if not day:
             return  # a missing required date is refused by the required check
-        runner = self.env["collections.runner"]
         for company in self._collections_companies(vals):
-            today = runner._today(company)
+            today = company._collections_today()
             problem = window.problem(day, today)
             if not problem:
                 continue

@@ -3,6 +3,14 @@ from odoo.exceptions import ValidationError
 
 from ..engine import AMOUNT, LEVEL_DAYS, WHATSAPP_HOURS, FollowupLevel
 
+# The channels that send a text of their own, with the level field of its script.
+SCRIPT_FIELDS = {
+    "sms": "sms_script_id",
+    "whatsapp": "whatsapp_script_id",
+    "letter": "letter_script_id",
+    "call": "call_script_id",
+}
+
 
 class CollectionsLevel(models.Model):
     _name = "collections.level"
@@ -232,15 +240,9 @@ class CollectionsLevel(models.Model):
         "send_sms", "sms_script_id", "send_whatsapp", "whatsapp_script_id", "letter_script_id", "call_script_id"
     )
     def _check_scripts(self):
-        fields_by_channel = {
-            "sms": "sms_script_id",
-            "whatsapp": "whatsapp_script_id",
-            "letter": "letter_script_id",
-            "call": "call_script_id",
-        }
         labels = dict(self.env["collections.script"]._fields["channel"]._description_selection(self.env))
         for level in self:
-            for channel, field_name in fields_by_channel.items():
+            for channel, field_name in SCRIPT_FIELDS.items():
                 script = level[field_name]
                 if script and script.channel != channel:
                     raise ValidationError(

@@ -15,6 +15,7 @@ from ..engine import (
     CallRules,
     ContactRules,
 )
+from ..engine.calls import DEFAULT_CALL_INTERVAL_HOURS, DEFAULT_CALL_PERIOD_DAYS, DEFAULT_MAX_CALLS
 
 
 def _default_call_windows():
@@ -77,13 +78,13 @@ class CollectionsPolicy(models.Model):
     )
     max_calls = fields.Integer(
         string="Maximum Calls",
-        default=3,
+        default=DEFAULT_MAX_CALLS,
         help="At most this many calls (answered or not) per customer within the call period; 0 = no limit.",
     )
-    call_period_days = fields.Integer(string="Call Period (days)", default=7)
+    call_period_days = fields.Integer(string="Call Period (days)", default=DEFAULT_CALL_PERIOD_DAYS)
     min_call_interval_hours = fields.Float(
         string="Minimum Hours Between Calls",
-        default=4.0,
+        default=DEFAULT_CALL_INTERVAL_HOURS,
         help="A new call to the same customer is planned at least this many hours after the previous one.",
     )
     max_discount_percent = fields.Float(

@@ -9,8 +9,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import check_translations, claimable_items
+from ..engine.tone import TONE_STATES, tone_state
 
 SCRIPT_CHANNELS = [("call", "Call script"), ("whatsapp", "WhatsApp"), ("sms", "SMS"), ("letter", "Letter paragraph")]
+_TONE_STATE_LABELS = {"ok": "Fine", "warning": "Warnings", "blocked": "Blocked", "accepted": "Accepted by a manager"}
 
 # Placeholders every script body may use.
 PLACEHOLDERS = (
@@ -84,10 +86,7 @@ class CollectionsScript(models.Model):
     )
     level_ids = fields.Many2many("collections.level", compute="_compute_level_ids", string="Used by Levels")
     tone_report = fields.Html(compute="_compute_tone", sanitize=False, string="Tone Check")
-    tone_state = fields.Selection(
-        [("ok", "Fine"), ("warning", "Warnings"), ("blocked", "Blocked"), ("accepted", "Accepted by a manager")],
-        compute="_compute_tone",
-    )
+    tone_state = fields.Selection([(code, _TONE_STATE_LABELS[code]) for code in TONE_STATES], compute="_compute_tone")
     tone_accepted_digest = fields.Char(copy=False, readonly=True)
     tone_accepted_reason = fields.Text(string="Acceptance Reason", copy=False, readonly=True)
     tone_accepted_by_id = fields.Many2one("res.users", string="Accepted by", copy=False, readonly=True)
@@ -119,12 +118,13 @@ class CollectionsScript(models.Model):
         for script in self:
             findings = script._tone_findings()
             blocking = any(finding.blocking for _lang, finding in findings)
-            if blocking and script.tone_accepted_digest and script.tone_accepted_digest == script._tone_digest():
-                script.tone_state = "accepted"
-            elif blocking:
-                script.tone_state = "blocked"
-            else:
-                script.tone_state = "warning" if findings else "ok"
+            # The digest only when it matters: a manager accepted this very text.
+            accepted = (
+                blocking
+                and bool(script.tone_accepted_digest)
+                and (script.tone_accepted_digest == script._tone_digest())
+            )
+            script.tone_state = tone_state([finding for _langs, finding in findings], accepted=accepted)
             script.tone_report = self._tone_report_html(findings)
 
     # ------------------------------------------------------------------
@@ -408,9 +408,8 @@ class CollectionsScript(models.Model):
         Read when a text is shown, never kept from the run: an invoice disputed, promised or
         sent to the notary since is left out, as the follow-up leaves it out.
         """
-        runner = self.env["collections.runner"]
-        items = runner._open_items(company, partners.commercial_partner_id)
-        today = runner._today(company)
+        items = self.env["collections.runner"]._open_items(company, partners.commercial_partner_id)
+        today = company._collections_today()
         return {
             partner.id: claimable_items(items.get(partner.commercial_partner_id.id, []), today) for partner in partners
         }

@@ -1,6 +1,14 @@
 from odoo import api, fields, models
 
-from ..engine import ToneTerm
+from ..engine import TONE_CATEGORIES, ToneTerm
+
+_CATEGORY_LABELS = {
+    "aggressive": "Aggressive",
+    "threat": "Threat or exposure",
+    "humiliating": "Humiliating",
+    "jargon": "Confusing jargon",
+    "greeting": "Greeting",
+}
 
 
 class CollectionsToneTerm(models.Model):
@@ -11,13 +19,7 @@ class CollectionsToneTerm(models.Model):
 
     term = fields.Char(required=True, help="A word or phrase; matched whole, ignoring case and accents.")
     category = fields.Selection(
-        [
-            ("aggressive", "Aggressive"),
-            ("threat", "Threat or exposure"),
-            ("humiliating", "Humiliating"),
-            ("jargon", "Confusing jargon"),
-            ("greeting", "Greeting"),
-        ],
+        [(code, _CATEGORY_LABELS[code]) for code in TONE_CATEGORIES],
         required=True,
         help="Greetings are what a message should start with; the other categories are flagged.",
     )

@@ -26,68 +26,84 @@ class ReportCollectionsLetter(models.AbstractModel):
         template's, which carries its own.
         """
         runner = self.env["collections.runner"]
-        Script = self.env["collections.script"]
         letters = {}
         events.move_ids.fetch(["name", "invoice_date", "invoice_date_due", "date", "access_token"])
         greeting_terms = {}
         for company in events.company_id:
             company_events = events.filtered(lambda event, company=company: event.company_id == company)
             items = runner._open_items(company, company_events.partner_id)
-            today = runner._today(company)
+            today = company._collections_today()
             for event in company_events:
-                partner = event.partner_id
-                lang = partner.lang or self.env.lang or "en_US"
-                lines = [item for item in items.get(partner.id, []) if item.move_id in event.move_ids.ids]
-                open_moves = event.move_ids.filtered(lambda move, lines=lines: move.id in {i.move_id for i in lines})
-                claimed = claimed_items(lines, today)
-                claimed_ids = {item.move_id for item in claimed}
-                claimed_moves = open_moves.filtered(lambda move, ids=claimed_ids: move.id in ids)
-                level = event.level_id.with_context(lang=lang)
-                script = level.letter_script_id
-                template = level.mail_template_id
-                body = Markup()
-                # A letter paragraph is the body of the letter; an e-mail template is a whole message.
-                whole_message = False
-                # The collector signs; a letter queued by the system (OdooBot) is signed by the company alone.
-                user = event.user_id
-                signer = user if user and user._is_internal() and not user._is_superuser() else None
-                if script and script.tone_state != "blocked":
-                    values = Script._placeholder_values(
-                        partner,
-                        company,
-                        claimed_moves,
-                        company.currency_id.round(sum(item.company_amount for item in claimed)),
-                        event.user_id,
-                        short_link=True,
-                    )
-                    body = Markup(plaintext2html(script._render_body({partner.id: values})[partner.id]))
-                elif template:
-                    body = template.with_context(lang=partner.lang)._render_field(
-                        "body_html", partner.ids, compute_lang=True
-                    )[partner.id]
-                    whole_message = True
-                text = html2plaintext(body) if body else ""
-                if lang not in greeting_terms:
-                    greeting_terms[lang] = self.env["collections.tone.term"]._engine_terms(lang)
-                opens_with_greeting = bool(text) and not any(
-                    finding.code == "no_greeting" for finding in check_tone(text, greeting_terms[lang])
-                )
-                link = ""
-                oldest = claimed_moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))[:1]
-                if oldest:
-                    Script._ensure_access_tokens(oldest)
-                    # sudo: the link carries part of the invoice's access token, which collectors may not read.
-                    link = Script._short_payment_url(oldest.sudo())
-                letters[event.id] = {
-                    "date": today,
-                    "title": level._customer_title() if level else "",
-                    "greeting": not whole_message and not opens_with_greeting,
-                    "body": body,
-                    "text": text,
-                    "sections": runner._invoice_sections(lines, event.move_ids.ids, partner.lang, today),
-                    "link": link,
-                    "closing": not whole_message,
-                    "signer": signer.name if signer else "",
-                    "open": bool(lines),
-                }
+                lines = [item for item in items.get(event.partner_id.id, []) if item.move_id in event.move_ids.ids]
+                letters[event.id] = self._letter(event, lines, today, greeting_terms)
         return letters
+
+    @api.model
+    def _letter(self, event, lines, today, greeting_terms):
+        """What the letter of ``event`` says, from its invoices' open ``lines``; ``greeting_terms`` caches the
+        tone check's words per language."""
+        partner = event.partner_id
+        lang = partner.lang or self.env.lang or "en_US"
+        open_moves = event.move_ids.filtered(lambda move: move.id in {item.move_id for item in lines})
+        claimed = claimed_items(lines, today)
+        claimed_ids = {item.move_id for item in claimed}
+        claimed_moves = open_moves.filtered(lambda move: move.id in claimed_ids)
+        level = event.level_id.with_context(lang=lang)
+        body, whole_message = self._letter_body(event, level, claimed, claimed_moves)
+        text = html2plaintext(body) if body else ""
+        if lang not in greeting_terms:
+            greeting_terms[lang] = self.env["collections.tone.term"]._engine_terms(lang)
+        opens_with_greeting = bool(text) and not any(
+            finding.code == "no_greeting" for finding in check_tone(text, greeting_terms[lang])
+        )
+        # The collector signs; a letter queued by the system (OdooBot) is signed by the company alone.
+        user = event.user_id
+        signer = user if user and user._is_internal() and not user._is_superuser() else None
+        return {
+            "date": today,
+            "title": level._customer_title() if level else "",
+            "greeting": not whole_message and not opens_with_greeting,
+            "body": body,
+            "text": text,
+            "sections": self.env["collections.runner"]._invoice_sections(
+                lines, event.move_ids.ids, partner.lang, today
+            ),
+            "link": self._letter_link(claimed_moves),
+            "closing": not whole_message,
+            "signer": signer.name if signer else "",
+            "open": bool(lines),
+        }
+
+    @api.model
+    def _letter_body(self, event, level, claimed, claimed_moves):
+        """(body, whole message): the level's letter paragraph, else its e-mail template's text (a whole
+        message, with its own greeting and closing), else nothing (the report's standard wording)."""
+        partner, company = event.partner_id, event.company_id
+        script = level.letter_script_id
+        template = level.mail_template_id
+        if script and script.tone_state != "blocked":
+            Script = self.env["collections.script"]
+            values = Script._placeholder_values(
+                partner,
+                company,
+                claimed_moves,
+                company.currency_id.round(sum(item.company_amount for item in claimed)),
+                event.user_id,
+                short_link=True,
+            )
+            return Markup(plaintext2html(script._render_body({partner.id: values})[partner.id])), False
+        if template:
+            body = template.with_context(lang=partner.lang)._render_field("body_html", partner.ids, compute_lang=True)
+            return body[partner.id], True
+        return Markup(), False
+
+    @api.model
+    def _letter_link(self, claimed_moves):
+        """The short payment link of the oldest invoice claimed ("" when none is)."""
+        oldest = claimed_moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))[:1]
+        if not oldest:
+            return ""
+        Script = self.env["collections.script"]
+        Script._ensure_access_tokens(oldest)
+        # sudo: the link carries part of the invoice's access token, which collectors may not read.
+        return Script._short_payment_url(oldest.sudo())

@@ -4,9 +4,7 @@ from odoo import api, fields, models
 
 from ..engine import CONTACT_CHANNELS, customer_history_status
 from ..engine.aging import aging, bucket_labels
-
-# The statement shows at most this many contacts, the latest first.
-HISTORY_LIMIT = 20
+from ..engine.history import STATEMENT_HISTORY_LIMIT
 
 
 class ReportCollectionsStatement(models.AbstractModel):
@@ -17,7 +15,7 @@ class ReportCollectionsStatement(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
         company = self.env.company
-        today = self.env["collections.runner"]._today(company)
+        today = company._collections_today()
         items = self.env["collections.runner"]._open_items(company, partners.commercial_partner_id)
         events = self._reminder_history(partners.commercial_partner_id, company)
         events_by_partner = defaultdict(lambda: self.env["collections.event"])
@@ -111,7 +109,9 @@ class ReportCollectionsStatement(models.AbstractModel):
                 continue
             day = event.date
             if event.channel == "letter" and event.printed_at:
-                day = fields.Datetime.context_timestamp(self.with_env(env), event.printed_at).date()
+                # The day it was printed, in the company's time zone (the day its letters are dated).
+                printing_company = self.with_env(env).with_context(tz=event.company_id._collections_tz())
+                day = fields.Datetime.context_timestamp(printing_company, event.printed_at).date()
             history.append(
                 {
                     "date": day,
@@ -122,7 +122,7 @@ class ReportCollectionsStatement(models.AbstractModel):
                     "status": statuses[status],
                 }
             )
-            if len(history) == HISTORY_LIMIT:
+            if len(history) == STATEMENT_HISTORY_LIMIT:
                 break
         return history
 

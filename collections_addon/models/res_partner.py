@@ -1,11 +1,8 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.fields import Command
-from odoo.tools import format_date, format_datetime
+from odoo.tools import format_date
 
 from ..engine import STATUSES
+from ..engine.receivable import open_line_domain
 
 _STATUS_LABELS = {
     "ok": "Up to date",
@@ -195,16 +192,13 @@ class ResPartner(models.Model):
         return [
             ("partner_id", "in", self.commercial_partner_id.ids),
             ("company_id", "=", company.id),
-            ("account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "!=", 0),
+            *open_line_domain(),
         ]
 
     @api.depends_context("company")
     def _compute_collections_amounts(self):
         company = self.env.company
-        today = fields.Date.context_today(self)
+        today = company._collections_today()
         lines = self.env["account.move.line"]
         due, overdue, oldest, moves = {}, {}, {}, {}
         if self.commercial_partner_id.ids:
@@ -228,154 +222,6 @@ class ResPartner(models.Model):
             first_due = oldest.get(commercial_id)
             partner.collections_days_late = (today - first_due).days if first_due else 0
             partner.collections_open_move_ids = moves.get(commercial_id, self.env["account.move"])
-
-    @api.depends_context("company", "tz", "lang")
-    def _compute_collections_status_note(self):
-        notes = self._collections_situation(self.env.company)
-        for partner in self:
-            note, call_at = notes.get(partner.commercial_partner_id.id, ([], False))
-            partner.collections_status_note = " · ".join(note) or False
-            partner.collections_next_call_at = call_at
-
-    def _collections_situation(self, company):
-        """Per customer: the phrases saying why it is listed or held, and its next planned call.
-
-        A handful of queries for the whole list, whatever its length.
-        """
-        customers = self.commercial_partner_id.with_company(company)
-        notes = defaultdict(list)
-        next_call = {}
-        if not customers:
-            return {}
-        env = self.env
-        channels = dict(env["collections.event"]._fields["channel"]._description_selection(env))
-        tasks_shown = defaultdict(set)
-        events = env["collections.event"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", customers.ids),
-                "|",
-                ("activity_id.active", "=", True),
-                "&",
-                ("channel", "=", "call"),
-                ("state", "=", "queued"),
-            ],
-            ["partner_id", "channel", "state", "error", "level_id", "call_planned_at"],
-            order="date desc, id desc",
-        )
-        for event in events:
-            partner_id = event.partner_id.id
-            if event.channel == "call" and event.state == "queued":
-                planned = event.call_planned_at
-                if planned and (partner_id not in next_call or planned < next_call[partner_id]):
-                    next_call[partner_id] = planned
-                key = ("call",)
-                text = (
-                    env._("Call planned for %(when)s", when=format_datetime(env, planned, dt_format="short"))
-                    if planned
-                    else env._("Call to make")
-                )
-            elif event.channel == "promise":
-                key, text = ("promise",), env._("Promise to pay broken: follow it up")
-            elif event.channel == "task":
-                key, text = ("step", event.level_id.id), env._("Step due: %(step)s", step=event.level_id.name)
-            else:
-                key = ("failed", event.channel)
-                text = env._(
-                    "%(channel)s not sent: %(reason)s",
-                    channel=channels.get(event.channel, event.channel),
-                    reason=(event.error or env._("no reason given")).strip(),
-                )
-            if key not in tasks_shown[partner_id]:
-                tasks_shown[partner_id].add(key)
-                notes[partner_id].append(text)
-        for partner in customers:
-            level = partner.collections_due_level_id
-            if (
-                level
-                and ("step", level.id) not in tasks_shown[partner.id]
-                and partner.collections_status == "to_contact"
-            ):
-                notes[partner.id].append(env._("Step due: %(step)s", step=level.name))
-        for partner, amount, last_date in env["collections.promise"]._read_group(
-            [("company_id", "=", company.id), ("partner_id", "in", customers.ids), ("state", "=", "open")],
-            ["partner_id"],
-            ["amount:sum", "date:max"],
-        ):
-            notes[partner.id].append(
-                env._(
-                    "Promised %(amount)s by %(date)s",
-                    amount=company.currency_id.format(amount),
-                    date=format_date(env, last_date),
-                )
-            )
-        state_labels = dict(env["collections.negotiation"]._fields["state"]._description_selection(env))
-        for agreement in env["collections.negotiation"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", customers.ids),
-                ("state", "in", ("proposed", "to_approve", "accepted", "active", "broken")),
-            ],
-            ["partner_id", "name", "state"],
-        ):
-            notes[agreement.partner_id.id].append(
-                env._("Agreement %(name)s: %(state)s", name=agreement.name, state=state_labels[agreement.state])
-            )
-        for partner, count in env["collections.dispute"]._read_group(
-            [("company_id", "=", company.id), ("partner_id", "in", customers.ids), ("state", "=", "open")],
-            ["partner_id"],
-            ["__count"],
-        ):
-            notes[partner.id].append(env._("%(count)s open dispute(s)", count=count))
-        for partner, count, deadline in env["collections.protest"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", customers.ids),
-                ("state", "in", ("sent", "protocolled", "notified", "suspended")),
-            ],
-            ["partner_id"],
-            ["__count", "deadline_date:min"],
-        ):
-            text = env._("%(count)s title(s) at the notary", count=count)
-            if deadline:
-                text = env._("%(titles)s, last day to pay %(date)s", titles=text, date=format_date(env, deadline))
-            notes[partner.id].append(text)
-        for partner, count in env["collections.protest"]._read_group(
-            [("company_id", "=", company.id), ("partner_id", "in", customers.ids), ("state", "=", "protested")],
-            ["partner_id"],
-            ["__count"],
-        ):
-            notes[partner.id].append(env._("%(count)s title(s) protested", count=count))
-        for [partner] in env["collections.event"]._read_group(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", customers.ids),
-                ("channel", "=", "letter"),
-                ("state", "=", "queued"),
-            ],
-            ["partner_id"],
-        ):
-            notes[partner.id].append(env._("Letter waiting to be printed"))
-        today = env["collections.runner"]._today(company)
-        for partner in customers:
-            if partner.collections_paused_until and partner.collections_paused_until >= today:
-                notes[partner.id].append(
-                    env._(
-                        "Paused until %(date)s%(reason)s",
-                        date=format_date(env, partner.collections_paused_until),
-                        reason=f": {partner.collections_pause_reason}" if partner.collections_pause_reason else "",
-                    )
-                )
-            if partner.collections_status == "excluded":
-                notes[partner.id].append(
-                    env._(
-                        "Excluded from follow-up%(reason)s",
-                        reason=f": {partner.collections_exclusion_reason}"
-                        if partner.collections_exclusion_reason
-                        else "",
-                    )
-                )
-        return {partner_id: (notes[partner_id], next_call.get(partner_id, False)) for partner_id in customers.ids}
 
     def _compute_collections_event_count(self):
         counts = dict(
@@ -452,7 +298,7 @@ class ResPartner(models.Model):
 
     def _collections_hold_pending(self, vals):
         """A pause (promise, dispute) or an exclusion also stops the contacts already queued."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._collections_today()
         paused = vals.get("collections_paused_until") and fields.Date.to_date(vals["collections_paused_until"]) >= today
         if not (paused or vals.get("collections_excluded")):
             return
@@ -462,175 +308,3 @@ class ResPartner(models.Model):
             else self.env._("Cancelled: the customer is excluded from follow-up.")
         )
         self.env["collections.event"]._cancel_pending(self.commercial_partner_id, self.env.company, reason)
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-
-    def action_collections_negotiate(self):
-        self.ensure_one()
-        return self.env["collections.negotiation"]._action_new(self)
-
-    def _collections_promisable_moves(self):
-        """The customer's open invoices a promise may cover: not disputed, not in an agreement under way."""
-        self.ensure_one()
-        partner = self.commercial_partner_id.with_company(self.env.company)
-        moves = partner.collections_open_move_ids.filtered(
-            lambda move: move.move_type in ("out_invoice", "out_receipt")
-        )
-        return moves - self.env["collections.promise"]._moves_not_promisable(moves)
-
-    def action_collections_promise(self):
-        self.ensure_one()
-        partner = self.commercial_partner_id
-        moves = self._collections_promisable_moves()
-        if not moves:
-            raise UserError(
-                self.env._(
-                    "%(customer)s has no open invoice a promise can cover (disputed invoices and invoices in an "
-                    "agreement under way are left out).",
-                    customer=partner.display_name,
-                )
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Promise to pay"),
-            "res_model": "collections.promise",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_partner_id": partner.id,
-                "default_move_ids": [Command.set(moves.ids)],
-                "default_amount": sum(moves.mapped("amount_residual_signed")),
-            },
-        }
-
-    def action_collections_dispute(self):
-        self.ensure_one()
-        partner = self.commercial_partner_id
-        invoices = partner.with_company(self.env.company).collections_open_move_ids.filtered(
-            lambda move: move.move_type in ("out_invoice", "out_receipt")
-        )
-        # The invoices nothing else is about yet: a collector adds others if the customer disputes them too.
-        # sudo: whether an invoice is disputed or promised, not the details.
-        busy = (
-            self.env["collections.dispute"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
-        ).move_ids | (
-            self.env["collections.promise"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
-        ).move_ids
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Dispute"),
-            "res_model": "collections.dispute",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_partner_id": partner.id, "default_move_ids": [Command.set((invoices - busy).ids)]},
-        }
-
-    def action_collections_protests(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_protest_action")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {}
-        return action
-
-    def action_collections_log_call(self):
-        self.ensure_one()
-        return self.env["collections.call.log"]._action_open(partner=self.commercial_partner_id)
-
-    def action_collections_send_now(self):
-        """Show what the step due will send to these customers, and send it once confirmed."""
-        self._check_collections_access()
-        return self.env["collections.send"]._open_for(self)
-
-    def _collections_send(self, email_overrides=None):
-        """Run the follow-up for these customers now, whatever the plan's automatic flags say."""
-        self._check_collections_access()
-        customers = self.commercial_partner_id
-        result = self.env["collections.runner"]._run(
-            self.env.company, partners=customers, manual=True, email_overrides=email_overrides
-        )
-        problems = self.env["collections.event"].search(
-            [
-                ("partner_id", "in", customers.ids),
-                ("company_id", "=", self.env.company.id),
-                ("date", "=", self.env["collections.runner"]._today(self.env.company)),
-                ("state", "in", ("failed", "cancelled")),
-            ]
-        )
-        if problems:
-            # Not an exception: the failed step and the collector's task must stay recorded.
-            return self._collections_notification("warning", "\n".join(problems.mapped("error")))
-        if not result.contacted and len(self) == 1:
-            raise UserError(
-                self.env._(
-                    "Nothing to send to %(customer)s today: %(reason)s.",
-                    customer=self.display_name,
-                    reason=result.reasons.get(customers.id, self.env._("no follow-up step is due")),
-                )
-            )
-        return self._collections_notification(
-            "success", self.env._("%(count)s customer(s) contacted.", count=result.contacted)
-        )
-
-    def _collections_notification(self, kind, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": kind, "message": message, "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
-        }
-
-    def action_collections_preview(self):
-        self._check_collections_access()
-        return self.env["collections.preview"]._open_for(self.env.company, self.commercial_partner_id)
-
-    def action_collections_events(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_event_action")
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
-        return action
-
-    def action_collections_statement(self):
-        return self.env.ref("collections_addon.action_report_collections_statement").report_action(
-            self.commercial_partner_id
-        )
-
-    def action_collections_statement_screen(self):
-        return self.env.ref("collections_addon.action_report_collections_statement_html").report_action(
-            self.commercial_partner_id
-        )
-
-    def action_collections_send_statement(self):
-        """Odoo's composer with the statement template: the PDF is attached, the message posted in each chatter."""
-        customers = self.commercial_partner_id
-        template = self.env.ref("collections_addon.mail_template_collections_statement")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Statement"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": "res.partner",
-                "default_res_ids": customers.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment" if len(customers) == 1 else "mass_mail",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-            },
-        }
-
-    def _collections_statement_recipient_ids(self):
-        """Who the statement template writes to: the customer's invoice contacts with an e-mail, else the
-        customer (as the reminders). Comma-separated ids, for the template's *To (Partners)*."""
-        self.ensure_one()
-        customer = self.commercial_partner_id
-        recipients = self.env["collections.runner"]._email_recipients(customer)[customer.id] or customer
-        return ",".join(str(recipient.id) for recipient in recipients)
-
-    def _check_collections_access(self):
-        if not self.env.user.has_group("collections_addon.group_collections_user"):
-            raise AccessError(self.env._("Only collectors and collections managers can run the follow-up."))

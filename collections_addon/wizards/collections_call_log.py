@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -8,9 +6,9 @@ from odoo.fields import Command
 from odoo.tools import html2plaintext, plaintext2html
 
 from ..engine import after_call, call_priority
-from ..models.collections_event import CALL_OUTCOMES
-
-_OUTCOME_STATE = {"no_answer": "sent", "voicemail": "sent", "wrong_number": "failed"}
+from ..engine.calls import PAUSE_OUTCOMES, call_event_state, default_pause_until
+from ..engine.receivable import CLAIMABLE_MOVE_TYPES, OPEN_PAYMENT_STATES
+from ..models.collections_event import CALL_OUTCOME_SELECTION
 
 
 class CollectionsCallLog(models.TransientModel):
@@ -24,7 +22,7 @@ class CollectionsCallLog(models.TransientModel):
     level_id = fields.Many2one("collections.level", string="Level", readonly=True)
     phone = fields.Char(related="partner_id.phone")
     script_text = fields.Html(string="Script", readonly=True, sanitize=True)
-    outcome = fields.Selection(CALL_OUTCOMES)
+    outcome = fields.Selection(CALL_OUTCOME_SELECTION)
     notes = fields.Text()
     duration = fields.Float(string="Duration (minutes)")
     pause_until = fields.Date(
@@ -120,7 +118,7 @@ class CollectionsCallLog(models.TransientModel):
         """The invoices a promise or a dispute of the call is about, and what they owe overdue."""
         items = self.env["collections.script"]._claimable_now(partner, company)[partner.id]
         moves = self.env["account.move"].browse(list(dict.fromkeys(item.move_id for item in items)))
-        invoices = moves.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt"))
+        invoices = moves.filtered(lambda move: move.move_type in CLAIMABLE_MOVE_TYPES)
         amount = sum(item.company_amount for item in items if item.move_id in invoices.ids)
         return invoices, company.currency_id.round(amount)
 
@@ -150,7 +148,7 @@ class CollectionsCallLog(models.TransientModel):
             )
         if (
             self.pause_until
-            and self.outcome in ("promise", "dispute")
+            and self.outcome in PAUSE_OUTCOMES
             and self.pause_until <= Channel._local_day(now, partner, company)
         ):
             raise UserError(
@@ -211,7 +209,7 @@ class CollectionsCallLog(models.TransientModel):
             "duration": self.duration,
             "called_at": now,
             "user_id": self.env.user.id,
-            "state": _OUTCOME_STATE.get(self.outcome, "delivered"),
+            "state": call_event_state(self.outcome),
             "error": False,
             # The script as the collector had it on screen for this call.
             "body": html2plaintext(self.script_text) if self.script_text else False,
@@ -242,7 +240,7 @@ class CollectionsCallLog(models.TransientModel):
 
     def _feedback_text(self):
         """The outcome, the duration and the notes of the call, as plain text lines."""
-        labels = dict(CALL_OUTCOMES)
+        labels = dict(CALL_OUTCOME_SELECTION)
         outcome = dict(self._fields["outcome"]._description_selection(self.env)).get(self.outcome, labels[self.outcome])
         parts = [self.env._("Collections call: %(outcome)s", outcome=outcome)]
         if self.duration:
@@ -281,7 +279,7 @@ class CollectionsCallLog(models.TransientModel):
                     "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
                     "summary": self.env._("Wrong phone number: find the right one"),
                     "user_id": partner.collections_responsible_id.id or self.env.user.id,
-                    "date_deadline": fields.Date.context_today(self),
+                    "date_deadline": self.company_id._collections_today(),
                 }
             )
         elif follow_up.action == "pause" and follow_up.reason == "promise":
@@ -310,7 +308,7 @@ class CollectionsCallLog(models.TransientModel):
 
     def _call_moves(self):
         """The invoices the call was about: those the script quoted, while they are open."""
-        moves = self.move_ids.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        moves = self.move_ids.filtered(lambda move: move.payment_state in OPEN_PAYMENT_STATES)
         if not moves and self.outcome == "dispute":
             # A customer may dispute an invoice it had promised to pay: its open invoices not disputed yet.
             partner = self.partner_id.commercial_partner_id.with_company(self.company_id)
@@ -318,9 +316,7 @@ class CollectionsCallLog(models.TransientModel):
                 [("partner_id", "=", partner.id), ("company_id", "=", self.company_id.id), ("state", "=", "open")]
             )
             moves = (
-                partner.collections_open_move_ids.filtered(
-                    lambda move: move.move_type in ("out_invoice", "out_receipt")
-                )
+                partner.collections_open_move_ids.filtered(lambda move: move.move_type in CLAIMABLE_MOVE_TYPES)
                 - disputes.move_ids
             )
         if not moves:
@@ -335,6 +331,6 @@ class CollectionsCallLog(models.TransientModel):
     @api.onchange("outcome")
     def _onchange_outcome(self):
         if self.outcome == "promise" and not self.pause_until:
-            self.pause_until = fields.Date.context_today(self) + timedelta(days=7)
+            self.pause_until = default_pause_until((self.company_id or self.env.company)._collections_today())
         if self.outcome != "promise":
             self.pause_until = False

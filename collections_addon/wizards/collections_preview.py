@@ -57,7 +57,7 @@ class CollectionsPreview(models.TransientModel):
         preview = self.create(
             {
                 "company_id": company.id,
-                "date": runner._today(company),
+                "date": company._collections_today(),
                 "line_ids": [fields.Command.create(vals) for vals in lines],
             }
         )

@@ -3,13 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# The channels whose text the preview shows, with the level field of their script.
-_SCRIPT_FIELDS = {
-    "sms": "sms_script_id",
-    "whatsapp": "whatsapp_script_id",
-    "letter": "letter_script_id",
-    "call": "call_script_id",
-}
+# The channels whose text the dialog shows, with the level field of their script.
+from ..models.collections_level import SCRIPT_FIELDS as _SCRIPT_FIELDS
 
 
 class CollectionsSend(models.TransientModel):

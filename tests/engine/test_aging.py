@@ -1,14 +1,8 @@
-from datetime import date, timedelta
-
 import pytest
 
 from collections_addon.engine.aging import aging, bucket_labels
-
-TODAY = date(2026, 3, 16)
-
-
-def due(days_late):
-    return TODAY - timedelta(days=days_late)
+from tests.engine.conftest import TODAY
+from tests.engine.conftest import due_date as due
 
 
 def test_labels_follow_the_bounds():

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from collections_addon.engine import (
@@ -32,7 +32,6 @@ from collections_addon.engine import (
     CallWindow,
     ContactRules,
     DateWindow,
-    FollowupLevel,
     NegotiationLimits,
     ProtestRule,
     build_schedule,
@@ -42,9 +41,7 @@ from collections_addon.engine import (
     protest_deadline,
     window_problem,
 )
-
-PROPERTIES = settings(max_examples=300, deadline=None, database=None)
-TODAY = date(2026, 3, 16)
+from tests.engine.conftest import PROPERTIES, TODAY, level
 
 ALL_BOUNDS = [
     AMOUNT,
@@ -209,7 +206,7 @@ def test_engine_objects_refuse_below_the_ranges():
     with pytest.raises(ValueError):
         NegotiationLimits(max_installments=INSTALLMENTS.minimum - 1)
     with pytest.raises(ValueError):
-        FollowupLevel(id=1, days=5, min_amount=AMOUNT.minimum - 1)
+        level(1, 5, min_amount=AMOUNT.minimum - 1)
     with pytest.raises(ValueError):
         ProtestRule(days=PROTEST_WINDOW_DAYS.maximum + 1)
     with pytest.raises(ValueError):
@@ -231,7 +228,7 @@ def test_negotiation_limits_accept_the_ranges(percent, count, minimum):
 @pytest.mark.parametrize("days", edges(LEVEL_DAYS))
 @pytest.mark.parametrize("minimum", edges(AMOUNT))
 def test_levels_accept_the_ranges(days, minimum):
-    FollowupLevel(id=1, days=days, min_amount=minimum)
+    level(1, days, min_amount=minimum)
 
 
 @pytest.mark.parametrize("days", range(PROTEST_WINDOW_DAYS.minimum, PROTEST_WINDOW_DAYS.maximum + 1))

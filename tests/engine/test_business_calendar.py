@@ -12,26 +12,37 @@ from datetime import date, timedelta
 import pytest
 
 from collections_addon.engine import BusinessCalendar
-
-MON = date(2026, 3, 2)
-TUE = date(2026, 3, 3)
-WED = date(2026, 3, 4)
-THU = date(2026, 3, 5)
-FRI = date(2026, 3, 6)
-SAT = date(2026, 3, 7)
-SUN = date(2026, 3, 8)
-NEXT_MON = date(2026, 3, 9)
-NEXT_TUE = date(2026, 3, 10)
-NEXT_WED = date(2026, 3, 11)
-
-GOOD_FRIDAY = date(2026, 4, 3)
-EASTER_MONDAY = date(2026, 4, 6)
+from tests.engine.conftest import (
+    EASTER_MONDAY,
+    FRI,
+    GOOD_FRIDAY,
+    MON,
+    NEXT_MON,
+    NEXT_TUE,
+    NEXT_WED,
+    SAT,
+    SUN,
+    THU,
+    TUE,
+    WED,
+    WEEKDAYS,
+)
 
 
 def test_reference_dates_are_the_weekdays_the_tests_assume():
     assert [d.weekday() for d in (MON, TUE, WED, THU, FRI, SAT, SUN, NEXT_MON)] == [0, 1, 2, 3, 4, 5, 6, 0]
     assert GOOD_FRIDAY.weekday() == 4
     assert EASTER_MONDAY.weekday() == 0
+
+
+@pytest.mark.parametrize(("day", "weekday"), WEEKDAYS)
+def test_the_reference_days_are_the_weekdays_they_are_named_for(day, weekday):
+    assert day.weekday() == weekday
+
+
+def test_the_shared_fixtures_are_the_shared_values(today, mon_fri):
+    assert today.weekday() == 0
+    assert mon_fri == BusinessCalendar()
 
 
 # --- construction -----------------------------------------------------------------------------------------------

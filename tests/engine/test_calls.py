@@ -26,7 +26,19 @@ from collections_addon.engine import (
     call_wait,
     next_call_slot,
 )
-from collections_addon.engine.calls import BLOCK_REASONS, WAIT_REASONS
+from collections_addon.engine.calls import (
+    BLOCK_REASONS,
+    DEFAULT_CALL_INTERVAL_HOURS,
+    DEFAULT_CALL_PERIOD_DAYS,
+    DEFAULT_MAX_CALLS,
+    DEFAULT_PAUSE_DAYS,
+    PAUSE_OUTCOMES,
+    WAIT_REASONS,
+    call_event_state,
+    default_pause_until,
+)
+from collections_addon.engine.contact_log import EVENT_STATES
+from tests.engine.conftest import GOOD_FRIDAY
 
 SP = "America/Sao_Paulo"
 BRUSSELS = "Europe/Brussels"
@@ -36,7 +48,6 @@ FRI = date(2026, 3, 27)
 SAT = date(2026, 3, 28)
 SUN = date(2026, 3, 29)
 NEXT_MON = date(2026, 3, 30)
-GOOD_FRIDAY = date(2026, 4, 3)
 
 RULES = CallRules()
 ALL_DAY = tuple(CallWindow(weekday, 0, 24) for weekday in range(7))
@@ -740,3 +751,37 @@ def test_call_wait_without_any_slot():
 
 def test_wait_reasons_cover_the_block_reasons():
     assert ("planned", *BLOCK_REASONS) == WAIT_REASONS
+
+
+# --- the contact a logged call leaves, and the plan defaults ------------------------------------------------------
+
+
+def test_a_logged_call_leaves_its_contact_sent_failed_or_delivered():
+    assert {outcome: call_event_state(outcome) for outcome in CALL_OUTCOMES} == {
+        "will_pay": "delivered",
+        "promise": "delivered",
+        "dispute": "delivered",
+        "refused": "delivered",
+        "no_answer": "sent",
+        "voicemail": "sent",
+        "wrong_number": "failed",
+    }
+    assert {call_event_state(outcome) for outcome in CALL_OUTCOMES} <= set(EVENT_STATES)
+    with pytest.raises(ValueError, match="Unknown call outcome"):
+        call_event_state("hung_up")
+
+
+def test_the_default_pause_is_one_week_after_the_call_as_after_call_pauses():
+    assert DEFAULT_PAUSE_DAYS == 7
+    assert PAUSE_OUTCOMES == ("promise", "dispute")
+    assert {
+        outcome for outcome in CALL_OUTCOMES if after_call(outcome, sp(MON, 9), RULES, [], SP).action == "pause"
+    } == set(PAUSE_OUTCOMES)
+    assert default_pause_until(MON) == date(2026, 3, 30)
+    for outcome in ("promise", "dispute"):
+        assert after_call(outcome, sp(MON, 9), RULES, [], SP).pause_until == default_pause_until(MON)
+
+
+def test_the_plan_defaults_are_the_rules_of_a_plan_left_alone():
+    assert (DEFAULT_MAX_CALLS, DEFAULT_CALL_PERIOD_DAYS, DEFAULT_CALL_INTERVAL_HOURS) == (3, 7, 4.0)
+    assert (RULES.max_calls, RULES.period_days, RULES.min_interval_hours) == (3, 7, 4.0)

@@ -4,8 +4,8 @@ import pytest
 
 from collections_addon.engine import CALL_OUTCOMES, CHANNELS, CUSTOMER_HISTORY_STATUSES, customer_history_status
 from collections_addon.engine.calls import REACHED_OUTCOMES
-
-EVENT_STATES = ("queued", "sent", "delivered", "read", "failed", "cancelled")
+from collections_addon.engine.contact_log import EVENT_STATES, UNDELIVERED_STATES
+from collections_addon.engine.history import STATEMENT_HISTORY_LIMIT
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -45,3 +45,13 @@ def test_every_status_has_a_code_in_the_list():
         for outcome in (None, *CALL_OUTCOMES)
     } - {None}
     assert seen == set(CUSTOMER_HISTORY_STATUSES)
+
+
+def test_contacts_that_ended_undelivered_are_never_shown():
+    for channel in CHANNELS:
+        for state in UNDELIVERED_STATES:
+            assert customer_history_status(channel, state, "will_pay") is None
+
+
+def test_the_statement_shows_the_last_twenty_contacts():
+    assert STATEMENT_HISTORY_LIMIT == 20

@@ -15,7 +15,7 @@ from collections_addon.engine import (
     check_translations,
     parse_terms,
 )
-from collections_addon.engine.tone import COMMON_ACRONYMS
+from collections_addon.engine.tone import COMMON_ACRONYMS, TONE_STATES, tone_state
 
 TERMS = parse_terms(
     [
@@ -648,3 +648,25 @@ def test_a_language_without_greetings_cannot_miss_one():
 def test_greeting_and_blank_texts_in_translations():
     assert check_translations({"en_US": "Your invoice.", "pt_BR": "  "}, WORDS, require_greeting=False) == []
     assert check_translations({}, WORDS) == []
+
+
+# --- where a text stands ------------------------------------------------------------------------------------------
+
+
+def test_tone_states_match_the_contract():
+    assert TONE_STATES == ("ok", "warning", "blocked", "accepted")
+
+
+@pytest.mark.parametrize("code", FINDING_CODES)
+def test_a_text_is_blocked_by_a_blocking_finding_until_a_manager_accepts_it(code):
+    findings = [ToneFinding("jargon", "dunning"), ToneFinding(code, "excerpt")]
+    blocked = code in BLOCKING_CODES
+    assert tone_state(findings) == ("blocked" if blocked else "warning")
+    assert tone_state(findings, accepted=True) == ("accepted" if blocked else "warning")
+
+
+def test_a_text_without_findings_is_fine_whatever_was_accepted():
+    assert tone_state([]) == tone_state([], accepted=True) == "ok"
+    assert tone_state(iter([ToneFinding("threat", "sue")])) == "blocked"
+    states = {tone_state(check(text), accepted) for text in ("Hello.", "LAST WARNING") for accepted in (False, True)}
+    assert states <= set(TONE_STATES)

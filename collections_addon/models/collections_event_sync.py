@@ -1,0 +1,174 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from ..engine.contact_log import (
+    IN_TRANSIT_STATES,
+    SMS_DELIVERY_REPORT_DAYS,
+    SYNCED_STATES,
+    UNDELIVERED_STATES,
+    mail_event_state,
+    notification_event_state,
+    sms_event_state,
+    sms_failure_kind,
+)
+
+
+class CollectionsEvent(models.Model):
+    """E-mails and SMS follow Odoo's mail and SMS queues: their contact's state is read back from there."""
+
+    _inherit = "collections.event"
+
+    def _sync_from_sms_queue(self):
+        """Align SMS events with the SMS notification of their message (Odoo's SMS queue and delivery reports)."""
+        events = self.filtered(
+            lambda event: event.channel == "sms" and event.state in SYNCED_STATES and event.message_id
+        )
+        if not events:
+            return
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search_fetch(
+                [("mail_message_id", "in", events.message_id.ids), ("notification_type", "=", "sms")],
+                [
+                    "mail_message_id",
+                    "res_partner_id",
+                    "notification_status",
+                    "failure_reason",
+                    "failure_type",
+                    "sms_number",
+                ],
+            )
+        )
+        by_message = {(n.mail_message_id.id, n.res_partner_id.id): n for n in notifications}
+        undelivered = self.browse()
+        for event in events:
+            notification = by_message.get((event.message_id.id, event.partner_id.id))
+            if not notification:
+                continue
+            state = sms_event_state(notification.notification_status)
+            if state == event.state:
+                continue
+            vals = {"state": state}
+            if state in UNDELIVERED_STATES:
+                vals["error"] = self._sms_error(event, notification)
+                undelivered |= event
+            else:
+                vals["error"] = False  # e.g. resent from Odoo's SMS tools after a failure
+                if state == "delivered":
+                    vals["delivered_at"] = fields.Datetime.now()
+            event.write(vals)
+        if undelivered:
+            self.env["collections.runner"]._flag_undelivered(undelivered)
+
+    def _sms_error(self, event, notification):
+        """What went wrong with the SMS of ``event``, and what to do about it."""
+        reason = notification.failure_reason or self._sms_failure_label(notification)
+        if not reason:
+            if notification.notification_status == "canceled":
+                reason = self.env._("the SMS was cancelled before it was sent")
+            else:
+                reason = event.error or self.env._("unknown error")
+        number = notification.sms_number or event.recipient or self.env._("no number")
+        kind = sms_failure_kind(notification.failure_type)
+        if kind == "number":
+            return self.env._(
+                "The SMS to %(number)s failed: %(reason)s. Correct the customer's mobile number "
+                "(with the country code, e.g. +55 11 91234-5678) and contact the customer again.",
+                number=number,
+                reason=reason,
+            )
+        if kind == "account":
+            return self.env._(
+                "The SMS to %(number)s failed: %(reason)s. Check the SMS account (Settings > SMS) "
+                "and contact the customer again.",
+                number=number,
+                reason=reason,
+            )
+        return self.env._("The SMS to %(number)s failed: %(reason)s.", number=number, reason=reason)
+
+    def _sms_failure_label(self, notification):
+        if not notification.failure_type:
+            return False
+        labels = dict(notification._fields["failure_type"]._description_selection(self.env))
+        return labels.get(notification.failure_type, notification.failure_type)
+
+    def _sync_from_mail_queue(self):
+        """Align e-mail events with their mail (or, once sent and deleted, its notification).
+
+        Covers every way a queued mail ends, including cancellation and
+        blacklisting where the post-send hook never runs.
+        """
+        # Not only queued ones: the mail queue marks a mail failed before sending it, then sent.
+        events = self.filtered(
+            lambda event: (
+                event.channel == "email" and event.state in SYNCED_STATES and (event.mail_id or event.message_id)
+            )
+        )
+        if not events:
+            return
+        notification_status = self._email_notification_status(events.message_id)
+        undelivered = self.browse()
+        for event in events:
+            state, reason = event._email_state(notification_status)
+            if state != event.state:
+                vals = {"state": state}
+                if state in UNDELIVERED_STATES:
+                    vals["error"] = reason or event.error
+                elif state == "sent":
+                    vals["error"] = False
+                event.write(vals)
+                if state in UNDELIVERED_STATES:
+                    undelivered |= event
+        if undelivered:
+            self.env["collections.runner"]._flag_undelivered(undelivered)
+
+    @api.model
+    def _email_notification_status(self, messages):
+        """{message id: (status, failure reason)} of the e-mail notifications of ``messages``."""
+        if not messages:
+            return {}
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search_fetch(
+                [("mail_message_id", "in", messages.ids), ("notification_type", "=", "email")],
+                ["mail_message_id", "notification_status", "failure_reason"],
+            )
+        )
+        return {
+            notification.mail_message_id.id: (notification.notification_status, notification.failure_reason)
+            for notification in notifications
+        }
+
+    def _email_state(self, notification_status):
+        """(state, reason) of this e-mail event from its mail, else its notification; a mail gone unsent was
+        removed from the queue."""
+        self.ensure_one()
+        mail = self.sudo().mail_id
+        if mail:
+            return mail_event_state(mail.state), mail.failure_reason
+        if self.message_id.id in notification_status:
+            status, reason = notification_status[self.message_id.id]
+            state = notification_event_state(status)
+            if state != "queued":
+                return state, reason
+            # The mail is gone but was never sent: it was deleted from the queue.
+        return "cancelled", self.env._("The e-mail was removed from the outgoing queue.")
+
+    @api.model
+    def _cron_sync_mail_states(self):
+        self.search([("channel", "=", "email"), ("state", "=", "queued")])._sync_from_mail_queue()
+        # A provider may never report delivery: after SMS_DELIVERY_REPORT_DAYS an SMS stays 'sent' for good,
+        # counted from each company's business day.
+        window = timedelta(days=SMS_DELIVERY_REPORT_DAYS)
+        recent = Domain.OR(
+            [("company_id", "=", company.id), ("date", ">=", company._collections_today() - window)]
+            for company in self.env["res.company"].sudo().search([])
+        )
+        self.search(
+            Domain([("channel", "=", "sms"), ("state", "in", IN_TRANSIT_STATES)]) & recent
+        )._sync_from_sms_queue()
+        self.env["collections.whatsapp"]._escalate()
