@@ -53,8 +53,7 @@ class CollectionsProtest(models.Model):
 
     @api.depends("state", "deadline_date", "company_id")
     def _compute_deadline_urgency(self):
-        runner = self.env["collections.runner"]
-        today_of = {company: runner._today(company) for company in self.company_id}
+        today_of = {company: company._collections_today() for company in self.company_id}
         for protest in self:
             today = today_of.get(protest.company_id)
             urgency = today and deadline_urgency(protest.state, protest.deadline_date or None, today)
@@ -76,11 +75,10 @@ class CollectionsProtest(models.Model):
     def _search_deadline_urgency(self, operator, value):
         if operator != "in":
             return NotImplemented
-        runner = self.env["collections.runner"]
         domains = []
         # The day differs between companies: each company's protests are measured by its own day.
         for company in self.env.companies:
-            today = runner._today(company)
+            today = company._collections_today()
             soon = today + timedelta(days=SOON_DAYS)
             ranges = {
                 "late": [("deadline_date", "<", today)],
