@@ -398,3 +398,24 @@ def deadline_urgency(state: str, deadline: date | None, today: date) -> str | No
     if days_left == 0:
         return "today"
     return "soon" if days_left <= SOON_DAYS else "later"
+
+
+def urgency_ranges(today: date) -> dict[str, tuple[date | None, date | None]]:
+    """The last days to pay of each urgency code on ``today``: (first, last) day, both included; None is open.
+
+    The same answer as :func:`deadline_urgency` for a protest whose window runs, as ranges a search can use.
+
+    >>> ranges = urgency_ranges(date(2026, 3, 11))
+    >>> ranges["today"], ranges["soon"]
+    ((datetime.date(2026, 3, 11), datetime.date(2026, 3, 11)), (datetime.date(2026, 3, 12), datetime.date(2026, 3, 13)))
+    >>> ranges["late"][1], ranges["later"][0]
+    (datetime.date(2026, 3, 10), datetime.date(2026, 3, 14))
+    """
+    day = timedelta(days=1)
+    soon = today + timedelta(days=SOON_DAYS)
+    return {
+        "later": (soon + day, None),
+        "soon": (today + day, soon),
+        "today": (today, today),
+        "late": (None, today - day),
+    }

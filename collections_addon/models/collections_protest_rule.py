@@ -5,6 +5,8 @@ from ..engine import PROTEST_WINDOW_DAYS, START_EVENTS, ProtestRule, protest_dea
 from ..engine.protest import holiday_horizon, window_start
 
 _START_EVENT_LABELS = {"protocol": "Protocol at the notary", "notification": "Notification of the debtor"}
+# The law's rule (three business days from the protocol) is the default of a new rule.
+_LEGAL = ProtestRule()
 
 
 class CollectionsProtestRule(models.Model):
@@ -27,14 +29,14 @@ class CollectionsProtestRule(models.Model):
         [(event, _START_EVENT_LABELS[event]) for event in START_EVENTS],
         string="Window Starts At",
         required=True,
-        default="protocol",
+        default=_LEGAL.start,
         help="The day the debtor's window to pay starts; that day itself is never counted.",
     )
     days = fields.Integer(
-        string="Days to Pay", required=True, default=3, help="How long the debtor may pay at the notary."
+        string="Days to Pay", required=True, default=_LEGAL.days, help="How long the debtor may pay at the notary."
     )
     business_days = fields.Boolean(
-        default=True,
+        default=_LEGAL.business_days,
         help="Count only business days of the calendar. Unticked: calendar days, and a last day without bank "
         "hours moves to the next business day.",
     )

@@ -26,9 +26,12 @@ from collections_addon.engine.protest import (
     START_EVENTS,
     TASK_CLOSING_STATES,
     TRANSITIONS,
+    URGENCY_CODES,
     WINDOW_STATES,
     auto_settlement_date,
+    deadline_urgency,
     holiday_horizon,
+    urgency_ranges,
     window_start,
 )
 
@@ -116,6 +119,32 @@ def test_the_deadline_falls_inside_the_holiday_horizon(start, days, business_day
 def test_window_start(start, protocol, notification, expected):
     assert start in START_EVENTS
     assert window_start(ProtestRule(start=start), protocol, notification) == expected
+
+
+# ----------------------------------------------------------------------
+# urgency_ranges: the search of the board's urgency filter
+# ----------------------------------------------------------------------
+
+
+def test_urgency_ranges_cover_every_code_once():
+    ranges = urgency_ranges(TODAY)
+    assert set(ranges) == set(URGENCY_CODES)
+    assert ranges["late"] == (None, date(2026, 3, 15))
+    assert ranges["today"] == (TODAY, TODAY)
+    assert ranges["soon"] == (date(2026, 3, 17), date(2026, 3, 18))
+    assert ranges["later"] == (date(2026, 3, 19), None)
+
+
+@PROPERTIES
+@given(DATES, st.integers(-40, 40), st.sampled_from(sorted(WINDOW_STATES)))
+def test_urgency_ranges_agree_with_deadline_urgency(today, offset, state):
+    deadline = today + timedelta(days=offset)
+    inside = [
+        code
+        for code, (first, last) in urgency_ranges(today).items()
+        if (first is None or deadline >= first) and (last is None or deadline <= last)
+    ]
+    assert inside == [deadline_urgency(state, deadline, today)]
 
 
 # ----------------------------------------------------------------------
