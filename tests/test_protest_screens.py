@@ -11,12 +11,7 @@ from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import TODAY
-from .test_protest import DEADLINE, PROTOCOL, ProtestCase, at
-
-BRUSSELS = "Europe/Brussels"
-SAO_PAULO = "America/Sao_Paulo"
-# 23:30 in UTC: already Tuesday 17 in Brussels (00:30), still Monday 16 in São Paulo (20:30).
-LATE_EVENING = datetime.combine(TODAY, time(23, 30))
+from .common_protest import BRUSSELS, DEADLINE, LATE_EVENING, PROTOCOL, SAO_PAULO, ProtestCase, at
 
 
 @tagged("post_install", "-at_install")
@@ -252,7 +247,7 @@ class TestProtestScreens(ProtestCase):
         with self.assertRaisesRegex(UserError, "Collections Branch does not protest at notaries"):
             self.as_user(branch_invoice, self.manager).action_collections_protest()
         self.assertFalse(self.env["collections.protest"].search([("move_id", "=", branch_invoice.id)]))
-        self.env["collections.protest.rule"].create({"company_id": self.company_2.id})
+        self.env["collections.protest.rule"].with_user(self.manager).create({"company_id": self.company_2.id})
         self.assertTrue(self.invoice_form(branch_invoice, self.manager).collections_can_protest)
 
     def test_protest_button_only_on_overdue_open_customer_invoices(self):

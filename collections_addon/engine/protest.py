@@ -42,8 +42,18 @@ OPEN_STATES = frozenset({"draft", "sent", "protocolled", "notified", "suspended"
 # The debtor's window to pay at the notary runs in these states.
 WINDOW_STATES = frozenset({"sent", "protocolled", "notified"})
 FINAL_STATES = frozenset({"paid", "withdrawn", "cancelled"})
+# The last day to pay is known (and reminded of) in these states.
+DEADLINE_STATES = frozenset({"protocolled", "notified"})
+# The daily job follows protests in these states, and settled ones still waiting for their release letter.
+DAILY_STATES = WINDOW_STATES | {"protested"}
+# Reaching one of these states answers the protest's open tasks (the last day to pay, an invoice paid meanwhile).
+TASK_CLOSING_STATES = frozenset({"paid", "withdrawn", "cancelled", "settled", "protested"})
+# Reaching one of these states may change whether the customer counts as protested (the sales warning).
+PROTESTED_FLAG_STATES = frozenset({"protested", "settled", "cancelled"})
 START_EVENTS = ("protocol", "notification")
 SEND_MEANS = ("bank", "center", "in_person")
+# Who paid a fee to the notary: the creditor's fees may be re-billed to the debtor.
+COST_PAYERS = ("creditor", "debtor")
 
 # The columns of the protest board: the way to the notary and back, then the endings.
 BOARD_STATES = (
@@ -92,6 +102,8 @@ ELIGIBILITY_CODES = (
 
 # A rule of more than a month is a typo, not a state law.
 MAX_WINDOW_DAYS = PROTEST_WINDOW_DAYS.maximum
+# Bank holidays are read this many days beyond twice the window: any window of up to a month, whatever the weekends.
+HOLIDAY_MARGIN_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,17 @@ class ProtestDates:
     release_letter: date | None = None
 
 
+def window_start(rule: ProtestRule, protocol_date: date | None, notification_date: date | None) -> date | None:
+    """The day the debtor's window starts (never counted itself): the protocol or the notification, by the rule.
+
+    >>> window_start(ProtestRule(start="notification"), date(2026, 3, 5), None) is None
+    True
+    >>> window_start(ProtestRule(), date(2026, 3, 5), date(2026, 3, 6))
+    datetime.date(2026, 3, 5)
+    """
+    return protocol_date if rule.start == "protocol" else notification_date
+
+
 def protest_deadline(
     rule: ProtestRule,
     calendar: BusinessCalendar,
@@ -145,7 +168,7 @@ def protest_deadline(
     >>> protest_deadline(ProtestRule(start="notification"), weekdays, date(2026, 3, 2)) is None
     True
     """
-    start = protocol_date if rule.start == "protocol" else notification_date
+    start = window_start(rule, protocol_date, notification_date)
     if start is None:
         return None
     if not rule.business_days:
@@ -154,6 +177,18 @@ def protest_deadline(
     for _ in range(rule.days):
         deadline = calendar.next_business_day(deadline)
     return deadline
+
+
+def holiday_horizon(start: date, days: int) -> date:
+    """The last day whose bank holidays a window of ``days`` starting on ``start`` may need.
+
+    Twice the window plus :data:`HOLIDAY_MARGIN_DAYS`: generous, as holidays and weekends only push the
+    last day later.
+
+    >>> holiday_horizon(date(2026, 3, 5), 3)
+    datetime.date(2026, 5, 10)
+    """
+    return start + timedelta(days=days * 2 + HOLIDAY_MARGIN_DAYS)
 
 
 def eligibility_problem(
@@ -313,6 +348,24 @@ def days_to_settlement(protest_date: date | None, settlement_date: date | None) 
     return max((settlement_date - protest_date).days, 0)
 
 
+def auto_settlement_date(last_payment: date | None, protest_date: date | None, today: date) -> date:
+    """The settlement date the daily job records for a protested title found paid.
+
+    The day of the last payment, but never before the protest (a payment made while the title was at the
+    notary settles the debt the day it was protested) and never after ``today``; ``today`` when the payment
+    or the protest date is unknown.
+
+    >>> auto_settlement_date(date(2026, 3, 12), date(2026, 3, 11), today=date(2026, 3, 16))
+    datetime.date(2026, 3, 12)
+    >>> auto_settlement_date(date(2026, 3, 9), date(2026, 3, 11), today=date(2026, 3, 16))
+    datetime.date(2026, 3, 11)
+    >>> auto_settlement_date(None, date(2026, 3, 11), today=date(2026, 3, 16))
+    datetime.date(2026, 3, 16)
+    """
+    settled_on = max(last_payment or today, protest_date or today)
+    return min(settled_on, today)
+
+
 def board_folded(state: str, count: int) -> bool:
     """Whether the board folds the column of ``state``: when it is empty, or the protests in it are over.
 
@@ -345,3 +398,24 @@ def deadline_urgency(state: str, deadline: date | None, today: date) -> str | No
     if days_left == 0:
         return "today"
     return "soon" if days_left <= SOON_DAYS else "later"
+
+
+def urgency_ranges(today: date) -> dict[str, tuple[date | None, date | None]]:
+    """The last days to pay of each urgency code on ``today``: (first, last) day, both included; None is open.
+
+    The same answer as :func:`deadline_urgency` for a protest whose window runs, as ranges a search can use.
+
+    >>> ranges = urgency_ranges(date(2026, 3, 11))
+    >>> ranges["today"], ranges["soon"]
+    ((datetime.date(2026, 3, 11), datetime.date(2026, 3, 11)), (datetime.date(2026, 3, 12), datetime.date(2026, 3, 13)))
+    >>> ranges["late"][1], ranges["later"][0]
+    (datetime.date(2026, 3, 10), datetime.date(2026, 3, 14))
+    """
+    day = timedelta(days=1)
+    soon = today + timedelta(days=SOON_DAYS)
+    return {
+        "later": (soon + day, None),
+        "soon": (today + day, soon),
+        "today": (today, today),
+        "late": (None, today - day),
+    }

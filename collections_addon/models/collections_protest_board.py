@@ -1,12 +1,10 @@
 """The protest as people see it: a name they recognise, the urgency of its last day to pay, the board's columns."""
 
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.fields import Domain
 
 from ..engine import BOARD_STATES, URGENCY_CODES, WINDOW_STATES, board_folded, deadline_urgency
-from ..engine.protest import SOON_DAYS
+from ..engine.protest import urgency_ranges
 
 
 class CollectionsProtest(models.Model):
@@ -53,8 +51,7 @@ class CollectionsProtest(models.Model):
 
     @api.depends("state", "deadline_date", "company_id")
     def _compute_deadline_urgency(self):
-        runner = self.env["collections.runner"]
-        today_of = {company: runner._today(company) for company in self.company_id}
+        today_of = {company: company._collections_today() for company in self.company_id}
         for protest in self:
             today = today_of.get(protest.company_id)
             urgency = today and deadline_urgency(protest.state, protest.deadline_date or None, today)
@@ -76,23 +73,24 @@ class CollectionsProtest(models.Model):
     def _search_deadline_urgency(self, operator, value):
         if operator != "in":
             return NotImplemented
-        runner = self.env["collections.runner"]
         domains = []
         # The day differs between companies: each company's protests are measured by its own day.
         for company in self.env.companies:
-            today = runner._today(company)
-            soon = today + timedelta(days=SOON_DAYS)
-            ranges = {
-                "late": [("deadline_date", "<", today)],
-                "today": [("deadline_date", "=", today)],
-                "soon": [("deadline_date", ">", today), ("deadline_date", "<=", soon)],
-                "later": [("deadline_date", ">", soon)],
-            }
+            ranges = urgency_ranges(company._collections_today())
             in_window = Domain([("company_id", "=", company.id), ("state", "in", tuple(WINDOW_STATES))])
-            domains.extend(in_window & Domain(ranges[code]) for code in value if code in ranges)
+            domains.extend(in_window & self._deadline_range(*ranges[code]) for code in value if code in ranges)
         if False in value:
             domains.append(Domain([("state", "not in", tuple(WINDOW_STATES))]) | Domain("deadline_date", "=", False))
         return Domain.OR(domains)
+
+    @api.model
+    def _deadline_range(self, first, last):
+        domain = Domain.TRUE
+        if first:
+            domain &= Domain("deadline_date", ">=", first)
+        if last:
+            domain &= Domain("deadline_date", "<=", last)
+        return domain
 
     @api.model
     def _group_expand_states(self, states, domain):

@@ -2,11 +2,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine import POSITIVE_AMOUNT
+from ..engine.protest import COST_PAYERS
 
 # What cannot change once the cost is on a standing re-billing invoice: the invoice is the record.
 _FROZEN_WHEN_REBILLED = {"amount", "paid_by", "protest_id", "date", "name"}
 # Set only by the protest: the re-billing and the payment at the notary.
 _SYSTEM_FIELDS = {"rebill_move_id", "retained"}
+_PAYER_LABELS = {"creditor": "Creditor (us)", "debtor": "Debtor"}
 
 
 class CollectionsProtestCost(models.Model):
@@ -19,11 +21,11 @@ class CollectionsProtestCost(models.Model):
     protest_id = fields.Many2one("collections.protest", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="protest_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="protest_id.currency_id")
-    date = fields.Date(required=True, default=lambda self: self.env["collections.runner"]._today(self.env.company))
+    date = fields.Date(required=True, default=lambda self: self.env.company._collections_today())
     name = fields.Char(string="Description", required=True, help="E.g. notary fees, distribution, notification.")
     amount = fields.Monetary(required=True, currency_field="currency_id")
     paid_by = fields.Selection(
-        [("creditor", "Creditor (us)"), ("debtor", "Debtor")],
+        [(payer, _PAYER_LABELS[payer]) for payer in COST_PAYERS],
         required=True,
         default="creditor",
         help="Who paid this fee to the notary. Fees we paid can be re-billed to the customer.",

@@ -1,7 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import PROTEST_WINDOW_DAYS, ProtestRule, protest_deadline
+from ..engine import PROTEST_WINDOW_DAYS, START_EVENTS, ProtestRule, protest_deadline
+from ..engine.protest import holiday_horizon, window_start
+
+_START_EVENT_LABELS = {"protocol": "Protocol at the notary", "notification": "Notification of the debtor"}
+# The law's rule (three business days from the protocol) is the default of a new rule.
+_LEGAL = ProtestRule()
 
 
 class CollectionsProtestRule(models.Model):
@@ -21,17 +26,17 @@ class CollectionsProtestRule(models.Model):
         help="The state of the notary office. Empty: the rule of every state without a rule of its own.",
     )
     start_event = fields.Selection(
-        [("protocol", "Protocol at the notary"), ("notification", "Notification of the debtor")],
+        [(event, _START_EVENT_LABELS[event]) for event in START_EVENTS],
         string="Window Starts At",
         required=True,
-        default="protocol",
+        default=_LEGAL.start,
         help="The day the debtor's window to pay starts; that day itself is never counted.",
     )
     days = fields.Integer(
-        string="Days to Pay", required=True, default=3, help="How long the debtor may pay at the notary."
+        string="Days to Pay", required=True, default=_LEGAL.days, help="How long the debtor may pay at the notary."
     )
     business_days = fields.Boolean(
-        default=True,
+        default=_LEGAL.business_days,
         help="Count only business days of the calendar. Unticked: calendar days, and a last day without bank "
         "hours moves to the next business day.",
     )
@@ -49,7 +54,7 @@ class CollectionsProtestRule(models.Model):
         "A company has one protest rule per state (and one for every other state): edit the existing rule.",
     )
     _days_range = models.Constraint(
-        "CHECK(days BETWEEN 1 AND 30)",
+        f"CHECK(days BETWEEN {PROTEST_WINDOW_DAYS.minimum} AND {PROTEST_WINDOW_DAYS.maximum})",
         "The days to pay at the notary must be between 1 and 30: Brazilian law gives three business days.",
     )
 
@@ -137,12 +142,11 @@ class CollectionsProtestRule(models.Model):
     def _deadline(self, protocol_date, notification_date):
         """The last day to pay (and to withdraw), or False while the window has not started."""
         self.ensure_one()
-        start = protocol_date if self.start_event == "protocol" else notification_date
+        start = window_start(self._engine_rule(), protocol_date or None, notification_date or None)
         if not start:
             return False
-        # Holidays of the next two months cover any window of up to 30 days, whatever the weekends.
         # Bank holidays are days of the notary's town: the calendar's own time zone reads them.
         calendar = self.calendar_id._collections_business_calendar(
-            self.company_id, start, fields.Date.add(start, days=self.days * 2 + 60), tz=self.calendar_id.tz
+            self.company_id, start, holiday_horizon(start, self.days), tz=self.calendar_id.tz
         )
         return protest_deadline(self._engine_rule(), calendar, protocol_date or None, notification_date or None)

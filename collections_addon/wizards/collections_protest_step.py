@@ -1,5 +1,21 @@
 from odoo import api, fields, models
 
+from ..engine import PROTEST_ACTIONS
+from ..models.collections_protest import SEND_MEANS_SELECTION
+
+# The steps are the engine's (engine/protest.py TRANSITIONS); only their labels live here.
+_ACTION_LABELS = {
+    "send": "Send to the notary",
+    "protocol": "Protocol",
+    "notify": "Debtor notified",
+    "pay": "Paid at the notary",
+    "withdraw": "Withdraw",
+    "suspend": "Suspend by court order",
+    "protest": "Protested",
+    "settle": "Settle",
+    "cancel": "Cancelled at the notary",
+}
+
 
 class CollectionsProtestStep(models.TransientModel):
     _name = "collections.protest.step"
@@ -7,17 +23,7 @@ class CollectionsProtestStep(models.TransientModel):
 
     protest_id = fields.Many2one("collections.protest", required=True, ondelete="cascade")
     action = fields.Selection(
-        [
-            ("send", "Send to the notary"),
-            ("protocol", "Protocol"),
-            ("notify", "Debtor notified"),
-            ("pay", "Paid at the notary"),
-            ("withdraw", "Withdraw"),
-            ("suspend", "Suspend by court order"),
-            ("protest", "Protested"),
-            ("settle", "Settle"),
-            ("cancel", "Cancelled at the notary"),
-        ],
+        [(action, _ACTION_LABELS[action]) for action in PROTEST_ACTIONS],
         string="Step",
         required=True,
     )
@@ -34,7 +40,7 @@ class CollectionsProtestStep(models.TransientModel):
         help="When it happened, as a day of the company (its time zone), whoever records it and from wherever.",
     )
     send_means = fields.Selection(
-        [("bank", "Bank instruction"), ("center", "Protest center (CRA/CENPROT)"), ("in_person", "In person")],
+        SEND_MEANS_SELECTION,
         string="Sent Through",
         default="bank",
     )
@@ -73,7 +79,7 @@ class CollectionsProtestStep(models.TransientModel):
         # the user's own day would be refused, or accepted a day early, around midnight.
         for step in self:
             if not step.date:
-                step.date = self.env["collections.runner"]._today(step.protest_id.company_id or self.env.company)
+                step.date = (step.protest_id.company_id or self.env.company)._collections_today()
 
     @api.depends("protest_id")
     def _compute_amount_open(self):
