@@ -22,19 +22,25 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 from odoo.tools import str2bool
 
-from ..engine import promise_date_problem
+from ..engine import (
+    AGREEMENT_INTERNAL_STATES,
+    AGREEMENT_PENDING_STATES,
+    AGREEMENT_STEPS,
+    DISPUTE_STEPS,
+    PORTAL_NAME_LENGTH,
+    PORTAL_PROMISE_DAYS,
+    PORTAL_RENEWAL_DAYS,
+    PORTAL_TEXT_LENGTH,
+    PROMISE_STEPS,
+    promise_date_problem,
+)
+from ..engine.receivable import CLAIMABLE_MOVE_TYPES, is_open_invoice
 
 _logger = logging.getLogger(__name__)
 
 AGREEMENT_REPORT = "collections_addon.action_report_collections_agreement"
-# A promise made on the portal pauses the follow-up of the invoice until its date: a customer
-# cannot push it further than this on their own; a collector records longer promises.
-PORTAL_PROMISE_MAX_DAYS = 60
-# After a broken promise or a resolved dispute, a new one goes through the collector for this long.
-PORTAL_RENEWAL_DAYS = 30
-# Free text typed by the customer is cut to a sane size before it reaches the database.
-MAX_NAME_LENGTH = 128
-MAX_TEXT_LENGTH = 2000
+# A protest holds its invoice while the title is at the notary (sent, protocolled, notified or suspended there).
+_AT_NOTARY_STATES = ("sent", "protocolled", "notified", "suspended")
 
 
 class CollectionsCustomerPortal(PortalAccount):
@@ -75,7 +81,7 @@ class CollectionsCustomerPortal(PortalAccount):
             agreement_sudo = self._document_check_access("collections.negotiation", agreement_id, access_token)
         except (AccessError, MissingError):
             return None
-        if agreement_sudo.state in ("draft", "to_approve"):
+        if agreement_sudo.state in AGREEMENT_INTERNAL_STATES:
             return None
         return agreement_sudo.with_company(agreement_sudo.company_id)
 
@@ -108,7 +114,7 @@ class CollectionsCustomerPortal(PortalAccount):
             )
 
     def _collections_visitor_name(self, typed, partner):
-        name = (typed or "").strip()[:MAX_NAME_LENGTH]
+        name = (typed or "").strip()[:PORTAL_NAME_LENGTH]
         if name:
             return name
         user = request.env.user
@@ -141,7 +147,7 @@ class CollectionsCustomerPortal(PortalAccount):
                 "agreement": agreement_sudo,
                 "message": message,
                 "res_company": agreement_sudo.company_id,
-                "can_answer": agreement_sudo.state == "proposed",
+                "can_answer": AGREEMENT_STEPS.allows("accept", agreement_sudo.state),
             }
         )
         values = self._get_page_view_values(agreement_sudo, access_token, values, "my_collections_history", True)
@@ -152,7 +158,7 @@ class CollectionsCustomerPortal(PortalAccount):
         agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
         if agreement_sudo is None:
             return None, self._collections_invalid_link()
-        if agreement_sudo.state != "proposed":
+        if not AGREEMENT_STEPS.allows("accept", agreement_sudo.state):
             return agreement_sudo, self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
         return agreement_sudo, None
 
@@ -192,7 +198,7 @@ class CollectionsCustomerPortal(PortalAccount):
         agreement_sudo, refusal = self._collections_answerable(agreement_id, access_token)
         if refusal:
             return refusal
-        reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
+        reason = (reason or "").strip()[:PORTAL_TEXT_LENGTH]
         # sudo: as for the acceptance, the token (or the customer's own record) authorises the answer.
         agreement_sudo.sudo().action_decline(reason or False)
         return self._collections_agreement_redirect(agreement_sudo, access_token, "declined")
@@ -214,7 +220,8 @@ class CollectionsCustomerPortal(PortalAccount):
             promise = self._collections_open_promise(invoice_sudo)
             dispute = self._collections_open_dispute(invoice_sudo)
             held = self._collections_held(invoice_sudo)
-        today = self._collections_today(invoice_sudo) if answerable else None
+        today = invoice_sudo.company_id._collections_today() if answerable else None
+        last_day = today and today + timedelta(days=PORTAL_PROMISE_DAYS)
         return {
             "collections_message": message,
             "collections_answerable": answerable,
@@ -222,17 +229,15 @@ class CollectionsCustomerPortal(PortalAccount):
             "collections_dispute": dispute,
             "collections_held": held,
             "collections_min_date": today and fields.Date.to_string(today),
-            "collections_max_date": today and fields.Date.to_string(today + timedelta(days=PORTAL_PROMISE_MAX_DAYS)),
-            "collections_max_date_value": today and today + timedelta(days=PORTAL_PROMISE_MAX_DAYS),
-            "collections_max_days": PORTAL_PROMISE_MAX_DAYS,
+            "collections_max_date": last_day and fields.Date.to_string(last_day),
+            "collections_max_date_value": last_day,
+            "collections_max_days": PORTAL_PROMISE_DAYS,
         }
 
     @staticmethod
     def _collections_invoice_open(invoice_sudo):
-        return (
-            invoice_sudo.move_type in ("out_invoice", "out_receipt")
-            and invoice_sudo.state == "posted"
-            and invoice_sudo.payment_state in ("not_paid", "partial")
+        return invoice_sudo.move_type in CLAIMABLE_MOVE_TYPES and is_open_invoice(
+            invoice_sudo.state, invoice_sudo.payment_state
         )
 
     @staticmethod
@@ -243,7 +248,7 @@ class CollectionsCustomerPortal(PortalAccount):
             request.env["collections.protest"]
             .sudo()
             .search_count(
-                [("move_id", "=", invoice_sudo.id), ("state", "in", ("sent", "protocolled", "notified", "suspended"))],
+                [("move_id", "=", invoice_sudo.id), ("state", "in", _AT_NOTARY_STATES)],
                 limit=1,
             )
         )
@@ -253,7 +258,7 @@ class CollectionsCustomerPortal(PortalAccount):
             request.env["collections.negotiation"]
             .sudo()
             .search_count(
-                [("move_ids", "in", invoice_sudo.ids), ("state", "in", ("proposed", "to_approve", "accepted"))],
+                [("move_ids", "in", invoice_sudo.ids), ("state", "in", AGREEMENT_PENDING_STATES)],
                 limit=1,
             )
         )
@@ -264,7 +269,11 @@ class CollectionsCustomerPortal(PortalAccount):
         return (
             request.env["collections.promise"]
             .sudo()
-            .search([("move_ids", "in", invoice_sudo.ids), ("state", "=", "open")], order="date desc", limit=1)
+            .search(
+                [("move_ids", "in", invoice_sudo.ids), ("state", "in", PROMISE_STEPS.sources("keep"))],
+                order="date desc",
+                limit=1,
+            )
         )
 
     @staticmethod
@@ -272,13 +281,8 @@ class CollectionsCustomerPortal(PortalAccount):
         return (
             request.env["collections.dispute"]
             .sudo()
-            .search([("move_ids", "in", invoice_sudo.ids), ("state", "=", "open")], limit=1)
+            .search([("move_ids", "in", invoice_sudo.ids), ("state", "in", DISPUTE_STEPS.sources("resolve"))], limit=1)
         )
-
-    @staticmethod
-    def _collections_today(invoice_sudo):
-        """Today in the invoice company's time zone, the day the follow-up itself counts from."""
-        return request.env["collections.runner"].sudo()._today(invoice_sudo.company_id)
 
     def _collections_invoice_sudo(self, invoice_id, access_token):
         try:
@@ -323,7 +327,7 @@ class CollectionsCustomerPortal(PortalAccount):
 
     def _collections_note(self, name=None):
         user = request.env.user
-        who = (name or "").strip()[:MAX_NAME_LENGTH] or (
+        who = (name or "").strip()[:PORTAL_NAME_LENGTH] or (
             request.env._("access link") if user._is_public() else user.partner_id.name
         )
         return request.env._(
@@ -333,7 +337,7 @@ class CollectionsCustomerPortal(PortalAccount):
         )
 
     def _collections_recent(self, invoice_sudo, model, domain):
-        """Whether the invoice had such a promise or dispute in the last RENEWAL_DAYS days."""
+        """Whether the invoice had such a promise or dispute in the last PORTAL_RENEWAL_DAYS days."""
         since = fields.Datetime.now() - timedelta(days=PORTAL_RENEWAL_DAYS)
         # sudo: the visitor may not read promises and disputes; only their existence is checked.
         return bool(
@@ -372,7 +376,7 @@ class CollectionsCustomerPortal(PortalAccount):
             promised_date = fields.Date.to_date(date or None)
         except ValueError:
             promised_date = None
-        problem = promise_date_problem(self._collections_today(invoice_sudo), promised_date, PORTAL_PROMISE_MAX_DAYS)
+        problem = promise_date_problem(invoice_sudo.company_id._collections_today(), promised_date, PORTAL_PROMISE_DAYS)
         if problem:
             return back(f"promise_date_{problem}")
         currency = invoice_sudo.currency_id
@@ -391,23 +395,19 @@ class CollectionsCustomerPortal(PortalAccount):
             value = company.currency_id.round(
                 value * abs(invoice_sudo.amount_residual_signed) / invoice_sudo.amount_residual
             )
-        partner = invoice_sudo.commercial_partner_id
-        policy = partner._collections_policy(company)
         owner = self._collections_owner(invoice_sudo)
         try:
             with request.env.cr.savepoint():
                 # sudo: customers have no access to promises; the access check above on the invoice
                 # (own invoice or its token) authorises recording what the customer says about it.
-                request.env["collections.promise"].sudo().with_company(company).with_context(
-                    tz=company.partner_id.tz or "UTC"
-                ).create(
+                # The promise takes the grace days of the customer's plan, and the company's day.
+                request.env["collections.promise"].sudo().with_company(company).create(
                     {
-                        "partner_id": partner.id,
+                        "partner_id": invoice_sudo.commercial_partner_id.id,
                         "company_id": company.id,
                         "move_ids": [fields.Command.set(invoice_sudo.ids)],
                         "amount": value,
                         "date": promised_date,
-                        "grace_days": policy.promise_grace_days if policy else 2,
                         "source": "portal",
                         "user_id": owner.id,
                         "note": self._collections_note(),
@@ -442,7 +442,7 @@ class CollectionsCustomerPortal(PortalAccount):
         if self._collections_recent(invoice_sudo, "collections.dispute", [("state", "=", "resolved")]):
             # A dispute just resolved is not reopened online: the collector talks to the customer first.
             return back("dispute_recently_resolved")
-        reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
+        reason = (reason or "").strip()[:PORTAL_TEXT_LENGTH]
         if not reason:
             return back("dispute_reason_missing")
         company = invoice_sudo.company_id
