@@ -1,4 +1,6 @@
-"""Customer portal: review and accept an agreement; promise to pay or dispute an invoice.
+"""Customer portal: the "invalid or expired link" page and the agreement (review, accept, decline).
+
+Promises to pay and disputes from the invoice page are in ``portal_invoice.py``, which extends this controller.
 
 Every route checks access the way Odoo's portal does (``_document_check_access``: the
 record's own rights for a logged-in customer, or the record's ``access_token``); anything
@@ -10,13 +12,11 @@ no website module needed) is what gives ``portal.frontend_layout`` its language 
 """
 
 import logging
-import math
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from odoo import fields, http
+from odoo import http
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
@@ -24,23 +24,14 @@ from odoo.tools import str2bool
 
 from ..engine import (
     AGREEMENT_INTERNAL_STATES,
-    AGREEMENT_PENDING_STATES,
     AGREEMENT_STEPS,
-    DISPUTE_STEPS,
     PORTAL_NAME_LENGTH,
-    PORTAL_PROMISE_DAYS,
-    PORTAL_RENEWAL_DAYS,
     PORTAL_TEXT_LENGTH,
-    PROMISE_STEPS,
-    promise_date_problem,
 )
-from ..engine.receivable import CLAIMABLE_MOVE_TYPES, is_open_invoice
 
 _logger = logging.getLogger(__name__)
 
 AGREEMENT_REPORT = "collections_addon.action_report_collections_agreement"
-# A protest holds its invoice while the title is at the notary (sent, protocolled, notified or suspended there).
-_AT_NOTARY_STATES = ("sent", "protocolled", "notified", "suspended")
 
 
 class CollectionsCustomerPortal(PortalAccount):
@@ -202,265 +193,3 @@ class CollectionsCustomerPortal(PortalAccount):
         # sudo: as for the acceptance, the token (or the customer's own record) authorises the answer.
         agreement_sudo.sudo().action_decline(reason or False)
         return self._collections_agreement_redirect(agreement_sudo, access_token, "declined")
-
-    # ------------------------------------------------------------------
-    # Promise to pay and dispute from the invoice page
-    # ------------------------------------------------------------------
-
-    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
-        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        values.update(self._collections_invoice_values(invoice, kwargs.get("collections_message")))
-        return values
-
-    def _collections_invoice_values(self, invoice_sudo, message):
-        invoice_sudo = invoice_sudo.sudo()
-        answerable = self._collections_invoice_open(invoice_sudo)
-        promise = dispute = held = None
-        if answerable:
-            promise = self._collections_open_promise(invoice_sudo)
-            dispute = self._collections_open_dispute(invoice_sudo)
-            held = self._collections_held(invoice_sudo)
-        today = invoice_sudo.company_id._collections_today() if answerable else None
-        last_day = today and today + timedelta(days=PORTAL_PROMISE_DAYS)
-        return {
-            "collections_message": message,
-            "collections_answerable": answerable,
-            "collections_promise": promise,
-            "collections_dispute": dispute,
-            "collections_held": held,
-            "collections_min_date": today and fields.Date.to_string(today),
-            "collections_max_date": last_day and fields.Date.to_string(last_day),
-            "collections_max_date_value": last_day,
-            "collections_max_days": PORTAL_PROMISE_DAYS,
-        }
-
-    @staticmethod
-    def _collections_invoice_open(invoice_sudo):
-        return invoice_sudo.move_type in CLAIMABLE_MOVE_TYPES and is_open_invoice(
-            invoice_sudo.state, invoice_sudo.payment_state
-        )
-
-    @staticmethod
-    def _collections_held(invoice_sudo):
-        """'notary' or 'agreement' when the invoice is settled elsewhere than by a promise here, else None."""
-        # sudo: only whether a protest or an agreement is under way, never their details.
-        at_notary = (
-            request.env["collections.protest"]
-            .sudo()
-            .search_count(
-                [("move_id", "=", invoice_sudo.id), ("state", "in", _AT_NOTARY_STATES)],
-                limit=1,
-            )
-        )
-        if at_notary:
-            return "notary"
-        in_agreement = (
-            request.env["collections.negotiation"]
-            .sudo()
-            .search_count(
-                [("move_ids", "in", invoice_sudo.ids), ("state", "in", AGREEMENT_PENDING_STATES)],
-                limit=1,
-            )
-        )
-        return "agreement" if in_agreement else None
-
-    @staticmethod
-    def _collections_open_promise(invoice_sudo):
-        return (
-            request.env["collections.promise"]
-            .sudo()
-            .search(
-                [("move_ids", "in", invoice_sudo.ids), ("state", "in", PROMISE_STEPS.sources("keep"))],
-                order="date desc",
-                limit=1,
-            )
-        )
-
-    @staticmethod
-    def _collections_open_dispute(invoice_sudo):
-        return (
-            request.env["collections.dispute"]
-            .sudo()
-            .search([("move_ids", "in", invoice_sudo.ids), ("state", "in", DISPUTE_STEPS.sources("resolve"))], limit=1)
-        )
-
-    def _collections_invoice_sudo(self, invoice_id, access_token):
-        try:
-            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
-        except (AccessError, MissingError):
-            return None
-        return invoice_sudo.with_company(invoice_sudo.company_id)
-
-    def _collections_invoice_redirect(self, invoice_sudo, access_token, message):
-        return request.redirect(
-            self._collections_url(
-                invoice_sudo, access_token, {"collections_message": message}, anchor="collections_invoice_answer"
-            )
-        )
-
-    def _collections_owner(self, invoice_sudo):
-        """Who handles what the customer said on the portal.
-
-        The customer's collector in the invoice's company first (the person already following
-        this customer), then the invoice's salesperson (who knows the sale), then the first
-        collections manager of the company (someone must own it), and the administrator last.
-        Only active internal users of the invoice's company qualify.
-        """
-        company = invoice_sudo.company_id
-
-        def usable(user):
-            return user and user.active and not user.share and company in user.company_ids
-
-        partner = invoice_sudo.commercial_partner_id.with_company(company)
-        for user in (partner.collections_responsible_id, invoice_sudo.invoice_user_id):
-            if usable(user):
-                return user
-        managers = (
-            request.env.ref("collections_addon.group_collections_manager")
-            .sudo()
-            .all_user_ids.filtered(usable)
-            .sorted("id")
-        )
-        if managers:
-            return managers[0]
-        return request.env.ref("base.user_admin").sudo()
-
-    def _collections_note(self, name=None):
-        user = request.env.user
-        who = (name or "").strip()[:PORTAL_NAME_LENGTH] or (
-            request.env._("access link") if user._is_public() else user.partner_id.name
-        )
-        return request.env._(
-            "Recorded by the customer on the portal (%(who)s, from %(ip)s).",
-            who=who,
-            ip=request.httprequest.remote_addr,
-        )
-
-    def _collections_recent(self, invoice_sudo, model, domain):
-        """Whether the invoice had such a promise or dispute in the last PORTAL_RENEWAL_DAYS days."""
-        since = fields.Datetime.now() - timedelta(days=PORTAL_RENEWAL_DAYS)
-        # sudo: the visitor may not read promises and disputes; only their existence is checked.
-        return bool(
-            request.env[model]
-            .sudo()
-            .search_count([("move_ids", "in", invoice_sudo.ids), ("write_date", ">=", since), *domain], limit=1)
-        )
-
-    @http.route(
-        "/my/collections/invoice/<int:invoice_id>/promise",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
-    def collections_invoice_promise(self, invoice_id, access_token=None, date=None, amount=None, **kwargs):
-        invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
-        if invoice_sudo is None:
-            return self._collections_invalid_link()
-
-        def back(message):
-            return self._collections_invoice_redirect(invoice_sudo, access_token, message)
-
-        if not self._collections_invoice_open(invoice_sudo):
-            return back("not_open")
-        if self._collections_open_promise(invoice_sudo):
-            return back("promise_exists")
-        if self._collections_open_dispute(invoice_sudo):
-            return back("dispute_exists")
-        if self._collections_held(invoice_sudo):
-            return back("held")
-        if self._collections_recent(invoice_sudo, "collections.promise", [("state", "=", "broken")]):
-            # A broken promise is not renewed online at once: the collector talks to the customer first.
-            return back("promise_recently_broken")
-        try:
-            promised_date = fields.Date.to_date(date or None)
-        except ValueError:
-            promised_date = None
-        problem = promise_date_problem(invoice_sudo.company_id._collections_today(), promised_date, PORTAL_PROMISE_DAYS)
-        if problem:
-            return back(f"promise_date_{problem}")
-        currency = invoice_sudo.currency_id
-        try:
-            value = float((amount or "").strip().replace(",", "."))
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            return back("promise_amount_invalid")
-        value = currency.round(value)
-        if currency.compare_amounts(value, 0) <= 0 or currency.compare_amounts(value, invoice_sudo.amount_residual) > 0:
-            return back("promise_amount_invalid")
-        company = invoice_sudo.company_id
-        if currency != company.currency_id:
-            # The promise is kept in the company's currency, at the invoice's own rate.
-            value = company.currency_id.round(
-                value * abs(invoice_sudo.amount_residual_signed) / invoice_sudo.amount_residual
-            )
-        owner = self._collections_owner(invoice_sudo)
-        try:
-            with request.env.cr.savepoint():
-                # sudo: customers have no access to promises; the access check above on the invoice
-                # (own invoice or its token) authorises recording what the customer says about it.
-                # The promise takes the grace days of the customer's plan, and the company's day.
-                request.env["collections.promise"].sudo().with_company(company).create(
-                    {
-                        "partner_id": invoice_sudo.commercial_partner_id.id,
-                        "company_id": company.id,
-                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                        "amount": value,
-                        "date": promised_date,
-                        "source": "portal",
-                        "user_id": owner.id,
-                        "note": self._collections_note(),
-                    }
-                )
-        except (UserError, ValidationError) as error:
-            _logger.info("Collections: portal promise on invoice %s refused: %s", invoice_sudo.id, error)
-            return back("promise_failed")
-        return back("promise_done")
-
-    @http.route(
-        "/my/collections/invoice/<int:invoice_id>/dispute",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
-    def collections_invoice_dispute(self, invoice_id, access_token=None, reason=None, **kwargs):
-        invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
-        if invoice_sudo is None:
-            return self._collections_invalid_link()
-
-        def back(message):
-            return self._collections_invoice_redirect(invoice_sudo, access_token, message)
-
-        if not self._collections_invoice_open(invoice_sudo):
-            return back("not_open")
-        if self._collections_open_dispute(invoice_sudo):
-            return back("dispute_exists")
-        if self._collections_held(invoice_sudo):
-            return back("held")
-        if self._collections_recent(invoice_sudo, "collections.dispute", [("state", "=", "resolved")]):
-            # A dispute just resolved is not reopened online: the collector talks to the customer first.
-            return back("dispute_recently_resolved")
-        reason = (reason or "").strip()[:PORTAL_TEXT_LENGTH]
-        if not reason:
-            return back("dispute_reason_missing")
-        company = invoice_sudo.company_id
-        try:
-            with request.env.cr.savepoint():
-                # sudo: customers have no access to disputes; the access check above on the invoice
-                # (own invoice or its token) authorises opening one on it.
-                request.env["collections.dispute"].sudo().with_company(company).create(
-                    {
-                        "partner_id": invoice_sudo.commercial_partner_id.id,
-                        "company_id": company.id,
-                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                        "reason": reason,
-                        "user_id": self._collections_owner(invoice_sudo).id,
-                        "source": "portal",
-                    }
-                )
-        except (UserError, ValidationError) as error:
-            _logger.info("Collections: portal dispute on invoice %s refused: %s", invoice_sudo.id, error)
-            return back("dispute_failed")
-        return back("dispute_done")
