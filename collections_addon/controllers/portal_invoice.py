@@ -15,12 +15,12 @@ from odoo.http import request
 
 from ..engine import (
     AGREEMENT_PENDING_STATES,
-    DISPUTE_STEPS,
+    DISPUTE_PAUSING_STATES,
     PORTAL_NAME_LENGTH,
     PORTAL_PROMISE_DAYS,
     PORTAL_RENEWAL_DAYS,
     PORTAL_TEXT_LENGTH,
-    PROMISE_STEPS,
+    PROMISE_PAUSING_STATES,
     promise_date_problem,
 )
 from ..engine.receivable import CLAIMABLE_MOVE_TYPES, is_open_invoice
@@ -100,7 +100,7 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
             request.env["collections.promise"]
             .sudo()
             .search(
-                [("move_ids", "in", invoice_sudo.ids), ("state", "in", PROMISE_STEPS.sources("keep"))],
+                [("move_ids", "in", invoice_sudo.ids), ("state", "in", PROMISE_PAUSING_STATES)],
                 order="date desc",
                 limit=1,
             )
@@ -111,7 +111,7 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
         return (
             request.env["collections.dispute"]
             .sudo()
-            .search([("move_ids", "in", invoice_sudo.ids), ("state", "in", DISPUTE_STEPS.sources("resolve"))], limit=1)
+            .search([("move_ids", "in", invoice_sudo.ids), ("state", "in", DISPUTE_PAUSING_STATES)], limit=1)
         )
 
     def _collections_invoice_sudo(self, invoice_id, access_token):

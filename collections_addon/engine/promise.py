@@ -39,6 +39,9 @@ PROMISE_STEPS = StateMachine(
 )
 DISPUTE_STATES = ("open", "resolved")
 DISPUTE_STEPS = StateMachine(DISPUTE_STATES, {"resolve": ({"open"}, "resolved")})
+# A promise or a dispute in these states holds its invoices out of the follow-up (and of new promises).
+PROMISE_PAUSING_STATES = ("open",)
+DISPUTE_PAUSING_STATES = ("open",)
 # Where a promise or a dispute comes from.
 ANSWER_SOURCES = ("collector", "call", "portal")
 

@@ -5,9 +5,11 @@ from odoo.fields import Command
 from ..engine import (
     AGREEMENT_PENDING_STATES,
     DEFAULT_PROMISE_GRACE_DAYS,
+    DISPUTE_PAUSING_STATES,
     GRACE_DAYS,
     POSITIVE_AMOUNT,
     PROMISE_DATE,
+    PROMISE_PAUSING_STATES,
     PROMISE_RECORD_STATES,
     PROMISE_STEPS,
     pause_until,
@@ -168,7 +170,7 @@ class CollectionsPromise(models.Model):
         disputed = (
             self.env["collections.dispute"]
             .sudo()
-            .search([("state", "=", "open"), ("move_ids", "in", moves.ids)])
+            .search([("state", "in", DISPUTE_PAUSING_STATES), ("move_ids", "in", moves.ids)])
             .move_ids
         )
         in_agreement = (
@@ -192,7 +194,12 @@ class CollectionsPromise(models.Model):
                     )
                 )
             overlapping = self.search(
-                [("id", "!=", promise.id), ("state", "=", "open"), ("move_ids", "in", promise.move_ids.ids)], limit=1
+                [
+                    ("id", "!=", promise.id),
+                    ("state", "in", PROMISE_PAUSING_STATES),
+                    ("move_ids", "in", promise.move_ids.ids),
+                ],
+                limit=1,
             )
             if overlapping:
                 raise ValidationError(

@@ -12,6 +12,7 @@ import collections_addon.engine as engine
 from collections_addon.engine import (
     ANSWER_SOURCES,
     DEFAULT_PROMISE_GRACE_DAYS,
+    DISPUTE_PAUSING_STATES,
     DISPUTE_STATES,
     DISPUTE_STEPS,
     PORTAL_NAME_LENGTH,
@@ -19,6 +20,7 @@ from collections_addon.engine import (
     PORTAL_RENEWAL_DAYS,
     PORTAL_TEXT_LENGTH,
     PROMISE_DATE,
+    PROMISE_PAUSING_STATES,
     PROMISE_RECORD_STATES,
     PROMISE_STATES,
     PROMISE_STEPS,
@@ -71,6 +73,9 @@ def test_promise_and_dispute_states_and_steps():
     assert DISPUTE_STEPS.sources("resolve") == ("open",)
     assert DISPUTE_STEPS.problem("resolve", "resolved") == "wrong_state"
     assert ANSWER_SOURCES == ("collector", "call", "portal")
+    # Only an open promise or dispute pauses its invoices; the steps start from there.
+    assert PROMISE_PAUSING_STATES == PROMISE_STEPS.sources("cancel") == ("open",)
+    assert DISPUTE_PAUSING_STATES == DISPUTE_STEPS.sources("resolve") == ("open",)
 
 
 def test_portal_windows():
