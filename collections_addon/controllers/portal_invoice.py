@@ -176,6 +176,73 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
             .search_count([("move_ids", "in", invoice_sudo.ids), ("write_date", ">=", since), *domain], limit=1)
         )
 
+    def _collections_refusal(self, invoice_sudo, kind):
+        """Why the customer cannot record a ``kind`` ("promise" or "dispute") on the invoice alone, or None."""
+        if not self._collections_invoice_open(invoice_sudo):
+            return "not_open"
+        if kind == "promise" and self._collections_open_promise(invoice_sudo):
+            return "promise_exists"
+        if self._collections_open_dispute(invoice_sudo):
+            return "dispute_exists"
+        if self._collections_held(invoice_sudo):
+            return "held"
+        # A broken promise is not renewed, nor a dispute just resolved reopened, online at once: the collector
+        # talks to the customer first.
+        if kind == "promise" and self._collections_recent(
+            invoice_sudo, "collections.promise", [("state", "=", "broken")]
+        ):
+            return "promise_recently_broken"
+        if kind == "dispute" and self._collections_recent(
+            invoice_sudo, "collections.dispute", [("state", "=", "resolved")]
+        ):
+            return "dispute_recently_resolved"
+        return None
+
+    @staticmethod
+    def _collections_promise_amount(invoice_sudo, amount):
+        """The typed amount in the company's currency (at the invoice's own rate), or None when it is not an amount
+        above zero and at most what the invoice still owes."""
+        currency = invoice_sudo.currency_id
+        try:
+            value = float((amount or "").strip().replace(",", "."))
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            return None
+        value = currency.round(value)
+        if currency.compare_amounts(value, 0) <= 0 or currency.compare_amounts(value, invoice_sudo.amount_residual) > 0:
+            return None
+        company_currency = invoice_sudo.company_id.currency_id
+        if currency != company_currency:
+            # The promise is kept in the company's currency, at the invoice's own rate.
+            value = company_currency.round(
+                value * abs(invoice_sudo.amount_residual_signed) / invoice_sudo.amount_residual
+            )
+        return value
+
+    def _collections_record(self, invoice_sudo, kind, values):
+        """Record the customer's promise or dispute on the invoice: "<kind>_done", or "<kind>_failed" when refused."""
+        company = invoice_sudo.company_id
+        try:
+            with request.env.cr.savepoint():
+                # sudo: customers have no access to promises and disputes; the access check on the invoice (own
+                # invoice or its token) authorises recording what the customer says about it. A promise takes the
+                # grace days of the customer's plan and the company's day.
+                request.env[f"collections.{kind}"].sudo().with_company(company).create(
+                    {
+                        "partner_id": invoice_sudo.commercial_partner_id.id,
+                        "company_id": company.id,
+                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
+                        "source": "portal",
+                        "user_id": self._collections_owner(invoice_sudo).id,
+                        **values,
+                    }
+                )
+        except (UserError, ValidationError) as error:
+            _logger.info("Collections: portal %s on invoice %s refused: %s", kind, invoice_sudo.id, error)
+            return f"{kind}_failed"
+        return f"{kind}_done"
+
     @http.route(
         "/my/collections/invoice/<int:invoice_id>/promise",
         type="http",
@@ -191,17 +258,9 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
         def back(message):
             return self._collections_invoice_redirect(invoice_sudo, access_token, message)
 
-        if not self._collections_invoice_open(invoice_sudo):
-            return back("not_open")
-        if self._collections_open_promise(invoice_sudo):
-            return back("promise_exists")
-        if self._collections_open_dispute(invoice_sudo):
-            return back("dispute_exists")
-        if self._collections_held(invoice_sudo):
-            return back("held")
-        if self._collections_recent(invoice_sudo, "collections.promise", [("state", "=", "broken")]):
-            # A broken promise is not renewed online at once: the collector talks to the customer first.
-            return back("promise_recently_broken")
+        refusal = self._collections_refusal(invoice_sudo, "promise")
+        if refusal:
+            return back(refusal)
         try:
             promised_date = fields.Date.to_date(date or None)
         except ValueError:
@@ -209,44 +268,16 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
         problem = promise_date_problem(invoice_sudo.company_id._collections_today(), promised_date, PORTAL_PROMISE_DAYS)
         if problem:
             return back(f"promise_date_{problem}")
-        currency = invoice_sudo.currency_id
-        try:
-            value = float((amount or "").strip().replace(",", "."))
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
+        value = self._collections_promise_amount(invoice_sudo, amount)
+        if value is None:
             return back("promise_amount_invalid")
-        value = currency.round(value)
-        if currency.compare_amounts(value, 0) <= 0 or currency.compare_amounts(value, invoice_sudo.amount_residual) > 0:
-            return back("promise_amount_invalid")
-        company = invoice_sudo.company_id
-        if currency != company.currency_id:
-            # The promise is kept in the company's currency, at the invoice's own rate.
-            value = company.currency_id.round(
-                value * abs(invoice_sudo.amount_residual_signed) / invoice_sudo.amount_residual
+        return back(
+            self._collections_record(
+                invoice_sudo,
+                "promise",
+                {"amount": value, "date": promised_date, "note": self._collections_note()},
             )
-        owner = self._collections_owner(invoice_sudo)
-        try:
-            with request.env.cr.savepoint():
-                # sudo: customers have no access to promises; the access check above on the invoice
-                # (own invoice or its token) authorises recording what the customer says about it.
-                # The promise takes the grace days of the customer's plan, and the company's day.
-                request.env["collections.promise"].sudo().with_company(company).create(
-                    {
-                        "partner_id": invoice_sudo.commercial_partner_id.id,
-                        "company_id": company.id,
-                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                        "amount": value,
-                        "date": promised_date,
-                        "source": "portal",
-                        "user_id": owner.id,
-                        "note": self._collections_note(),
-                    }
-                )
-        except (UserError, ValidationError) as error:
-            _logger.info("Collections: portal promise on invoice %s refused: %s", invoice_sudo.id, error)
-            return back("promise_failed")
-        return back("promise_done")
+        )
 
     @http.route(
         "/my/collections/invoice/<int:invoice_id>/dispute",
@@ -263,34 +294,10 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
         def back(message):
             return self._collections_invoice_redirect(invoice_sudo, access_token, message)
 
-        if not self._collections_invoice_open(invoice_sudo):
-            return back("not_open")
-        if self._collections_open_dispute(invoice_sudo):
-            return back("dispute_exists")
-        if self._collections_held(invoice_sudo):
-            return back("held")
-        if self._collections_recent(invoice_sudo, "collections.dispute", [("state", "=", "resolved")]):
-            # A dispute just resolved is not reopened online: the collector talks to the customer first.
-            return back("dispute_recently_resolved")
+        refusal = self._collections_refusal(invoice_sudo, "dispute")
+        if refusal:
+            return back(refusal)
         reason = (reason or "").strip()[:PORTAL_TEXT_LENGTH]
         if not reason:
             return back("dispute_reason_missing")
-        company = invoice_sudo.company_id
-        try:
-            with request.env.cr.savepoint():
-                # sudo: customers have no access to disputes; the access check above on the invoice
-                # (own invoice or its token) authorises opening one on it.
-                request.env["collections.dispute"].sudo().with_company(company).create(
-                    {
-                        "partner_id": invoice_sudo.commercial_partner_id.id,
-                        "company_id": company.id,
-                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                        "reason": reason,
-                        "user_id": self._collections_owner(invoice_sudo).id,
-                        "source": "portal",
-                    }
-                )
-        except (UserError, ValidationError) as error:
-            _logger.info("Collections: portal dispute on invoice %s refused: %s", invoice_sudo.id, error)
-            return back("dispute_failed")
-        return back("dispute_done")
+        return back(self._collections_record(invoice_sudo, "dispute", {"reason": reason}))
