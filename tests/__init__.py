@@ -14,6 +14,7 @@ if __name__.startswith("odoo.addons."):
         test_negotiation,
         test_performance,
         test_portal,
+        test_promise,
         test_protest,
         test_protest_guards,
         test_protest_screens,

@@ -7,58 +7,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import TODAY, CollectionsCase
-
-
-class NegotiationCase(CollectionsCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.policy.write(
-            {
-                "max_discount_percent": 10,
-                "max_installments": 6,
-                "min_installment_amount": 50,
-                "installment_grace_days": 5,
-                "promise_grace_days": 2,
-            }
-        )
-        cls.journal = cls.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", cls.company.id)], limit=1
-        )
-        cls.discount_account = cls.env["account.account"].search(
-            [("account_type", "=", "expense"), ("company_ids", "in", cls.company.id)], limit=1
-        )
-        cls.company.write(
-            {
-                "collections_negotiation_journal_id": cls.journal.id,
-                "collections_discount_account_id": cls.discount_account.id,
-            }
-        )
-        cls.customer = cls.make_customer("Negotia Ltda", phone="+55 11 91234-5678")
-        cls.invoice_a = cls.make_invoice(cls.customer, 600, 40)
-        cls.invoice_b = cls.make_invoice(cls.customer, 400.01, 20)
-
-    def negotiation(self, user=None, **values):
-        return (
-            self.env["collections.negotiation"]
-            .with_user(user or self.collector)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [Command.set((self.invoice_a | self.invoice_b).ids)],
-                    "installment_count": 3,
-                    "first_date": date(2026, 3, 21),  # a Saturday: moved to Monday the 23rd
-                    "interval": "monthly",
-                    **values,
-                }
-            )
-        )
-
-    def pay(self, lines, amount, when=TODAY):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move.line", active_ids=lines.ids
-        ).create({"amount": amount, "payment_date": when})._create_payments()
+from ..collections_addon.engine import AGREEMENT_STATES, AGREEMENT_STEPS, DISCOUNT_TYPES, INTERVALS
+from .common import TODAY
+from .common_negotiation import NegotiationCase
 
 
 @tagged("post_install", "-at_install")
@@ -237,111 +188,6 @@ class TestNegotiation(NegotiationCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
-class TestPromisesAndDisputes(NegotiationCase):
-    def promise(self, **values):
-        return (
-            self.env["collections.promise"]
-            .with_user(self.collector)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [Command.set(self.invoice_a.ids)],
-                    "amount": 600,
-                    "date": date(2026, 3, 20),
-                    **values,
-                }
-            )
-        )
-
-    def test_promise_keeps_its_invoices_out_of_the_follow_up(self):
-        self.promise()
-        items = self.runner._open_items(self.company, self.customer)[self.customer.id]
-        excluded = {item.move_id for item in items if item.excluded}
-        self.assertEqual(excluded, set(self.invoice_a.ids))
-        self.run_followup()
-        self.assertEqual(self.events_of(self.customer, channel="email").move_ids, self.invoice_b)
-
-    def test_paid_promise_is_kept(self):
-        promise = self.promise()
-        receivable = self.invoice_a.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-        self.pay(receivable, 600)
-        self.env["collections.promise"]._cron_check_promises()
-        self.assertEqual(promise.state, "kept")
-
-    def test_unpaid_promise_breaks_after_the_grace_and_the_follow_up_resumes(self):
-        promise = self.promise()
-        with freeze_time("2026-03-22 10:00:00"):
-            self.env["collections.promise"]._cron_check_promises()
-            self.assertEqual(promise.state, "open", "two grace days")
-        with freeze_time("2026-03-23 10:00:00"):
-            self.env["collections.promise"]._cron_check_promises()
-            self.assertEqual(promise.state, "broken")
-            event = self.events_of(self.customer, channel="promise")
-            self.assertEqual((event.state, event.move_ids), ("failed", self.invoice_a))
-            self.assertTrue(
-                self.customer.activity_ids.filtered(lambda activity: activity.summary == "Promise to pay broken")
-            )
-            items = self.runner._open_items(self.company, self.customer)[self.customer.id]
-            self.assertFalse(any(item.excluded for item in items))
-
-    def test_promise_input_is_checked(self):
-        with self.assertRaisesRegex(UserError, "in the past"), self.env.cr.savepoint():
-            self.promise(date=date(2026, 3, 1))
-        with self.assertRaisesRegex(UserError, "more than the invoices still owe"), self.env.cr.savepoint():
-            self.promise(amount=700)
-        self.assertFalse(self.env["collections.promise"].search([("partner_id", "=", self.customer.id)]))
-
-    def test_dispute_pauses_its_invoices_until_resolved(self):
-        dispute = (
-            self.env["collections.dispute"]
-            .with_user(self.collector)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [Command.set(self.invoice_b.ids)],
-                    "reason": "Goods arrived damaged",
-                }
-            )
-        )
-        self.assertEqual(dispute.user_id, self.collector)
-        self.assertTrue(dispute.activity_ids)
-        items = self.runner._open_items(self.company, self.customer)[self.customer.id]
-        self.assertEqual({item.move_id for item in items if item.excluded}, set(self.invoice_b.ids))
-        with self.assertRaisesRegex(UserError, "how the dispute was resolved"):
-            dispute.action_resolve()
-        dispute.resolution = "Credit note for the damaged goods"
-        dispute.action_resolve()
-        self.assertEqual(dispute.state, "resolved")
-        items = self.runner._open_items(self.company, self.customer)[self.customer.id]
-        self.assertFalse(any(item.excluded for item in items))
-
-    def test_call_outcomes_record_a_promise_and_a_dispute(self):
-        Wizard = self.env["collections.call.log"].with_user(self.collector)
-        action = self.customer.with_user(self.collector).action_collections_log_call()
-        wizard = Wizard.browse(action["res_id"])
-        wizard.write({"outcome": "promise", "pause_until": date(2026, 3, 25), "promise_amount": 300})
-        wizard.action_confirm()
-        promise = self.env["collections.promise"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual((promise.source, promise.amount, promise.date), ("call", 300, date(2026, 3, 25)))
-        self.assertEqual(promise.move_ids, self.invoice_a | self.invoice_b)
-        action = self.customer.with_user(self.collector).action_collections_log_call()
-        wizard = Wizard.browse(action["res_id"])
-        wizard.write({"outcome": "dispute", "pause_reason": "Says invoice B was never delivered"})
-        wizard.action_confirm()
-        dispute = self.env["collections.dispute"].search([("partner_id", "=", self.customer.id)])
-        self.assertEqual((dispute.source, dispute.reason), ("call", "Says invoice B was never delivered"))
-
-    def test_collectors_cannot_delete_promises_or_read_other_companies(self):
-        promise = self.promise()
-        with self.assertRaises(AccessError):
-            promise.with_user(self.collector).unlink()
-        other = self.setup_other_company(name="Promise Co")["company"]
-        stranger = self.make_user("other_collector", "collections_addon.group_collections_user", company=other)
-        self.assertFalse(self.env["collections.promise"].with_user(stranger).search([]))
-
-
-@tagged("post_install", "-at_install")
-@freeze_time(TODAY)
 class TestNegotiationIntegrity(NegotiationCase):
     """What the buttons refuse, a direct write (RPC) refuses too."""
 
@@ -366,19 +212,10 @@ class TestNegotiationIntegrity(NegotiationCase):
             negotiation.with_user(self.collector).with_context(collections_negotiation_internal=True).write(
                 {"state": "active"}
             )
-        promise = self.env["collections.promise"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(self.invoice_a.ids)],
-                "amount": 600,
-                "date": date(2026, 3, 20),
-            }
-        )
+        promise = self.promise()
         with self.assertRaisesRegex(UserError, "cannot be changed"):
             promise.with_user(self.collector).with_context(collections_promise_internal=True).write({"amount": 1})
-        dispute = self.env["collections.dispute"].create(
-            {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice_b.ids)], "reason": "Wrong price"}
-        )
+        dispute = self.dispute()
         with self.assertRaisesRegex(UserError, "Resolve button"):
             dispute.with_user(self.collector).with_context(collections_dispute_internal=True).write(
                 {"state": "resolved"}
@@ -439,44 +276,21 @@ class TestNegotiationIntegrity(NegotiationCase):
             negotiation.action_compute_schedule()
 
     def test_acceptance_cancels_open_promises_on_its_invoices(self):
-        promise = self.env["collections.promise"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(self.invoice_a.ids)],
-                "amount": 100,
-                "date": date(2026, 3, 20),
-            }
-        )
+        promise = self.promise(amount=100)
         negotiation = self.negotiation()
         negotiation.action_propose()
         negotiation.action_accept()
         self.assertEqual(promise.state, "cancelled")
 
     def test_promises_and_disputes_are_not_rewritten(self):
-        promise = self.env["collections.promise"].create(
-            {
-                "partner_id": self.customer.id,
-                "move_ids": [Command.set(self.invoice_a.ids)],
-                "amount": 100,
-                "date": date(2026, 3, 20),
-            }
-        )
+        promise = self.promise(amount=100)
         self.assertEqual(promise.grace_days, 2, "the plan's grace days")
         for values in ({"grace_days": 3650}, {"state": "kept"}, {"amount": 1}, {"residual_at_promise": 0}):
             with self.assertRaisesRegex(UserError, "cannot be changed"):
                 promise.with_user(self.collector).write(values)
         with self.assertRaisesRegex(UserError, "already have an open promise"):
-            self.env["collections.promise"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "move_ids": [Command.set((self.invoice_a | self.invoice_b).ids)],
-                    "amount": 100,
-                    "date": date(2026, 3, 20),
-                }
-            )
-        dispute = self.env["collections.dispute"].create(
-            {"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice_b.ids)], "reason": "Wrong price"}
-        )
+            self.promise(amount=100, move_ids=[Command.set((self.invoice_a | self.invoice_b).ids)])
+        dispute = self.dispute()
         with self.assertRaisesRegex(UserError, "Resolve button"):
             dispute.with_user(self.collector).write({"state": "resolved"})
 
@@ -557,3 +371,52 @@ class TestAgreementScreens(NegotiationCase):
             self.assertTrue(all(self.company in account.company_ids for account in accounts))
         banks = choices("collections_protest_journal_id", "account.journal")
         self.assertTrue(set(banks.mapped("type")) <= {"bank", "cash"})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestAgreementTable(NegotiationCase):
+    """The agreement's states are the engine's codes and every button asks the engine's table (AGREEMENT_STEPS)."""
+
+    def test_selections_are_the_engine_codes(self):
+        for field, codes in (("state", AGREEMENT_STATES), ("interval", INTERVALS), ("discount_type", DISCOUNT_TYPES)):
+            with self.subTest(field=field):
+                selection = self.env["collections.negotiation"]._fields[field].selection
+                self.assertEqual(tuple(code for code, _label in selection), codes)
+
+    def test_each_button_refuses_a_step_the_table_does_not_allow(self):
+        draft = self.negotiation()
+        for step, message in (
+            (draft.action_accept, "Only a proposed agreement can be accepted"),
+            (draft.action_decline, "Only a proposed agreement can be declined"),
+            (draft.action_draft, "Only a proposed, waiting or cancelled agreement can go back to draft"),
+            (draft.action_send, r"Send the agreement once it is proposed \(approved if beyond the limits\)"),
+            (lambda: draft.with_user(self.manager)._decide(True, "Fine"), "Only an agreement waiting for approval"),
+        ):
+            with self.subTest(message=message), self.assertRaisesRegex(UserError, message):
+                step()
+        draft.action_propose()
+        with self.assertRaisesRegex(UserError, "Only a draft agreement can be recomputed"):
+            draft.action_compute_schedule()
+        with self.assertRaisesRegex(UserError, "Only a draft agreement can be proposed"):
+            draft.action_propose()
+        draft.action_cancel()
+        with self.assertRaisesRegex(UserError, "A settled or cancelled agreement cannot be cancelled"):
+            draft.action_cancel()
+        self.assertEqual(draft.state, "cancelled")
+
+    def test_every_step_a_user_takes_has_its_refusal(self):
+        agreement = self.negotiation()
+        internal = {"edit_terms", "submit", "book", "fulfil", "break"}  # taken by other steps or the daily job
+        for action in set(AGREEMENT_STEPS.actions) - internal:
+            self.assertTrue(agreement._step_refusal(action), action)
+
+    def test_the_guard_key_with_a_value_from_outside_opens_nothing(self):
+        negotiation = self.negotiation()
+        with self.assertRaisesRegex(UserError, "set by its own steps"):
+            negotiation.with_context(collections_guard_open=True).write({"state": "active"})
+        with self.assertRaisesRegex(UserError, "starts as a draft"):
+            self.env["collections.negotiation"].with_user(self.collector).with_context(
+                collections_guard_open=True
+            ).create({"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice_a.ids)], "state": "active"})
+        self.assertEqual(negotiation.state, "draft")

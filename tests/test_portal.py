@@ -32,19 +32,24 @@ class TestPortal(CollectionsCase, HttpCase):
     # ------------------------------------------------------------------
 
     def make_agreement(self, partner, invoices, propose=True, **values):
-        agreement = self.env["collections.negotiation"].create(
-            {
-                "partner_id": partner.id,
-                "move_ids": [Command.set(invoices.ids)],
-                "installment_count": 2,
-                "interval": "monthly",
-                "first_date": fields.Date.today() + timedelta(days=30),
-                **values,
-            }
+        """The agreement the collector records and proposes (read back as the test's user)."""
+        agreement = (
+            self.env["collections.negotiation"]
+            .with_user(self.collector)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "move_ids": [Command.set(invoices.ids)],
+                    "installment_count": 2,
+                    "interval": "monthly",
+                    "first_date": fields.Date.today() + timedelta(days=30),
+                    **values,
+                }
+            )
         )
         if propose:
             agreement.action_propose()
-        return agreement
+        return agreement.with_env(self.env)
 
     def post(self, url, follow=True, **data):
         """A form post as the browser sends it; ``follow``: land on the page the answer redirects to."""

@@ -1,1 +1,1 @@
-from . import pay_link, portal, whatsapp
+from . import pay_link, portal, portal_invoice, whatsapp

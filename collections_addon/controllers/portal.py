@@ -1,4 +1,6 @@
-"""Customer portal: review and accept an agreement; promise to pay or dispute an invoice.
+"""Customer portal: the "invalid or expired link" page and the agreement (review, accept, decline).
+
+Promises to pay and disputes from the invoice page are in ``portal_invoice.py``, which extends this controller.
 
 Every route checks access the way Odoo's portal does (``_document_check_access``: the
 record's own rights for a logged-in customer, or the record's ``access_token``); anything
@@ -10,31 +12,26 @@ no website module needed) is what gives ``portal.frontend_layout`` its language 
 """
 
 import logging
-import math
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from odoo import fields, http
+from odoo import http
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import str2bool
 
-from ..engine import promise_date_problem
+from ..engine import (
+    AGREEMENT_INTERNAL_STATES,
+    AGREEMENT_STEPS,
+    PORTAL_NAME_LENGTH,
+    PORTAL_TEXT_LENGTH,
+)
 
 _logger = logging.getLogger(__name__)
 
 AGREEMENT_REPORT = "collections_addon.action_report_collections_agreement"
-# A promise made on the portal pauses the follow-up of the invoice until its date: a customer
-# cannot push it further than this on their own; a collector records longer promises.
-PORTAL_PROMISE_MAX_DAYS = 60
-# After a broken promise or a resolved dispute, a new one goes through the collector for this long.
-PORTAL_RENEWAL_DAYS = 30
-# Free text typed by the customer is cut to a sane size before it reaches the database.
-MAX_NAME_LENGTH = 128
-MAX_TEXT_LENGTH = 2000
 
 
 class CollectionsCustomerPortal(PortalAccount):
@@ -75,7 +72,7 @@ class CollectionsCustomerPortal(PortalAccount):
             agreement_sudo = self._document_check_access("collections.negotiation", agreement_id, access_token)
         except (AccessError, MissingError):
             return None
-        if agreement_sudo.state in ("draft", "to_approve"):
+        if agreement_sudo.state in AGREEMENT_INTERNAL_STATES:
             return None
         return agreement_sudo.with_company(agreement_sudo.company_id)
 
@@ -108,7 +105,7 @@ class CollectionsCustomerPortal(PortalAccount):
             )
 
     def _collections_visitor_name(self, typed, partner):
-        name = (typed or "").strip()[:MAX_NAME_LENGTH]
+        name = (typed or "").strip()[:PORTAL_NAME_LENGTH]
         if name:
             return name
         user = request.env.user
@@ -141,7 +138,7 @@ class CollectionsCustomerPortal(PortalAccount):
                 "agreement": agreement_sudo,
                 "message": message,
                 "res_company": agreement_sudo.company_id,
-                "can_answer": agreement_sudo.state == "proposed",
+                "can_answer": AGREEMENT_STEPS.allows("accept", agreement_sudo.state),
             }
         )
         values = self._get_page_view_values(agreement_sudo, access_token, values, "my_collections_history", True)
@@ -152,7 +149,7 @@ class CollectionsCustomerPortal(PortalAccount):
         agreement_sudo = self._collections_agreement_sudo(agreement_id, access_token)
         if agreement_sudo is None:
             return None, self._collections_invalid_link()
-        if agreement_sudo.state != "proposed":
+        if not AGREEMENT_STEPS.allows("accept", agreement_sudo.state):
             return agreement_sudo, self._collections_agreement_redirect(agreement_sudo, access_token, "not_proposed")
         return agreement_sudo, None
 
@@ -192,275 +189,7 @@ class CollectionsCustomerPortal(PortalAccount):
         agreement_sudo, refusal = self._collections_answerable(agreement_id, access_token)
         if refusal:
             return refusal
-        reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
+        reason = (reason or "").strip()[:PORTAL_TEXT_LENGTH]
         # sudo: as for the acceptance, the token (or the customer's own record) authorises the answer.
         agreement_sudo.sudo().action_decline(reason or False)
         return self._collections_agreement_redirect(agreement_sudo, access_token, "declined")
-
-    # ------------------------------------------------------------------
-    # Promise to pay and dispute from the invoice page
-    # ------------------------------------------------------------------
-
-    def _invoice_get_page_view_values(self, invoice, access_token, **kwargs):
-        values = super()._invoice_get_page_view_values(invoice, access_token, **kwargs)
-        values.update(self._collections_invoice_values(invoice, kwargs.get("collections_message")))
-        return values
-
-    def _collections_invoice_values(self, invoice_sudo, message):
-        invoice_sudo = invoice_sudo.sudo()
-        answerable = self._collections_invoice_open(invoice_sudo)
-        promise = dispute = held = None
-        if answerable:
-            promise = self._collections_open_promise(invoice_sudo)
-            dispute = self._collections_open_dispute(invoice_sudo)
-            held = self._collections_held(invoice_sudo)
-        today = self._collections_today(invoice_sudo) if answerable else None
-        return {
-            "collections_message": message,
-            "collections_answerable": answerable,
-            "collections_promise": promise,
-            "collections_dispute": dispute,
-            "collections_held": held,
-            "collections_min_date": today and fields.Date.to_string(today),
-            "collections_max_date": today and fields.Date.to_string(today + timedelta(days=PORTAL_PROMISE_MAX_DAYS)),
-            "collections_max_date_value": today and today + timedelta(days=PORTAL_PROMISE_MAX_DAYS),
-            "collections_max_days": PORTAL_PROMISE_MAX_DAYS,
-        }
-
-    @staticmethod
-    def _collections_invoice_open(invoice_sudo):
-        return (
-            invoice_sudo.move_type in ("out_invoice", "out_receipt")
-            and invoice_sudo.state == "posted"
-            and invoice_sudo.payment_state in ("not_paid", "partial")
-        )
-
-    @staticmethod
-    def _collections_held(invoice_sudo):
-        """'notary' or 'agreement' when the invoice is settled elsewhere than by a promise here, else None."""
-        # sudo: only whether a protest or an agreement is under way, never their details.
-        at_notary = (
-            request.env["collections.protest"]
-            .sudo()
-            .search_count(
-                [("move_id", "=", invoice_sudo.id), ("state", "in", ("sent", "protocolled", "notified", "suspended"))],
-                limit=1,
-            )
-        )
-        if at_notary:
-            return "notary"
-        in_agreement = (
-            request.env["collections.negotiation"]
-            .sudo()
-            .search_count(
-                [("move_ids", "in", invoice_sudo.ids), ("state", "in", ("proposed", "to_approve", "accepted"))],
-                limit=1,
-            )
-        )
-        return "agreement" if in_agreement else None
-
-    @staticmethod
-    def _collections_open_promise(invoice_sudo):
-        return (
-            request.env["collections.promise"]
-            .sudo()
-            .search([("move_ids", "in", invoice_sudo.ids), ("state", "=", "open")], order="date desc", limit=1)
-        )
-
-    @staticmethod
-    def _collections_open_dispute(invoice_sudo):
-        return (
-            request.env["collections.dispute"]
-            .sudo()
-            .search([("move_ids", "in", invoice_sudo.ids), ("state", "=", "open")], limit=1)
-        )
-
-    @staticmethod
-    def _collections_today(invoice_sudo):
-        """Today in the invoice company's time zone, the day the follow-up itself counts from."""
-        return request.env["collections.runner"].sudo()._today(invoice_sudo.company_id)
-
-    def _collections_invoice_sudo(self, invoice_id, access_token):
-        try:
-            invoice_sudo = self._document_check_access("account.move", invoice_id, access_token)
-        except (AccessError, MissingError):
-            return None
-        return invoice_sudo.with_company(invoice_sudo.company_id)
-
-    def _collections_invoice_redirect(self, invoice_sudo, access_token, message):
-        return request.redirect(
-            self._collections_url(
-                invoice_sudo, access_token, {"collections_message": message}, anchor="collections_invoice_answer"
-            )
-        )
-
-    def _collections_owner(self, invoice_sudo):
-        """Who handles what the customer said on the portal.
-
-        The customer's collector in the invoice's company first (the person already following
-        this customer), then the invoice's salesperson (who knows the sale), then the first
-        collections manager of the company (someone must own it), and the administrator last.
-        Only active internal users of the invoice's company qualify.
-        """
-        company = invoice_sudo.company_id
-
-        def usable(user):
-            return user and user.active and not user.share and company in user.company_ids
-
-        partner = invoice_sudo.commercial_partner_id.with_company(company)
-        for user in (partner.collections_responsible_id, invoice_sudo.invoice_user_id):
-            if usable(user):
-                return user
-        managers = (
-            request.env.ref("collections_addon.group_collections_manager")
-            .sudo()
-            .all_user_ids.filtered(usable)
-            .sorted("id")
-        )
-        if managers:
-            return managers[0]
-        return request.env.ref("base.user_admin").sudo()
-
-    def _collections_note(self, name=None):
-        user = request.env.user
-        who = (name or "").strip()[:MAX_NAME_LENGTH] or (
-            request.env._("access link") if user._is_public() else user.partner_id.name
-        )
-        return request.env._(
-            "Recorded by the customer on the portal (%(who)s, from %(ip)s).",
-            who=who,
-            ip=request.httprequest.remote_addr,
-        )
-
-    def _collections_recent(self, invoice_sudo, model, domain):
-        """Whether the invoice had such a promise or dispute in the last RENEWAL_DAYS days."""
-        since = fields.Datetime.now() - timedelta(days=PORTAL_RENEWAL_DAYS)
-        # sudo: the visitor may not read promises and disputes; only their existence is checked.
-        return bool(
-            request.env[model]
-            .sudo()
-            .search_count([("move_ids", "in", invoice_sudo.ids), ("write_date", ">=", since), *domain], limit=1)
-        )
-
-    @http.route(
-        "/my/collections/invoice/<int:invoice_id>/promise",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
-    def collections_invoice_promise(self, invoice_id, access_token=None, date=None, amount=None, **kwargs):
-        invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
-        if invoice_sudo is None:
-            return self._collections_invalid_link()
-
-        def back(message):
-            return self._collections_invoice_redirect(invoice_sudo, access_token, message)
-
-        if not self._collections_invoice_open(invoice_sudo):
-            return back("not_open")
-        if self._collections_open_promise(invoice_sudo):
-            return back("promise_exists")
-        if self._collections_open_dispute(invoice_sudo):
-            return back("dispute_exists")
-        if self._collections_held(invoice_sudo):
-            return back("held")
-        if self._collections_recent(invoice_sudo, "collections.promise", [("state", "=", "broken")]):
-            # A broken promise is not renewed online at once: the collector talks to the customer first.
-            return back("promise_recently_broken")
-        try:
-            promised_date = fields.Date.to_date(date or None)
-        except ValueError:
-            promised_date = None
-        problem = promise_date_problem(self._collections_today(invoice_sudo), promised_date, PORTAL_PROMISE_MAX_DAYS)
-        if problem:
-            return back(f"promise_date_{problem}")
-        currency = invoice_sudo.currency_id
-        try:
-            value = float((amount or "").strip().replace(",", "."))
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            return back("promise_amount_invalid")
-        value = currency.round(value)
-        if currency.compare_amounts(value, 0) <= 0 or currency.compare_amounts(value, invoice_sudo.amount_residual) > 0:
-            return back("promise_amount_invalid")
-        company = invoice_sudo.company_id
-        if currency != company.currency_id:
-            # The promise is kept in the company's currency, at the invoice's own rate.
-            value = company.currency_id.round(
-                value * abs(invoice_sudo.amount_residual_signed) / invoice_sudo.amount_residual
-            )
-        partner = invoice_sudo.commercial_partner_id
-        policy = partner._collections_policy(company)
-        owner = self._collections_owner(invoice_sudo)
-        try:
-            with request.env.cr.savepoint():
-                # sudo: customers have no access to promises; the access check above on the invoice
-                # (own invoice or its token) authorises recording what the customer says about it.
-                request.env["collections.promise"].sudo().with_company(company).with_context(
-                    tz=company.partner_id.tz or "UTC"
-                ).create(
-                    {
-                        "partner_id": partner.id,
-                        "company_id": company.id,
-                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                        "amount": value,
-                        "date": promised_date,
-                        "grace_days": policy.promise_grace_days if policy else 2,
-                        "source": "portal",
-                        "user_id": owner.id,
-                        "note": self._collections_note(),
-                    }
-                )
-        except (UserError, ValidationError) as error:
-            _logger.info("Collections: portal promise on invoice %s refused: %s", invoice_sudo.id, error)
-            return back("promise_failed")
-        return back("promise_done")
-
-    @http.route(
-        "/my/collections/invoice/<int:invoice_id>/dispute",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-    )
-    def collections_invoice_dispute(self, invoice_id, access_token=None, reason=None, **kwargs):
-        invoice_sudo = self._collections_invoice_sudo(invoice_id, access_token)
-        if invoice_sudo is None:
-            return self._collections_invalid_link()
-
-        def back(message):
-            return self._collections_invoice_redirect(invoice_sudo, access_token, message)
-
-        if not self._collections_invoice_open(invoice_sudo):
-            return back("not_open")
-        if self._collections_open_dispute(invoice_sudo):
-            return back("dispute_exists")
-        if self._collections_held(invoice_sudo):
-            return back("held")
-        if self._collections_recent(invoice_sudo, "collections.dispute", [("state", "=", "resolved")]):
-            # A dispute just resolved is not reopened online: the collector talks to the customer first.
-            return back("dispute_recently_resolved")
-        reason = (reason or "").strip()[:MAX_TEXT_LENGTH]
-        if not reason:
-            return back("dispute_reason_missing")
-        company = invoice_sudo.company_id
-        try:
-            with request.env.cr.savepoint():
-                # sudo: customers have no access to disputes; the access check above on the invoice
-                # (own invoice or its token) authorises opening one on it.
-                request.env["collections.dispute"].sudo().with_company(company).create(
-                    {
-                        "partner_id": invoice_sudo.commercial_partner_id.id,
-                        "company_id": company.id,
-                        "move_ids": [fields.Command.set(invoice_sudo.ids)],
-                        "reason": reason,
-                        "user_id": self._collections_owner(invoice_sudo).id,
-                        "source": "portal",
-                    }
-                )
-        except (UserError, ValidationError) as error:
-            _logger.info("Collections: portal dispute on invoice %s refused: %s", invoice_sudo.id, error)
-            return back("dispute_failed")
-        return back("dispute_done")

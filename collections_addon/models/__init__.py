@@ -1,5 +1,6 @@
-# The mixin first: the models that check their input inherit it.
-from . import collections_input_mixin  # isort: skip
+# The mixins first: the models that check their input, guard their steps' fields or hold a customer's case
+# inherit them.
+from . import collections_input_mixin, collections_guarded_mixin, collections_case_mixin  # isort: skip
 from . import (
     account_chart_template,
     account_move,
@@ -15,7 +16,11 @@ from . import (
     collections_event_sync,
     collections_level,
     collections_negotiation,
+    collections_negotiation_accounting,
+    collections_negotiation_answer,
+    collections_negotiation_daily,
     collections_negotiation_installment,
+    collections_negotiation_steps,
     collections_policy,
     collections_promise,
     collections_protest,

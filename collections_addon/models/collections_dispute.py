@@ -1,28 +1,37 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..engine import DISPUTE_STATES, DISPUTE_STEPS
+from .collections_case_mixin import ANSWER_SOURCE_SELECTION
+
+_STATE_LABELS = {"open": "Open", "resolved": "Resolved"}
+
 
 class CollectionsDispute(models.Model):
     _name = "collections.dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin", "collections.input.mixin"]
+    _inherit = [
+        "collections.guarded.mixin",
+        "collections.case.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "collections.input.mixin",
+    ]
     _description = "Invoice Dispute"
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
-    )
+    # Set by the Resolve button only.
+    _guarded_fields = frozenset({"state", "resolved_date"})
+    _guarded_initial = {"state": "open"}
+    # The follow-up is refreshed once the resolution is recorded (action_resolve).
+    _guarded_refresh_fields = frozenset()
+
+    # Any posted invoice of the customer may be disputed, paid or not.
     move_ids = fields.Many2many(
-        "account.move",
-        "collections_dispute_move_rel",
-        "dispute_id",
-        "move_id",
-        string="Invoices",
+        relation="collections_dispute_move_rel",
+        column1="dispute_id",
+        column2="move_id",
         required=True,
-        check_company=True,
         domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'posted')]",
     )
     reason = fields.Text(required=True, tracking=True)
@@ -36,13 +45,13 @@ class CollectionsDispute(models.Model):
         help="Who sorts the dispute out.",
     )
     state = fields.Selection(
-        [("open", "Open"), ("resolved", "Resolved")], default="open", required=True, tracking=True, index=True
-    )
-    source = fields.Selection(
-        [("collector", "Collector"), ("call", "Call"), ("portal", "Customer portal")],
-        default="collector",
+        [(code, _STATE_LABELS[code]) for code in DISPUTE_STATES],
+        default="open",
         required=True,
+        tracking=True,
+        index=True,
     )
+    source = fields.Selection(ANSWER_SOURCE_SELECTION, default="collector", required=True)
     resolution = fields.Text(tracking=True)
     resolved_date = fields.Date(readonly=True)
 
@@ -57,12 +66,19 @@ class CollectionsDispute(models.Model):
 
     @api.constrains("move_ids", "partner_id")
     def _check_invoices(self):
+        # Another customer's invoices: refused by the case's constraint (_check_case_customer).
         for dispute in self:
             if not dispute.move_ids:
                 raise ValidationError(self.env._("Select the invoices the customer disputes."))
-            partner = dispute.partner_id.commercial_partner_id
-            if dispute.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner):
-                raise ValidationError(self.env._("A dispute covers invoices of its own customer only."))
+
+    def _case_foreign_error(self, foreign):
+        return self.env._("A dispute covers invoices of its own customer only.")
+
+    def _guarded_create_error(self, names):
+        return self._guarded_write_error(names)
+
+    def _guarded_write_error(self, names):
+        return self.env._("Resolve a dispute with the Resolve button, after writing how it was resolved.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -91,20 +107,18 @@ class CollectionsDispute(models.Model):
         self.env["collections.runner"]._refresh_for(disputes)
         return disputes
 
-    def write(self, vals):
-        if "state" in vals:
-            raise UserError(self.env._("Resolve a dispute with the Resolve button, after writing how it was resolved."))
-        return super().write(vals)
-
     def action_resolve(self):
         for dispute in self:
-            if dispute.state != "open":
+            if DISPUTE_STEPS.problem("resolve", dispute.state):
                 raise UserError(self.env._("This dispute is already resolved."))
             if not (dispute.resolution or "").strip():
                 raise UserError(self.env._("Write how the dispute was resolved before closing it."))
             # Past the guard of write: only this button resolves.
-            super(CollectionsDispute, dispute).write(
-                {"state": "resolved", "resolved_date": fields.Date.context_today(self)}
+            dispute._internal_write(
+                {
+                    "state": DISPUTE_STEPS.target("resolve", dispute.state),
+                    "resolved_date": dispute.company_id._collections_today(),
+                }
             )
             dispute.activity_ids.action_feedback(feedback=dispute.resolution)
             dispute.partner_id.message_post(

@@ -1,80 +1,97 @@
-import hashlib
-import logging
+"""An agreement (debt renegotiation): its terms, schedule and limits.
 
-from markupsafe import Markup
+The model spans several files by concern: its steps and approval (collections_negotiation_steps.py), the
+customer's answer and the documents (collections_negotiation_answer.py), the accounting entry and its reversal
+(collections_negotiation_accounting.py) and the daily job (collections_negotiation_daily.py). Which step may be
+taken in which state is the engine's table (``engine.AGREEMENT_STEPS``).
+"""
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 
 from ..engine import (
+    AGREEMENT_HOLDING_STATES,
+    AGREEMENT_STATES,
+    AGREEMENT_STEPS,
     AMOUNT,
+    DISCOUNT_TYPES,
     FIRST_DUE_DATE,
     INSTALLMENTS,
+    INTERVALS,
+    SCHEDULE_CALENDAR_YEARS,
     NegotiationLimits,
     build_schedule,
     check_limits,
     discount_amount,
-    plan_status,
     schedule_problem,
     to_decimal,
 )
+from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
+from .collections_case_mixin import OPEN_CLAIMS_OF_THE_CUSTOMER
 
-# Set only by the agreement's own steps (proposal, approval, acceptance, accounting).
-_PROTECTED_FIELDS = {
-    "state",
-    "move_id",
-    "approved_by_id",
-    "approved_digest",
-    "accepted_by",
-    "accepted_date",
-    "accepted_ip",
-    "decision_reason",
-    "declined_reason",
-    "limit_report",
-    "name",
+_STATE_LABELS = {
+    "draft": "Draft",
+    "proposed": "Proposed",
+    "to_approve": "To Approve",
+    "accepted": "Accepted",
+    "active": "Active",
+    "done": "Done",
+    "broken": "Broken",
+    "cancelled": "Cancelled",
 }
-# The terms a customer and a manager agree to: they change only while the agreement is a draft.
-_TERM_FIELDS = {
-    "partner_id",
-    "company_id",
-    "move_ids",
-    "discount_type",
-    "discount_value",
-    "installment_count",
-    "first_date",
-    "interval",
-}
-
-_logger = logging.getLogger(__name__)
-
-NEGOTIATION_STATES = [
-    ("draft", "Draft"),
-    ("proposed", "Proposed"),
-    ("to_approve", "To Approve"),
-    ("accepted", "Accepted"),
-    ("active", "Active"),
-    ("done", "Done"),
-    ("broken", "Broken"),
-    ("cancelled", "Cancelled"),
-]
+_DISCOUNT_TYPE_LABELS = {"percent": "Percentage", "amount": "Amount"}
+_INTERVAL_LABELS = {"weekly": "Weekly", "biweekly": "Every two weeks", "monthly": "Monthly"}
 
 
 class CollectionsNegotiation(models.Model):
     _name = "collections.negotiation"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "collections.input.mixin"]
+    _inherit = [
+        "collections.guarded.mixin",
+        "collections.case.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "portal.mixin",
+        "collections.input.mixin",
+    ]
     _description = "Collections Agreement"
     _order = "create_date desc, id desc"
     _check_company_auto = True
 
+    # Set only by the agreement's own steps (proposal, approval, acceptance, accounting).
+    _guarded_fields = frozenset(
+        {
+            "state",
+            "move_id",
+            "approved_by_id",
+            "approved_digest",
+            "accepted_by",
+            "accepted_date",
+            "accepted_ip",
+            "decision_reason",
+            "declined_reason",
+            "limit_report",
+            "name",
+        }
+    )
+    _guarded_create_free = frozenset({"name"})
+    _guarded_initial = {"state": "draft"}
+    # The terms a customer and a manager agree to: they change only while the agreement is a draft.
+    _guarded_frozen_fields = frozenset(
+        {
+            "partner_id",
+            "company_id",
+            "move_ids",
+            "discount_type",
+            "discount_value",
+            "installment_count",
+            "first_date",
+            "interval",
+        }
+    )
+    _guarded_editable_states = AGREEMENT_STEPS.sources("edit_terms")
+
     name = fields.Char(readonly=True, copy=False, default=lambda self: self.env._("New"))
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     user_id = fields.Many2one(
         "res.users",
         string="Collector",
@@ -90,33 +107,35 @@ class CollectionsNegotiation(models.Model):
         check_company=True,
         help="The customer's plan: its limits apply.",
     )
-    move_ids = fields.Many2many(
-        "account.move",
-        string="Invoices",
-        check_company=True,
-        domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'posted'), "
-        "('move_type', 'in', ('out_invoice', 'out_receipt')), ('payment_state', 'in', ('not_paid', 'partial'))]",
-    )
+    move_ids = fields.Many2many(domain=OPEN_CLAIMS_OF_THE_CUSTOMER)
     amount_total = fields.Monetary(
         string="Amount Due", compute="_compute_amounts", store=True, help="Open amount of the selected invoices."
     )
     discount_type = fields.Selection(
-        [("percent", "Percentage"), ("amount", "Amount")], default="percent", required=True
+        [(code, _DISCOUNT_TYPE_LABELS[code]) for code in DISCOUNT_TYPES], default="percent", required=True
     )
     discount_value = fields.Float(string="Discount", digits=(16, 2))
     discount_amount = fields.Monetary(compute="_compute_amounts", store=True)
     amount_net = fields.Monetary(string="Amount to Pay", compute="_compute_amounts", store=True)
     installment_count = fields.Integer(string="Instalments", default=1, required=True)
     first_date = fields.Date(
-        string="First Due Date", required=True, default=fields.Date.context_today, help="Moved to a business day."
+        string="First Due Date",
+        required=True,
+        default=lambda self: self.env.company._collections_today(),
+        help="Moved to a business day.",
     )
     interval = fields.Selection(
-        [("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
-        default="monthly",
-        required=True,
+        [(code, _INTERVAL_LABELS[code]) for code in INTERVALS], default="monthly", required=True
     )
     installment_ids = fields.One2many("collections.negotiation.installment", "negotiation_id", string="Schedule")
-    state = fields.Selection(NEGOTIATION_STATES, default="draft", required=True, tracking=True, index=True, copy=False)
+    state = fields.Selection(
+        [(code, _STATE_LABELS[code]) for code in AGREEMENT_STATES],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
     limit_report = fields.Text(
         string="Beyond the Limits", readonly=True, copy=False, groups="collections_addon.group_collections_user"
     )
@@ -170,60 +189,33 @@ class CollectionsNegotiation(models.Model):
             negotiation.discount_amount = float(discount)
             negotiation.amount_net = total - float(discount)
 
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for negotiation in self:
-            negotiation.access_url = f"/my/collections/agreement/{negotiation.id}"
-
     def _digits(self):
         return (self.company_id or self.env.company).currency_id.decimal_places
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _guarded_complete_create(self, vals_list):
+        super()._guarded_complete_create(vals_list)
         for vals in vals_list:
-            # The form sends the defaults of the fields it shows (a draft, nothing approved): only a step
-            # itself may set anything else.
-            for name in (_PROTECTED_FIELDS - {"name"}) & set(vals):
-                if vals[name] in (False, None, "") or (name == "state" and vals[name] == "draft"):
-                    del vals[name]
-            forbidden = (_PROTECTED_FIELDS - {"name"}) & set(vals)
-            if forbidden:
-                raise UserError(
-                    self.env._(
-                        "A new agreement starts as a draft; these fields are set by its own steps (propose, approve, "
-                        "accept): %(fields)s.",
-                        fields=", ".join(self._fields[name]._description_string(self.env) for name in forbidden),
-                    )
-                )
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("collections.negotiation") or self.env._("New")
-        return super().create(vals_list)
 
-    def write(self, vals):
-        forbidden = _PROTECTED_FIELDS & set(vals)
-        if forbidden:
-            raise UserError(
-                self.env._(
-                    "%(fields)s of an agreement are set by its own steps (propose, approve, accept, cancel): use "
-                    "the buttons.",
-                    fields=", ".join(sorted(forbidden)),
-                )
-            )
-        if _TERM_FIELDS & set(vals) and self.filtered(lambda negotiation: negotiation.state != "draft"):
-            raise UserError(
-                self.env._(
-                    "The terms of a proposed agreement cannot change: set it back to draft, change them and "
-                    "propose it again."
-                )
-            )
-        return super().write(vals)
+    def _guarded_create_error(self, names):
+        return self.env._(
+            "A new agreement starts as a draft; these fields are set by its own steps (propose, approve, "
+            "accept): %(fields)s.",
+            fields=self._guarded_labels(names),
+        )
 
-    def _internal_write(self, vals):
-        """The agreement's own steps: past the guards of ``write``, which no context key can open."""
-        result = super().write(vals)
-        if "state" in vals:
-            self.env["collections.runner"]._refresh_for(self)
-        return result
+    def _guarded_write_error(self, names):
+        return self.env._(
+            "%(fields)s of an agreement are set by its own steps (propose, approve, accept, cancel): use the buttons.",
+            fields=", ".join(names),
+        )
+
+    def _guarded_frozen_error(self, names):
+        return self.env._(
+            "The terms of a proposed agreement cannot change: set it back to draft, change them and propose it again."
+        )
 
     # ------------------------------------------------------------------
     # Schedule and limits
@@ -233,8 +225,7 @@ class CollectionsNegotiation(models.Model):
         for negotiation in self:
             if not negotiation.move_ids:
                 raise UserError(self.env._("Select the invoices the agreement settles."))
-            partner = negotiation.partner_id.commercial_partner_id
-            foreign = negotiation.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner)
+            foreign = negotiation._case_foreign_moves()
             if foreign:
                 raise UserError(
                     self.env._(
@@ -243,9 +234,7 @@ class CollectionsNegotiation(models.Model):
                         invoices=", ".join(foreign.mapped("name")),
                     )
                 )
-            closed = negotiation.move_ids.filtered(
-                lambda move: move.state != "posted" or move.payment_state not in ("not_paid", "partial")
-            )
+            closed = negotiation._case_closed_moves()
             if closed:
                 raise UserError(
                     self.env._(
@@ -254,33 +243,12 @@ class CollectionsNegotiation(models.Model):
                         invoices=", ".join(closed.mapped("name")),
                     )
                 )
-            other_currency = negotiation.move_ids.filtered(
-                lambda move, currency=negotiation.currency_id: move.currency_id != currency
-            )
-            if other_currency:
-                raise UserError(
-                    self.env._(
-                        "The invoices %(invoices)s are in another currency than %(currency)s: agreements settle "
-                        "invoices in the company's currency only.",
-                        invoices=", ".join(other_currency.mapped("name")),
-                        currency=negotiation.currency_id.name,
-                    )
-                )
-            receivable_accounts = negotiation.move_ids.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-            ).account_id
-            if len(receivable_accounts) > 1:
-                raise UserError(
-                    self.env._(
-                        "The invoices use several receivable accounts (%(accounts)s): make one agreement per account.",
-                        accounts=", ".join(receivable_accounts.mapped("display_name")),
-                    )
-                )
+            negotiation._check_one_currency_and_account()
             busy = self.search(
                 [
                     ("id", "!=", negotiation.id),
                     ("move_ids", "in", negotiation.move_ids.ids),
-                    ("state", "in", ("proposed", "to_approve", "accepted", "active")),
+                    ("state", "in", AGREEMENT_HOLDING_STATES),
                 ],
                 limit=1,
             )
@@ -292,11 +260,40 @@ class CollectionsNegotiation(models.Model):
                     )
                 )
 
+    def _check_one_currency_and_account(self):
+        self.ensure_one()
+        other_currency = self.move_ids.filtered(lambda move: move.currency_id != self.currency_id)
+        if other_currency:
+            raise UserError(
+                self.env._(
+                    "The invoices %(invoices)s are in another currency than %(currency)s: agreements settle "
+                    "invoices in the company's currency only.",
+                    invoices=", ".join(other_currency.mapped("name")),
+                    currency=self.currency_id.name,
+                )
+            )
+        receivable_accounts = self._open_receivable_lines().account_id
+        if len(receivable_accounts) > 1:
+            raise UserError(
+                self.env._(
+                    "The invoices use several receivable accounts (%(accounts)s): make one agreement per account.",
+                    accounts=", ".join(receivable_accounts.mapped("display_name")),
+                )
+            )
+
+    def _open_receivable_lines(self):
+        """The receivable lines of the invoices still to settle."""
+        return self.move_ids.line_ids.filtered(
+            lambda line: line.account_id.account_type == RECEIVABLE_ACCOUNT_TYPE and not line.reconciled
+        )
+
     def _engine_schedule(self):
         self.ensure_one()
         digits = self._digits()
         policy = self.policy_id
-        calendar = policy._business_calendar(self.first_date, fields.Date.add(self.first_date, years=6))
+        calendar = policy._business_calendar(
+            self.first_date, fields.Date.add(self.first_date, years=SCHEDULE_CALENDAR_YEARS)
+        )
         problem = schedule_problem(
             self.amount_total,
             self.discount_value if self.discount_type == "amount" else self.discount_amount,
@@ -331,9 +328,8 @@ class CollectionsNegotiation(models.Model):
         return discount, schedule
 
     def action_compute_schedule(self):
+        self._check_step("compute")
         for negotiation in self:
-            if negotiation.state != "draft":
-                raise UserError(self.env._("Only a draft agreement can be recomputed: reset it to draft first."))
             negotiation._check_invoices()
             _discount, schedule = negotiation._engine_schedule()
             # sudo: instalments are read-only for collectors; only the computed schedule is written.
@@ -368,456 +364,6 @@ class CollectionsNegotiation(models.Model):
             for violation in violations
         )
 
-    # ------------------------------------------------------------------
-    # Workflow
-    # ------------------------------------------------------------------
-
-    def action_propose(self):
-        """Within the plan's limits the agreement is proposed to the customer; beyond them a manager decides."""
-        for negotiation in self:
-            if negotiation.state != "draft":
-                raise UserError(self.env._("Only a draft agreement can be proposed."))
-            if not negotiation.policy_id:
-                raise UserError(
-                    self.env._(
-                        "No collections plan applies to %(customer)s: choose the plan whose limits apply.",
-                        customer=negotiation.partner_id.display_name,
-                    )
-                )
-            # Proposed means it may be e-mailed and accepted online at once: the accounting must be ready for it.
-            negotiation._accounting_setup()
-            negotiation.action_compute_schedule()
-            violations = negotiation._violations()
-            if violations:
-                text = negotiation._violation_text(violations)
-                negotiation._internal_write({"state": "to_approve", "limit_report": text})
-                negotiation._ask_approval(text)
-            else:
-                negotiation._internal_write({"state": "proposed", "limit_report": False})
-                negotiation.message_post(body=self.env._("Agreement proposed to the customer."))
-        return True
-
-    def _ask_approval(self, text):
-        # sudo: a collector asks every manager of the company, whose other companies (and their notification
-        # settings) the collector may not read; the tasks only point at this agreement.
-        managers = (
-            self.env.ref("collections_addon.group_collections_manager")
-            .sudo()
-            .all_user_ids.filtered(lambda user: not user.share and user.active and self.company_id in user.company_ids)
-        )
-        agreement = self.sudo()
-        for manager in managers:
-            agreement.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Approve agreement %(name)s", name=self.name),
-                note=Markup("<p>%s</p>") % self.env._("Beyond the plan's limits: %(limits)s", limits=text),
-                user_id=manager.id,
-            )
-        self.message_post(
-            body=self.env._("Beyond the plan's limits (%(limits)s): sent to a manager for approval.", limits=text)
-        )
-
-    def _check_manager(self):
-        if not self.env.user.has_group("collections_addon.group_collections_manager"):
-            raise UserError(
-                self.env._("Only a collections manager can approve or refuse an agreement beyond the limits.")
-            )
-
-    def _decide(self, approve, reason):
-        self._check_manager()
-        if not (reason or "").strip():
-            raise UserError(self.env._("Give the reason of your decision."))
-        for negotiation in self:
-            if negotiation.state != "to_approve":
-                raise UserError(self.env._("Only an agreement waiting for approval can be approved or refused."))
-            negotiation.activity_ids.filtered(
-                lambda activity: activity.activity_type_id.category != "upload"
-            ).action_feedback(feedback=reason)
-            if approve:
-                negotiation._internal_write(
-                    {
-                        "state": "proposed",
-                        "decision_reason": reason.strip(),
-                        "approved_by_id": self.env.user.id,
-                        "approved_digest": negotiation._terms_digest(),
-                    }
-                )
-                negotiation.message_post(body=self.env._("Approved by %(user)s.", user=self.env.user.name))
-            else:
-                negotiation._internal_write({"state": "cancelled", "decision_reason": reason.strip()})
-                negotiation.message_post(body=self.env._("Refused by %(user)s.", user=self.env.user.name))
-
-    def action_open_decision(self):
-        self.ensure_one()
-        self._check_manager()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Approve or refuse"),
-            "res_model": "collections.negotiation.decision",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_negotiation_id": self.id},
-        }
-
-    def action_accept(self):
-        """The customer agreed (by phone or in writing): the collector records it."""
-        return self._accept(self.env.user.name, ip=False)
-
-    def _accept(self, who, ip=False):
-        for negotiation in self:
-            if negotiation.state != "proposed":
-                raise UserError(self.env._("Only a proposed agreement can be accepted."))
-            negotiation._check_invoices_still_open()
-            negotiation._check_terms_agreed()
-            # Before any write: a missing setting must leave the agreement as it was.
-            negotiation._accounting_setup()
-            negotiation._internal_write(
-                {
-                    "state": "accepted",
-                    "accepted_by": who,
-                    "accepted_date": fields.Datetime.now(),
-                    "accepted_ip": ip or False,
-                }
-            )
-            negotiation.message_post(
-                body=self.env._("Accepted by %(who)s%(ip)s.", who=who, ip=f" ({ip})" if ip else "")
-            )
-            negotiation._post_entry()
-        return True
-
-    def _terms_digest(self):
-        """A fingerprint of what was approved: the invoices, the terms and the schedule."""
-        self.ensure_one()
-        terms = (
-            tuple(sorted(self.move_ids.ids)),
-            self.discount_type,
-            round(self.discount_value or 0, 2),
-            self.installment_count,
-            str(self.first_date),
-            self.interval,
-            tuple((str(item.date), round(item.amount, 2)) for item in self.installment_ids.sorted("sequence")),
-        )
-        return hashlib.sha256(repr(terms).encode()).hexdigest()
-
-    def _check_terms_agreed(self):
-        """The schedule is the one computed from the terms, and within the limits or approved as it stands."""
-        self.ensure_one()
-        self._check_invoices()
-        discount, schedule = self._engine_schedule()
-        stored = [
-            (item.date, to_decimal(item.amount, self._digits())) for item in self.installment_ids.sorted("sequence")
-        ]
-        if stored != [(item.due_date, item.amount) for item in schedule]:
-            raise UserError(
-                self.env._(
-                    "The schedule no longer matches the terms: set the agreement back to draft and propose it again."
-                )
-            )
-        if check_limits(self.amount_total, discount, schedule, self._limits()) and (
-            not self.approved_by_id or self.approved_digest != self._terms_digest()
-        ):
-            raise UserError(
-                self.env._(
-                    "These terms are beyond the plan's limits and were not approved as they stand: propose the "
-                    "agreement again so that a manager decides."
-                )
-            )
-
-    def _check_invoices_still_open(self):
-        self.ensure_one()
-        total = sum(self.move_ids.mapped("amount_residual"))
-        if self.currency_id.compare_amounts(total, sum(self.installment_ids.mapped("amount")) + self.discount_amount):
-            raise UserError(
-                self.env._(
-                    "The invoices changed since the agreement was computed (a payment or a credit note): reset it "
-                    "to draft and propose it again."
-                )
-            )
-
-    def action_decline(self, reason=False):
-        for negotiation in self:
-            if negotiation.state not in ("proposed", "to_approve"):
-                raise UserError(self.env._("Only a proposed agreement can be declined."))
-            negotiation._internal_write({"state": "cancelled", "declined_reason": reason or False})
-            negotiation.message_post(
-                body=self.env._("Declined by the customer%(reason)s.", reason=f": {reason}" if reason else "")
-            )
-        return True
-
-    def action_draft(self):
-        for negotiation in self:
-            if negotiation.state not in ("proposed", "to_approve", "cancelled"):
-                raise UserError(self.env._("Only a proposed, waiting or cancelled agreement can go back to draft."))
-            negotiation._internal_write(
-                {"state": "draft", "limit_report": False, "approved_by_id": False, "approved_digest": False}
-            )
-        return True
-
-    def action_cancel(self):
-        for negotiation in self:
-            if negotiation.state in ("done", "cancelled"):
-                raise UserError(self.env._("A settled or cancelled agreement cannot be cancelled."))
-            if negotiation.move_id:
-                paid = negotiation.installment_ids.filtered(lambda installment: installment.payment_state != "open")
-                if paid:
-                    raise UserError(
-                        self.env._(
-                            "Instalments %(numbers)s already received payments: unreconcile those payments from the "
-                            "instalments first, then cancel the agreement.",
-                            numbers=", ".join(str(number) for number in paid.mapped("sequence")),
-                        )
-                    )
-                negotiation._reverse_entry()
-            negotiation._internal_write({"state": "cancelled"})
-            negotiation.message_post(body=self.env._("Agreement cancelled."))
-        return True
-
-    # ------------------------------------------------------------------
-    # Accounting
-    # ------------------------------------------------------------------
-
-    def _accounting_setup(self):
-        """The journal and discount account of the company, or a clear error naming the setting."""
-        self.ensure_one()
-        company = self.company_id
-        journal = company.collections_negotiation_journal_id
-        if not journal:
-            raise UserError(
-                self.env._(
-                    "%(company)s has no Renegotiation Journal, where accepted agreements are booked: an administrator "
-                    "sets it in Collections > Configuration > Settings > Agreements before agreements are proposed.",
-                    company=company.name,
-                )
-            )
-        if journal.type != "general" or journal.company_id != company:
-            raise UserError(
-                self.env._(
-                    "The renegotiation journal %(journal)s must be a Miscellaneous journal of %(company)s: choose "
-                    "another one in Collections > Configuration > Settings.",
-                    journal=journal.display_name,
-                    company=company.name,
-                )
-            )
-        account = company.collections_discount_account_id
-        if self.discount_amount and not account:
-            raise UserError(
-                self.env._(
-                    "This agreement gives a discount but %(company)s has no discount account (Agreement Discount "
-                    "Account): an administrator sets it in Collections > Configuration > Settings > Agreements.",
-                    company=company.name,
-                )
-            )
-        if account and (account.account_type in ("asset_receivable", "liability_payable") or not account.active):
-            raise UserError(
-                self.env._(
-                    "The discount account %(account)s must be an active expense or income account, not a receivable "
-                    "or payable one: choose another one in Collections > Configuration > Settings.",
-                    account=account.display_name,
-                )
-            )
-        return journal, account
-
-    def _post_entry(self):
-        """One entry settling the invoices and opening one receivable per instalment; then active."""
-        self.ensure_one()
-        journal, discount_account = self._accounting_setup()
-        partner = self.partner_id.commercial_partner_id
-        invoice_lines = self.move_ids.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        receivable_account = invoice_lines.account_id[:1]
-        if len(invoice_lines.account_id) > 1:
-            raise UserError(self.env._("The invoices use several receivable accounts: make one agreement per account."))
-        lines = [
-            Command.create(
-                {
-                    "name": self.env._(
-                        "%(agreement)s: settles %(invoice)s", agreement=self.name, invoice=line.move_id.name
-                    ),
-                    "partner_id": partner.id,
-                    "account_id": line.account_id.id,
-                    "credit": line.amount_residual,
-                    "debit": 0.0,
-                }
-            )
-            for line in invoice_lines
-        ]
-        lines += [
-            Command.create(
-                {
-                    "name": self.env._(
-                        "%(agreement)s: instalment %(number)s/%(count)s",
-                        agreement=self.name,
-                        number=installment.sequence,
-                        count=len(self.installment_ids),
-                    ),
-                    "partner_id": partner.id,
-                    "account_id": receivable_account.id,
-                    "debit": installment.amount,
-                    "credit": 0.0,
-                    "date_maturity": installment.date,
-                }
-            )
-            for installment in self.installment_ids.sorted("sequence")
-        ]
-        if self.discount_amount:
-            lines.append(
-                Command.create(
-                    {
-                        "name": self.env._("%(agreement)s: discount", agreement=self.name),
-                        "partner_id": partner.id,
-                        "account_id": discount_account.id,
-                        "debit": self.discount_amount,
-                        "credit": 0.0,
-                    }
-                )
-            )
-        # sudo: collectors record agreements; the entry is the agreement's own bookkeeping, checked above.
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": fields.Date.context_today(self),
-                    "ref": self.env._("Agreement %(name)s", name=self.name),
-                    "partner_id": partner.id,
-                    "line_ids": lines,
-                }
-            )
-        )
-        move.action_post()
-        settle_lines = move.line_ids.filtered(
-            lambda line: line.credit and line.account_id.account_type == "asset_receivable"
-        )
-        for invoice_line, settle_line in zip(invoice_lines, settle_lines, strict=True):
-            (invoice_line | settle_line).reconcile()
-        installment_lines = move.line_ids.filtered(
-            lambda line: line.debit and line.account_id.account_type == "asset_receivable"
-        ).sorted(lambda line: (line.date_maturity, line.id))
-        for installment, line in zip(self.installment_ids.sorted("sequence"), installment_lines, strict=True):
-            # sudo: the schedule is the agreement's own record, written by its steps only.
-            installment.sudo().move_line_id = line
-        self._internal_write({"move_id": move.id, "state": "active"})
-        # The agreement replaces what was promised on these invoices.
-        self.env["collections.promise"].search(
-            [("state", "=", "open"), ("move_ids", "in", self.move_ids.ids)]
-        ).action_cancel()
-        self.message_post(
-            body=self.env._("Entry %(entry)s posted: the invoices are settled by the agreement.", entry=move.name)
-        )
-
-    def _reverse_entry(self):
-        self.ensure_one()
-        # sudo: the entry is the agreement's own (move_id is written by _post_entry only).
-        move = self.move_id.sudo()
-        if move.company_id != self.company_id:
-            raise UserError(self.env._("The agreement's entry belongs to another company: it cannot be reversed here."))
-        # Only the matches between this entry and the invoices it settled: the invoices' earlier payments stay.
-        own_lines = move.line_ids
-        (own_lines.matched_debit_ids | own_lines.matched_credit_ids).unlink()
-        reverse = move._reverse_moves(
-            [{"ref": self.env._("Cancellation of agreement %(name)s", name=self.name)}], cancel=True
-        )
-        self.message_post(
-            body=self.env._("Entry %(entry)s reversed by %(reverse)s.", entry=move.name, reverse=reverse.name)
-        )
-
-    # ------------------------------------------------------------------
-    # Daily job
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _cron_check_agreements(self):
-        """Done when every instalment is paid (a broken one too), broken when one is late past the grace days."""
-        runner = self.env["collections.runner"]
-        for negotiation in self.search([("state", "in", ("active", "broken"))]):
-            if not negotiation.installment_ids:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    status = plan_status(
-                        [
-                            (installment.date, to_decimal(installment.amount_residual))
-                            for installment in negotiation.installment_ids
-                        ],
-                        runner._today(negotiation.company_id),
-                        negotiation.policy_id.installment_grace_days,
-                    )
-                    if status == "done":
-                        negotiation._internal_write({"state": "done"})
-                        negotiation.message_post(body=self.env._("Every instalment is paid: agreement fulfilled."))
-                    elif status == "broken" and negotiation.state == "active":
-                        negotiation._mark_broken()
-            except Exception:
-                _logger.exception("Collections: checking agreement %s failed", negotiation.id)
-
-    def _mark_broken(self):
-        self.ensure_one()
-        self._internal_write({"state": "broken"})
-        self.message_post(
-            body=self.env._(
-                "An instalment is unpaid past the grace period: agreement broken. The follow-up goes on with what is "
-                "still open."
-            )
-        )
-        self.activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Agreement %(name)s broken", name=self.name),
-            user_id=self.user_id.id or self.env.user.id,
-        )
-
-    # ------------------------------------------------------------------
-    # Documents
-    # ------------------------------------------------------------------
-
-    def action_send(self):
-        self.ensure_one()
-        if self.state not in ("proposed", "active"):
-            raise UserError(self.env._("Send the agreement once it is proposed (approved if beyond the limits)."))
-        template = self.env.ref("collections_addon.mail_template_collections_agreement")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Agreement"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "force_email": True,
-            },
-        }
-
-    def action_preview(self):
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.get_portal_url(), "target": "self"}
-
-    @api.model
-    def _action_new(self, partner, moves=None):
-        """The form of a new agreement for ``partner`` on ``moves`` (default: its open invoices)."""
-        partner = partner.commercial_partner_id
-        if moves is None:
-            moves = partner.with_company(self.env.company).collections_open_move_ids.filtered(
-                lambda move: move.move_type in ("out_invoice", "out_receipt")
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New agreement"),
-            "res_model": self._name,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {"default_partner_id": partner.id, "default_move_ids": [Command.set(moves.ids)]},
-        }
-
-    def _get_report_base_filename(self):
-        self.ensure_one()
-        return self.env._("Agreement %(name)s", name=self.name)
-
     @api.constrains("discount_value", "discount_type")
     def _check_discount(self):
         for negotiation in self:
@@ -836,16 +382,3 @@ class CollectionsNegotiation(models.Model):
             "discount_value": (AMOUNT, self.env._("use 0 for no discount.")),
             "first_date": (FIRST_DUE_DATE, self.env._("enter the date the first instalment falls due.")),
         }
-
-    @api.constrains("partner_id", "move_ids")
-    def _check_invoices_of_the_customer(self):
-        for negotiation in self:
-            partner = negotiation.partner_id.commercial_partner_id
-            foreign = negotiation.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner)
-            if foreign:
-                raise ValidationError(
-                    self.env._(
-                        "The invoices %(invoices)s belong to another customer: remove them, or choose their customer.",
-                        invoices=", ".join(foreign.mapped("name")),
-                    )
-                )

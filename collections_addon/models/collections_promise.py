@@ -1,45 +1,45 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
-from ..engine import GRACE_DAYS, POSITIVE_AMOUNT, PROMISE_DATE, pause_until, promise_status, to_decimal
+from ..engine import (
+    AGREEMENT_PENDING_STATES,
+    DEFAULT_PROMISE_GRACE_DAYS,
+    DISPUTE_PAUSING_STATES,
+    GRACE_DAYS,
+    POSITIVE_AMOUNT,
+    PROMISE_DATE,
+    PROMISE_PAUSING_STATES,
+    PROMISE_RECORD_STATES,
+    PROMISE_STEPS,
+    pause_until,
+    promise_status,
+    to_decimal,
+)
+from .collections_case_mixin import ANSWER_SOURCE_SELECTION, OPEN_INVOICES_OF_THE_CUSTOMER
 
-# Set when the promise is made, then only by the daily job: a promise is cancelled and made again, not edited.
-_LOCKED_FIELDS = {
-    "partner_id",
-    "company_id",
-    "move_ids",
-    "amount",
-    "date",
-    "grace_days",
-    "residual_at_promise",
-    "state",
-}
+_STATE_LABELS = {"open": "Open", "kept": "Kept", "broken": "Broken", "cancelled": "Cancelled"}
 
 
 class CollectionsPromise(models.Model):
     _name = "collections.promise"
-    _inherit = ["mail.thread", "collections.input.mixin"]
+    _inherit = ["collections.guarded.mixin", "collections.case.mixin", "mail.thread", "collections.input.mixin"]
     _description = "Promise to Pay"
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True
+    # Set when the promise is made, then only by the daily job: a promise is cancelled and made again, not edited.
+    _guarded_fields = frozenset(
+        {"partner_id", "company_id", "move_ids", "amount", "date", "grace_days", "residual_at_promise", "state"}
     )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company, readonly=True
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    _guarded_create_free = _guarded_fields - {"state"}
+    _guarded_initial = {"state": "open"}
+
     move_ids = fields.Many2many(
-        "account.move",
-        "collections_promise_move_rel",
-        "promise_id",
-        "move_id",
-        string="Invoices",
-        check_company=True,
-        domain="[('partner_id', 'child_of', partner_id), ('state', '=', 'posted'), "
-        "('payment_state', 'in', ('not_paid', 'partial'))]",
+        relation="collections_promise_move_rel",
+        column1="promise_id",
+        column2="move_id",
+        domain=OPEN_INVOICES_OF_THE_CUSTOMER,
     )
     amount = fields.Monetary(required=True, tracking=True)
     date = fields.Date(string="Promised Date", required=True, tracking=True)
@@ -55,14 +55,14 @@ class CollectionsPromise(models.Model):
         help="The follow-up of these invoices waits until this day.",
     )
     state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        [(code, _STATE_LABELS[code]) for code in PROMISE_RECORD_STATES],
         default="open",
         required=True,
         tracking=True,
         index=True,
     )
     source = fields.Selection(
-        [("collector", "Collector"), ("call", "Call"), ("portal", "Customer portal")],
+        ANSWER_SOURCE_SELECTION,
         default="collector",
         required=True,
     )
@@ -89,8 +89,13 @@ class CollectionsPromise(models.Model):
 
     def _default_grace_days(self):
         partner = self.env["res.partner"].browse(self.env.context.get("default_partner_id"))
-        policy = partner.commercial_partner_id._collections_policy(self.env.company) if partner else False
-        return policy.promise_grace_days if policy else 2
+        return self._grace_days_for(partner, self.env.company)
+
+    @api.model
+    def _grace_days_for(self, partner, company):
+        """The grace days of a promise of ``partner`` in ``company``: its plan's, else the engine's default."""
+        policy = partner.commercial_partner_id._collections_policy(company) if partner else False
+        return policy.promise_grace_days if policy else DEFAULT_PROMISE_GRACE_DAYS
 
     @api.onchange("move_ids")
     def _onchange_move_ids(self):
@@ -123,13 +128,10 @@ class CollectionsPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if "state" in vals and vals["state"] != "open":
-                raise UserError(self.env._("A promise to pay starts open: the daily job marks it kept or broken."))
             if not vals.get("grace_days") and "grace_days" not in vals and vals.get("partner_id"):
-                partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+                partner = self.env["res.partner"].browse(vals["partner_id"])
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                policy = partner._collections_policy(company)
-                vals["grace_days"] = policy.promise_grace_days if policy else 2
+                vals["grace_days"] = self._grace_days_for(partner, company)
         promises = super().create(vals_list)
         for promise in promises:
             promise._check_consistency()
@@ -150,24 +152,17 @@ class CollectionsPromise(models.Model):
         self.env["collections.runner"]._refresh_for(promises)
         return promises
 
-    def write(self, vals):
-        locked = _LOCKED_FIELDS & set(vals)
-        if locked:
-            raise UserError(
-                self.env._(
-                    "A promise to pay cannot be changed (%(fields)s): cancel it and record a new one.",
-                    fields=", ".join(sorted(locked)),
-                )
-            )
-        return super().write(vals)
+    def _guarded_create_error(self, names):
+        return self.env._("A promise to pay starts open: the daily job marks it kept or broken.")
 
-    def _internal_write(self, vals):
-        """The promise's own steps (kept, broken, cancelled): past the guards of ``write``, which no context key
-        can open."""
-        result = super().write(vals)
-        if "state" in vals:
-            self.env["collections.runner"]._refresh_for(self)
-        return result
+    def _guarded_write_error(self, names):
+        return self.env._(
+            "A promise to pay cannot be changed (%(fields)s): cancel it and record a new one.",
+            fields=", ".join(names),
+        )
+
+    def _case_foreign_error(self, foreign):
+        return self.env._("A promise covers invoices of its own customer only.")
 
     @api.model
     def _moves_not_promisable(self, moves):
@@ -175,26 +170,23 @@ class CollectionsPromise(models.Model):
         disputed = (
             self.env["collections.dispute"]
             .sudo()
-            .search([("state", "=", "open"), ("move_ids", "in", moves.ids)])
+            .search([("state", "in", DISPUTE_PAUSING_STATES), ("move_ids", "in", moves.ids)])
             .move_ids
         )
         in_agreement = (
             self.env["collections.negotiation"]
             .sudo()
-            .search([("state", "in", ("proposed", "to_approve", "accepted")), ("move_ids", "in", moves.ids)])
+            .search([("state", "in", AGREEMENT_PENDING_STATES), ("move_ids", "in", moves.ids)])
             .move_ids
         )
         return moves & (disputed | in_agreement)
 
     def _check_consistency(self):
-        today = fields.Date.context_today(self)
         for promise in self:
             if not promise.move_ids:
                 raise ValidationError(self.env._("Select the invoices the customer promises to pay."))
-            partner = promise.partner_id.commercial_partner_id
-            if promise.move_ids.filtered(lambda move, partner=partner: move.commercial_partner_id != partner):
-                raise ValidationError(self.env._("A promise covers invoices of its own customer only."))
-            if promise.date < today:
+            # Another customer's invoices: refused by the case's constraint (_check_case_customer).
+            if promise.date < promise.company_id._collections_today():
                 raise ValidationError(
                     self.env._(
                         "The promised date %(date)s is in the past: enter the day the customer will pay.",
@@ -202,7 +194,12 @@ class CollectionsPromise(models.Model):
                     )
                 )
             overlapping = self.search(
-                [("id", "!=", promise.id), ("state", "=", "open"), ("move_ids", "in", promise.move_ids.ids)], limit=1
+                [
+                    ("id", "!=", promise.id),
+                    ("state", "in", PROMISE_PAUSING_STATES),
+                    ("move_ids", "in", promise.move_ids.ids),
+                ],
+                limit=1,
             )
             if overlapping:
                 raise ValidationError(
@@ -234,18 +231,24 @@ class CollectionsPromise(models.Model):
                 )
 
     def action_cancel(self):
-        self.filtered(lambda promise: promise.state == "open")._internal_write({"state": "cancelled"})
+        self.filtered(lambda promise: PROMISE_STEPS.allows("cancel", promise.state))._internal_write(
+            {"state": PROMISE_STEPS.target("cancel", "open")}
+        )
         return True
 
     @api.model
     def _cron_check_promises(self):
-        today = fields.Date.context_today(self)
-        for promise in self.search([("state", "=", "open")]):
+        """Kept once paid, broken once the grace days passed unpaid: on each promise's company business day."""
+        for promise in self.search([("state", "in", PROMISE_STEPS.sources("keep"))]):
             status = promise_status(
-                to_decimal(promise.amount), promise.date, promise.grace_days, to_decimal(promise.amount_paid), today
+                to_decimal(promise.amount),
+                promise.date,
+                promise.grace_days,
+                to_decimal(promise.amount_paid),
+                promise.company_id._collections_today(),
             )
             if status.state == "kept":
-                promise._internal_write({"state": "kept"})
+                promise._internal_write({"state": PROMISE_STEPS.target("keep", promise.state)})
                 promise.partner_id.message_post(
                     body=self.env._("Promise to pay kept: %(promise)s.", promise=promise.display_name)
                 )
@@ -254,7 +257,7 @@ class CollectionsPromise(models.Model):
 
     def _mark_broken(self):
         self.ensure_one()
-        self._internal_write({"state": "broken"})
+        self._internal_write({"state": PROMISE_STEPS.target("break", self.state)})
         partner = self.partner_id.commercial_partner_id
         message = self.env._(
             "Promise to pay broken: %(promise)s (paid %(paid)s). The follow-up of these invoices resumes.",
