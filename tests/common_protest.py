@@ -19,7 +19,6 @@ DEADLINE = date(2026, 3, 11)  # Wednesday: three bank days after the protocol
 PROTESTED = DEADLINE
 # Where the people of the screen and tour tests work.
 BRUSSELS = "Europe/Brussels"
-SAO_PAULO = "America/Sao_Paulo"
 # 23:30 in UTC: already Tuesday 17 in Brussels (00:30), still Monday 16 in São Paulo (20:30).
 LATE_EVENING = datetime.combine(TODAY, time(23, 30))
 

@@ -4,9 +4,8 @@ from odoo import Command
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import TODAY, CollectionsCase
-from .test_negotiation import NegotiationCase
-from .test_protest import ProtestCase
-from .test_protest_screens import BRUSSELS, LATE_EVENING, SAO_PAULO
+from .common_negotiation import NegotiationCase
+from .common_protest import BRUSSELS, LATE_EVENING, SAO_PAULO, ProtestCase
 
 # Browser tests see the server at a pinned moment: the test Monday, mid-morning.
 TOUR_MOMENT = datetime.combine(TODAY, time(10, 0))

@@ -23,13 +23,14 @@ from ..engine import (
     PROMISE_PAUSING_STATES,
     promise_date_problem,
 )
+from ..engine.protest import AT_NOTARY_STATES
 from ..engine.receivable import CLAIMABLE_MOVE_TYPES, is_open_invoice
 from .portal import CollectionsCustomerPortal
 
 _logger = logging.getLogger(__name__)
 
 # A protest holds its invoice while the title is at the notary (sent, protocolled, notified or suspended there).
-_AT_NOTARY_STATES = ("sent", "protocolled", "notified", "suspended")
+_AT_NOTARY_STATES = tuple(sorted(AT_NOTARY_STATES))
 
 
 class CollectionsInvoicePortal(CollectionsCustomerPortal):

@@ -88,6 +88,10 @@ AGREEMENT_STEPS = StateMachine(
         "break": ({"active"}, "broken"),
     },
 )
+# Shipped defaults of a plan's agreement limits (the plan's fields start with them).
+DEFAULT_MAX_DISCOUNT_PERCENT = 10.0
+DEFAULT_MAX_INSTALLMENTS = 6
+DEFAULT_INSTALLMENT_GRACE_DAYS = 5
 # The agreement holds its invoices: no other agreement (or protest) on them.
 AGREEMENT_HOLDING_STATES = ("proposed", "to_approve", "accepted", "active")
 # On its way and not booked yet: its invoices are promised by nobody else (a booked one settled them).

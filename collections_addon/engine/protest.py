@@ -42,6 +42,11 @@ OPEN_STATES = frozenset({"draft", "sent", "protocolled", "notified", "suspended"
 # The debtor's window to pay at the notary runs in these states.
 WINDOW_STATES = frozenset({"sent", "protocolled", "notified"})
 FINAL_STATES = frozenset({"paid", "withdrawn", "cancelled"})
+# The title is at the notary (or suspended there by a court): the customer's status says so and the invoice page
+# offers no promise or dispute.
+AT_NOTARY_STATES = WINDOW_STATES | {"suspended"}
+# The invoice behind the title cannot be reset or cancelled while its protest is in one of these states.
+TITLE_LOCKED_STATES = AT_NOTARY_STATES | {"protested"}
 # The last day to pay is known (and reminded of) in these states.
 DEADLINE_STATES = frozenset({"protocolled", "notified"})
 # The daily job follows protests in these states, and settled ones still waiting for their release letter.

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..engine.protest import TITLE_LOCKED_STATES
 from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE, is_open_invoice
 
 
@@ -105,7 +106,7 @@ class AccountMove(models.Model):
             .search(
                 [
                     ("move_id", "in", self.ids),
-                    ("state", "in", ("sent", "protocolled", "notified", "suspended", "protested")),
+                    ("state", "in", tuple(sorted(TITLE_LOCKED_STATES))),
                 ]
             )
         )

@@ -16,6 +16,8 @@ from ..engine import (
     ContactRules,
 )
 from ..engine.calls import DEFAULT_CALL_INTERVAL_HOURS, DEFAULT_CALL_PERIOD_DAYS, DEFAULT_MAX_CALLS
+from ..engine.negotiation import DEFAULT_INSTALLMENT_GRACE_DAYS, DEFAULT_MAX_DISCOUNT_PERCENT, DEFAULT_MAX_INSTALLMENTS
+from ..engine.promise import DEFAULT_PROMISE_GRACE_DAYS
 
 
 def _default_call_windows():
@@ -90,12 +92,12 @@ class CollectionsPolicy(models.Model):
     max_discount_percent = fields.Float(
         string="Maximum Discount (%)",
         digits=(5, 2),
-        default=10.0,
+        default=DEFAULT_MAX_DISCOUNT_PERCENT,
         help="Collectors may offer up to this discount on their own; above it a manager approves.",
     )
     max_installments = fields.Integer(
         string="Maximum Instalments",
-        default=6,
+        default=DEFAULT_MAX_INSTALLMENTS,
         help="Collectors may offer up to this many instalments on their own; above it a manager approves.",
     )
     min_installment_amount = fields.Monetary(
@@ -105,12 +107,12 @@ class CollectionsPolicy(models.Model):
     )
     installment_grace_days = fields.Integer(
         string="Instalment Grace Days",
-        default=5,
+        default=DEFAULT_INSTALLMENT_GRACE_DAYS,
         help="An agreement counts as broken when an instalment is still unpaid this many days after its due date.",
     )
     promise_grace_days = fields.Integer(
         string="Promise Grace Days",
-        default=2,
+        default=DEFAULT_PROMISE_GRACE_DAYS,
         help="A promise to pay counts as broken when it is not paid this many days after the promised date.",
     )
     note = fields.Html(translate=True)

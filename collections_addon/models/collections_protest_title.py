@@ -6,11 +6,9 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from ..engine import eligibility_problem
+from ..engine.negotiation import AGREEMENT_HOLDING_STATES
 from ..engine.protest import OPEN_STATES
 from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
-
-# Agreements in these states hold their invoices: no protest beside them.
-_NEGOTIATING_STATES = ("proposed", "to_approve", "accepted", "active")
 
 
 class CollectionsProtest(models.Model):
@@ -92,7 +90,9 @@ class CollectionsProtest(models.Model):
         negotiations = (
             self.env["collections.negotiation"]
             .sudo()
-            .search_fetch([("move_ids", "in", moves.ids), ("state", "in", _NEGOTIATING_STATES)], ["move_ids", "name"])
+            .search_fetch(
+                [("move_ids", "in", moves.ids), ("state", "in", AGREEMENT_HOLDING_STATES)], ["move_ids", "name"]
+            )
         )
         promises = (
             self.env["collections.promise"]

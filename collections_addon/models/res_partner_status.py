@@ -10,10 +10,13 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import format_date, format_datetime
 
-# Agreements that hold the customer's invoices: proposed, waiting for approval, signed, running or broken.
-_AGREEMENT_STATES_SHOWN = ("proposed", "to_approve", "accepted", "active", "broken")
-# Protests whose title is at the notary, the debtor still able to pay there.
-_AT_NOTARY_STATES = ("sent", "protocolled", "notified", "suspended")
+from ..engine.negotiation import AGREEMENT_HOLDING_STATES
+from ..engine.protest import AT_NOTARY_STATES
+
+# Agreements that hold the customer's invoices: proposed, waiting for approval, signed, running, or broken
+# (its invoices are back in the follow-up, the collector still has to know).
+_AGREEMENT_STATES_SHOWN = (*AGREEMENT_HOLDING_STATES, "broken")
+_AT_NOTARY_STATES = tuple(sorted(AT_NOTARY_STATES))
 
 
 class ResPartner(models.Model):
