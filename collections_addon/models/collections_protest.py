@@ -76,7 +76,7 @@ _TITLE_FIELDS = {"move_id", "move_line_id", "amount", "title_number", "notary_id
 
 class CollectionsProtest(models.Model):
     _name = "collections.protest"
-    _inherit = ["mail.thread", "mail.activity.mixin", "collections.input.mixin"]
+    _inherit = ["collections.guarded.mixin", "mail.thread", "mail.activity.mixin", "collections.input.mixin"]
     _description = "Notary Protest"
     _order = "create_date desc, id desc"
     _check_company_auto = True
@@ -230,24 +230,40 @@ class CollectionsProtest(models.Model):
     # Create and write
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            # A form sends what a new record holds: the draft state and empty fields. They record nothing.
-            for field in (_STEP_FIELDS | _DERIVED_FIELDS | {"amount"}) & set(vals):
-                if not vals[field] or (field == "state" and vals[field] == "draft"):
-                    del vals[field]
-            forbidden = (_STEP_FIELDS - {"proposed_level_id"} | _DERIVED_FIELDS | {"amount"}) & set(vals)
-            if forbidden:
-                raise UserError(
-                    self.env._(
-                        "A new protest starts as a draft: %(fields)s cannot be given when it is created (its steps "
-                        "record them, or they follow the invoice).",
-                        fields=self._field_labels(forbidden),
-                    )
-                )
-            if not vals.get("move_id") and not vals.get("move_line_id"):
-                raise UserError(self.env._("Choose the overdue invoice to protest."))
+    # ------------------------------------------------------------------
+    # The write guard (collections.guarded.mixin): steps' fields, and what follows the invoice
+    # ------------------------------------------------------------------
+
+    _guarded_fields = frozenset(_STEP_FIELDS | _DERIVED_FIELDS | {"amount"})
+    _guarded_create_free = frozenset({"proposed_level_id"})
+    _guarded_initial = {"state": "draft"}
+    _guarded_frozen_fields = frozenset(_TITLE_FIELDS)
+    _guarded_editable_states = ("draft",)
+
+    @api.model
+    def _guarded_create_error(self, names):
+        return self.env._(
+            "A new protest starts as a draft: %(fields)s cannot be given when it is created (its steps "
+            "record them, or they follow the invoice).",
+            fields=self._field_labels(names),
+        )
+
+    def _guarded_write_error(self, names):
+        return self.env._(
+            "%(fields)s cannot be changed by hand: the protest's steps record them (use the buttons at the "
+            "top of the protest), or they follow the invoice.",
+            fields=self._field_labels(names),
+        )
+
+    def _guarded_frozen_error(self, names):
+        return self.env._("The invoice, amount, title number and notary of a protest sent to the notary cannot change.")
+
+    @api.model
+    def _guarded_complete_create(self, vals_list):
+        """The title of each new protest: its receivable, open amount, due date, number and responsible."""
+        super()._guarded_complete_create(vals_list)
+        if any(not vals.get("move_id") and not vals.get("move_line_id") for vals in vals_list):
+            raise UserError(self.env._("Choose the overdue invoice to protest."))
         # Records of one recordset share their prefetch: one read for every invoice, not one each.
         moves = self.env["account.move"].browse([vals["move_id"] for vals in vals_list if vals.get("move_id")])
         given_lines = self.env["account.move.line"].browse(
@@ -277,24 +293,10 @@ class CollectionsProtest(models.Model):
             vals.setdefault("title_number", self._title_number(line))
             if "user_id" not in vals:
                 vals["user_id"] = self._default_responsible(line.move_id).id
-        return super().create(vals_list)
 
-    def write(self, vals):
-        forbidden = (_STEP_FIELDS | _DERIVED_FIELDS | {"amount"}) & set(vals)
-        if forbidden:
-            raise UserError(
-                self.env._(
-                    "%(fields)s cannot be changed by hand: the protest's steps record them (use the buttons at the "
-                    "top of the protest), or they follow the invoice.",
-                    fields=self._field_labels(forbidden),
-                )
-            )
-        if _TITLE_FIELDS & set(vals) and self.filtered(lambda protest: protest.state != "draft"):
-            raise UserError(
-                self.env._(
-                    "The invoice, amount, title number and notary of a protest sent to the notary cannot change."
-                )
-            )
+    def _guarded_complete_write(self, vals):
+        """A new invoice or instalment is a new title: its open amount, due date and (unless given) number."""
+        vals = super()._guarded_complete_write(vals)
         if vals.get("move_id") and not vals.get("move_line_id") and self.move_id.id == vals["move_id"]:
             vals = {key: value for key, value in vals.items() if key != "move_id"}  # same invoice, same instalment
         if vals.get("move_id") or vals.get("move_line_id"):
@@ -302,7 +304,6 @@ class CollectionsProtest(models.Model):
             line = self.env["account.move.line"].browse(vals.get("move_line_id")) or self._default_line(move)
             self._check_line_of_move(line, move)
             self._raise_if_ineligible(line, exclude=self)
-            # The title is the new receivable: its open amount and, unless given, its number.
             vals = {
                 "title_number": self._title_number(line),
                 **vals,
@@ -311,7 +312,7 @@ class CollectionsProtest(models.Model):
                 "amount": line.amount_residual_currency,
                 "due_date": line.date_maturity,
             }
-        return super().write(vals)
+        return vals
 
     @api.model
     def _field_labels(self, names):
@@ -331,13 +332,6 @@ class CollectionsProtest(models.Model):
             self.title_number = self._title_number(line)
             self.amount = line.amount_residual_currency
             self.due_date = line.date_maturity
-
-    def _internal_write(self, vals):
-        """The steps' own writes: past the guards of ``write``, which no context key can open."""
-        result = super().write(vals)
-        if "state" in vals:
-            self.env["collections.runner"]._refresh_for(self)
-        return result
 
     def _collections_input_rules(self):
         return {
