@@ -11,7 +11,8 @@ from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import TODAY
-from .common_protest import BRUSSELS, DEADLINE, LATE_EVENING, PROTOCOL, SAO_PAULO, ProtestCase, at
+from .common import SAO_PAULO
+from .common_protest import BRUSSELS, DEADLINE, LATE_EVENING, PROTOCOL, ProtestCase, at
 
 
 @tagged("post_install", "-at_install")

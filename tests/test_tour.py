@@ -3,9 +3,9 @@ from datetime import date, datetime, time, timedelta
 from odoo import Command
 from odoo.tests import HttpCase, freeze_time, tagged
 
-from .common import TODAY, CollectionsCase
+from .common import SAO_PAULO, TODAY, CollectionsCase
 from .common_negotiation import NegotiationCase
-from .common_protest import BRUSSELS, LATE_EVENING, SAO_PAULO, ProtestCase
+from .common_protest import BRUSSELS, LATE_EVENING, ProtestCase
 
 # Browser tests see the server at a pinned moment: the test Monday, mid-morning.
 TOUR_MOMENT = datetime.combine(TODAY, time(10, 0))
