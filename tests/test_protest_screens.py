@@ -10,8 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import TODAY
-from .common import SAO_PAULO
+from .common import SAO_PAULO, TODAY
 from .common_protest import BRUSSELS, DEADLINE, LATE_EVENING, PROTOCOL, ProtestCase, at
 
 
