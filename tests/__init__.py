@@ -1,5 +1,6 @@
 if __name__.startswith("odoo.addons."):
     from . import (
+        test_business_day,
         test_calls,
         test_clock,
         test_codes,
