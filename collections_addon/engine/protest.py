@@ -24,6 +24,7 @@ from datetime import date, timedelta
 
 from .bounds import PROTEST_WINDOW_DAYS
 from .business_calendar import BusinessCalendar
+from .states import StateMachine
 
 PROTEST_STATES = (
     "draft",
@@ -78,18 +79,23 @@ URGENCY_CODES = ("later", "soon", "today", "late")
 # "soon": this many days or fewer are left.
 SOON_DAYS = 2
 
+# The lifecycle, one table like every other state machine of the engine (engine/states.py).
+PROTEST_STEPS = StateMachine(
+    PROTEST_STATES,
+    {
+        "send": ({"draft"}, "sent"),
+        "protocol": ({"sent"}, "protocolled"),
+        "notify": ({"protocolled"}, "notified"),
+        "pay": ({"protocolled", "notified"}, "paid"),
+        "withdraw": ({"sent", "protocolled", "notified", "suspended"}, "withdrawn"),
+        "suspend": ({"protocolled", "notified"}, "suspended"),
+        "protest": ({"notified", "suspended"}, "protested"),
+        "settle": ({"protested"}, "settled"),
+        "cancel": ({"draft", "settled"}, "cancelled"),
+    },
+)
 # action: (states it starts from, state it leads to)
-TRANSITIONS = {
-    "send": (frozenset({"draft"}), "sent"),
-    "protocol": (frozenset({"sent"}), "protocolled"),
-    "notify": (frozenset({"protocolled"}), "notified"),
-    "pay": (frozenset({"protocolled", "notified"}), "paid"),
-    "withdraw": (frozenset({"sent", "protocolled", "notified", "suspended"}), "withdrawn"),
-    "suspend": (frozenset({"protocolled", "notified"}), "suspended"),
-    "protest": (frozenset({"notified", "suspended"}), "protested"),
-    "settle": (frozenset({"protested"}), "settled"),
-    "cancel": (frozenset({"draft", "settled"}), "cancelled"),
-}
+TRANSITIONS = PROTEST_STEPS.transitions
 PROTEST_ACTIONS = tuple(TRANSITIONS)
 
 # Why an invoice cannot be protested, in the order they are checked.
@@ -264,7 +270,7 @@ def step_problem(
     """
     if action not in TRANSITIONS:
         raise ValueError(f"Unknown protest step {action!r}; expected one of {', '.join(PROTEST_ACTIONS)}.")
-    if state not in TRANSITIONS[action][0]:
+    if not PROTEST_STEPS.allows(action, state):
         return "state"
     if action == "cancel" and state == "draft":
         return None  # a proposal that never went to the notary is simply dropped
