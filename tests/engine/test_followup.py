@@ -18,6 +18,8 @@ import pytest
 
 from collections_addon.engine import (
     CHANNELS,
+    EVENT_STATES,
+    UNSENT_STATES,
     BusinessCalendar,
     ContactRules,
     FollowupLevel,
@@ -25,6 +27,7 @@ from collections_addon.engine import (
     PartnerDecision,
     PartnerSituation,
     claimed_items,
+    contact_points,
     decide_partner,
     is_overdue,
     level_due_for_item,
@@ -906,3 +909,44 @@ def test_claimed_items_ignore_excluded_items():
     disputed = item(3, 40, excluded=True)
     assert claimed_items([item(1, 8), disputed], TODAY) == [item(1, 8)]
     assert claimed_items([disputed], TODAY) == []
+
+
+# ----------------------------------------------------------------------
+# Contact points and event states
+# ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "mobile", "expected"),
+    [
+        (False, False, {"letter"}),
+        (True, False, {"email", "letter"}),
+        (False, True, {"letter", "sms", "whatsapp"}),
+        (True, True, {"email", "letter", "sms", "whatsapp"}),
+    ],
+)
+def test_contact_points(email, mobile, expected):
+    points = contact_points(email=email, mobile=mobile)
+    assert points == expected
+    assert points <= set(CHANNELS)
+
+
+def test_a_customer_without_mobile_misses_the_text_channels_of_the_step():
+    level = FollowupLevel(id=1, days=5, channels=("sms", "whatsapp", "letter"))
+    decision = decide(
+        [item(1, 8)],
+        levels=[level],
+        situation=situation(contact_points=contact_points(email=True, mobile=False)),
+    )
+    assert (decision.action, decision.channels, decision.missing_channels) == (
+        "contact",
+        ("sms", "whatsapp", "letter"),
+        ("sms", "whatsapp"),
+    )
+    assert decision.status == "to_contact"
+
+
+def test_unsent_states_are_event_states():
+    assert set(UNSENT_STATES) == {"failed", "cancelled"}
+    assert set(UNSENT_STATES) < set(EVENT_STATES)
+    assert EVENT_STATES[0] == "queued"

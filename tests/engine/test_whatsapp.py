@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from collections_addon.engine import (
+    ESCALATION_STATES,
+    ESCALATIONS,
+    FALLBACK_CHANNELS,
     MAX_ATTEMPTS,
     OPT_OUT_WORDS,
     STATE_RANK,
@@ -18,6 +21,7 @@ from collections_addon.engine import (
     build_template_message,
     classify_response,
     error_text,
+    escalation,
     is_opt_out,
     next_state,
     parse_webhook,
@@ -944,3 +948,48 @@ def test_error_text_falls_back(response, status_code, text):
 def test_error_text_never_raises():
     for response in (object(), {"error": object()}, {"error": {"error_data": {"details": object()}}}, 3.5):
         assert isinstance(error_text(response, 400), str)
+
+
+# ----------------------------------------------------------------------
+# Escalations on delivery state
+# ----------------------------------------------------------------------
+
+SENT_AT = datetime(2026, 3, 16, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("state", "hours_later", "expected"),
+    [
+        ("read", 23, None),
+        ("read", 24, "call"),
+        ("read", 100, "call"),
+        ("sent", 23.99, None),
+        ("sent", 24, "undelivered"),
+        ("delivered", 100, None),
+        ("queued", 100, None),
+        ("failed", 100, None),
+    ],
+)
+def test_escalation_after_the_levels_delay(state, hours_later, expected):
+    now = SENT_AT + timedelta(hours=hours_later)
+    result = escalation(state, now, read_at=SENT_AT, sent_at=SENT_AT, read_call_hours=24, undelivered_hours=24)
+    assert result == expected
+    assert result is None or result in ESCALATIONS
+
+
+def test_a_delay_of_zero_switches_the_escalation_off():
+    much_later = SENT_AT + timedelta(days=30)
+    assert escalation("read", much_later, read_at=SENT_AT, read_call_hours=0) is None
+    assert escalation("sent", much_later, sent_at=SENT_AT, undelivered_hours=0) is None
+
+
+def test_no_escalation_without_the_moment_it_counts_from():
+    much_later = SENT_AT + timedelta(days=30)
+    assert escalation("read", much_later, read_at=None, read_call_hours=24) is None
+    assert escalation("sent", much_later, sent_at=None, undelivered_hours=24) is None
+
+
+def test_escalations_watch_read_and_sent_messages_and_fall_back_by_sms_or_letter():
+    assert set(ESCALATION_STATES) == {"read", "sent"}
+    assert set(ESCALATION_STATES) <= set(STATE_RANK)
+    assert FALLBACK_CHANNELS == ("sms", "letter")
