@@ -4,12 +4,22 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command, sql_db
-from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import CollectionsCase
+from ..collections_addon.engine import (
+    AGREEMENT_RUNNING_STATES,
+    CHANNELS,
+    DISPUTE_HOLD_STATES,
+    EVENT_STATES,
+    FALLBACK_CHANNELS,
+    HISTORY_CHANNELS,
+    NOTARY_HOLD_STATES,
+    PROMISE_HOLD_STATES,
+    STATUSES,
+)
+from .common_run import RunCase
 
 
 class SimulatedCrash(BaseException):
@@ -18,7 +28,10 @@ class SimulatedCrash(BaseException):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestFollowupRun(CollectionsCase):
+class TestFollowupRun(RunCase):
+    """The daily follow-up as its job runs it (``run_followup``: the cron's user); collectors send by hand
+    and preview, managers start a run by hand and configure the plan."""
+
     def test_call_step_without_phone_waits_for_a_number(self):
         customer = self.make_customer("No Phone")
         invoice = self.make_invoice(customer, 100, 30)
@@ -132,15 +145,14 @@ class TestFollowupRun(CollectionsCase):
 
         with (
             patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
-            patch.object(CollectionsRunner, "_batch_size", 2),
+            patch.object(type(self.runner), "_batch_size", 2),
         ):
-            # The cron runs as the superuser, who sees every company.
-            cron_runner = self.runner.sudo()
-            cron_runner._cron_followup()
+            # The cron runs as its user, the superuser, who sees every company.
+            self.cron_runner._cron_followup()
             self.assertEqual(calls, [3], "remaining counts what is left in every company")
-            cron_runner._cron_followup()
-            cron_runner._cron_followup()
-            cron_runner._cron_followup()
+            self.cron_runner._cron_followup()
+            self.cron_runner._cron_followup()
+            self.cron_runner._cron_followup()
         self.assertEqual(calls, [3, 1, 0])
         for customer in customers:
             self.assertEqual(len(self.mails_of(customer)), 1, f"{customer.name} contacted exactly once")
@@ -153,20 +165,22 @@ class TestFollowupRun(CollectionsCase):
         with self.assertRaisesRegex(IntegrityError, "one_send_per_step"), mute_logger("odoo.sql_db"):
             event.copy()
 
-    @mute_logger("odoo.addons.collections_addon.collections_addon.models.collections_runner")
+    @mute_logger("odoo.addons.collections_addon.collections_addon.models.collections_runner_act")
     def test_failure_of_one_partner_rolls_back_only_that_partner(self):
         good = self.make_customer("Good")
         bad = self.make_customer("Bad")
         good_invoice = self.make_invoice(good, 100, 8)
         bad_invoice = self.make_invoice(bad, 100, 8)
-        original = CollectionsRunner._invoice_sections
+        # The e-mail channel renders the invoice table (collections.channel, collections_channel_email.py).
+        Channel = type(self.env["collections.channel"])
+        original = Channel._invoice_sections
 
-        def broken_sections(runner, lines, move_ids, *args):
+        def broken_sections(channel, lines, move_ids, *args):
             if bad_invoice.id in move_ids:
                 raise ValueError("template engine exploded")
-            return original(runner, lines, move_ids, *args)
+            return original(channel, lines, move_ids, *args)
 
-        with patch.object(CollectionsRunner, "_invoice_sections", broken_sections):
+        with patch.object(Channel, "_invoice_sections", broken_sections):
             result = self.run_followup()
         self.assertEqual(result.contacted, 1)
         self.assertEqual(result.failed, 1)
@@ -197,11 +211,12 @@ class TestFollowupRun(CollectionsCase):
             committed.append(self.env.cr.savepoint(flush=False))
             return float("inf")
 
-        original_queue = CollectionsRunner._queue_emails
+        Channel = type(self.env["collections.channel"])
+        original_queue = Channel._queue_emails
 
-        def queue_then_crash(runner, company, decisions, *args):
+        def queue_then_crash(channel, company, decisions, *args):
             batches.append(decisions)
-            values = original_queue(runner, company, decisions, *args)
+            values = original_queue(channel, company, decisions, *args)
             if len(batches) == 3:
                 raise SimulatedCrash()
             return values
@@ -210,7 +225,7 @@ class TestFollowupRun(CollectionsCase):
         crashed = False
         with (
             patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
-            patch.object(CollectionsRunner, "_queue_emails", queue_then_crash),
+            patch.object(Channel, "_queue_emails", queue_then_crash),
         ):
             try:
                 self.run_followup(commit=True, batch_size=2)
@@ -237,7 +252,8 @@ class TestFollowupRun(CollectionsCase):
             result = self.run_followup()
             self.assertTrue(result.busy)
             self.assertFalse(self.events_of(customer))
-            action = self.env["collections.preview"]._action_run_now()
+            # A manager tries 'Run now' meanwhile.
+            action = self.env["collections.preview"].with_user(self.manager)._action_run_now()
             self.assertEqual(action["params"]["type"], "warning")
         finally:
             other.execute("SELECT pg_advisory_unlock(4277, %s)", [self.company.id])
@@ -247,7 +263,7 @@ class TestFollowupRun(CollectionsCase):
     def test_excluded_invoice_and_partner(self):
         excluded_partner = self.make_customer("Excluded")
         self.make_invoice(excluded_partner, 100, 8)
-        excluded_partner.with_company(self.company).write(
+        excluded_partner.with_user(self.collector).with_company(self.company).write(
             {"collections_excluded": True, "collections_exclusion_reason": "Key account"}
         )
         self.assertEqual(excluded_partner.with_company(self.company).collections_status, "excluded")
@@ -265,7 +281,7 @@ class TestFollowupRun(CollectionsCase):
     def test_paused_partner_waits_until_the_end_of_the_pause(self):
         customer = self.make_customer("Paused")
         self.make_invoice(customer, 100, 8)
-        customer.with_company(self.company).write(
+        customer.with_user(self.collector).with_company(self.company).write(
             {"collections_paused_until": "2026-03-20", "collections_pause_reason": "Promise to pay"}
         )
         partner = customer.with_company(self.company)
@@ -305,7 +321,7 @@ class TestFollowupRun(CollectionsCase):
         self.assertIn("60.00", body)
 
     def test_amount_under_level_minimum_is_skipped(self):
-        self.level_first.min_amount = 500
+        self.as_manager(self.level_first).min_amount = 500
         customer = self.make_customer("Small")
         self.make_invoice(customer, 499.99, 8)
         result = self.run_followup()
@@ -389,7 +405,7 @@ class TestFollowupRun(CollectionsCase):
                 "date_to": "2026-03-16 23:59:59",
             }
         )
-        self.policy.calendar_id = calendar
+        self.as_manager(self.policy).calendar_id = calendar
         self.assertEqual(self.run_followup().contacted, 0)
         self.assertEqual(str(customer.with_company(self.company).collections_next_date), "2026-03-17")
 
@@ -460,7 +476,7 @@ class TestFollowupRun(CollectionsCase):
     def test_status_refresh_keeps_automatic_steps_off_the_worklist(self):
         customer = self.make_customer("Automatic")
         self.make_invoice(customer, 100, 8)
-        partner = customer.with_company(self.company)
+        partner = customer.with_user(self.collector).with_company(self.company)
         partner.collections_paused_until = "2026-03-10"  # an old pause: writing it refreshes the status
         self.assertEqual(partner.collections_status, "overdue", "the run sends it by itself: not the collector's job")
         self.assertEqual(str(partner.collections_next_date), "2026-03-16")
@@ -471,7 +487,7 @@ class TestFollowupRun(CollectionsCase):
         self.make_invoice(customer, 100, 8)
         held = self.make_customer("Held")
         self.make_invoice(held, 100, 8)
-        held.with_company(self.company).collections_paused_until = "2026-03-30"
+        held.with_user(self.collector).with_company(self.company).collections_paused_until = "2026-03-30"
         action = self.env["collections.preview"].with_user(self.collector)._open_for(self.company)
         preview = self.env["collections.preview"].browse(action["res_id"])
         line = preview.line_ids.filtered(lambda line: line.partner_id == customer)
@@ -490,22 +506,22 @@ class TestFollowupRun(CollectionsCase):
         )
 
     def test_customer_without_a_plan_is_explained(self):
-        self.policy.is_default = False
+        self.as_manager(self.policy).is_default = False
         customer = self.make_customer("Planless")
         self.make_invoice(customer, 100, 8)
         result = self.run_followup()
         self.assertIn("no collections plan", result.reasons[customer.id])
 
     def test_bad_configuration_is_refused(self):
+        Level = self.env["collections.level"].with_user(self.manager)
+        policy = self.as_manager(self.policy)
         with self.assertRaisesRegex(ValidationError, "already has a level at 5 days"):
-            self.env["collections.level"].create({"policy_id": self.policy.id, "name": "Dup", "days": 5})
+            Level.create({"policy_id": self.policy.id, "name": "Dup", "days": 5})
         with self.assertRaisesRegex(ValidationError, r"^Minimum Amount cannot be negative \(not -1\)"):
-            self.env["collections.level"].create(
-                {"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1}
-            )
+            Level.create({"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1})
         invoice_template = self.env["mail.template"].search([("model", "=", "account.move")], limit=1)
         with self.assertRaisesRegex(ValidationError, "res.partner"), self.env.cr.savepoint():
-            self.env["collections.level"].create(
+            Level.create(
                 {
                     "policy_id": self.policy.id,
                     "name": "Wrong",
@@ -515,12 +531,14 @@ class TestFollowupRun(CollectionsCase):
                 }
             )
         with self.assertRaisesRegex(ValidationError, "no level"), self.env.cr.savepoint():
-            self.env["collections.policy"].create({"name": "Empty", "partner_kind": "person", "is_default": True})
+            self.env["collections.policy"].with_user(self.manager).create(
+                {"name": "Empty", "partner_kind": "person", "is_default": True}
+            )
         with self.assertRaisesRegex(ValidationError, "at least one level"), self.env.cr.savepoint():
-            self.policy.level_ids.unlink()
+            policy.level_ids.unlink()
         empty_calendar = self.env["resource.calendar"].create({"name": "No hours", "attendance_ids": [Command.clear()]})
         with self.assertRaisesRegex(ValidationError, "no working hours"), self.env.cr.savepoint():
-            self.policy.calendar_id = empty_calendar
+            policy.calendar_id = empty_calendar
 
     def test_shipped_plans_are_ready_for_every_company(self):
         for xmlid in ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company"):
@@ -534,3 +552,23 @@ class TestFollowupRun(CollectionsCase):
             [("company_id", "=", self.company.id), ("id", "!=", self.policy.id)]
         )
         self.assertEqual(sorted(copies.mapped("partner_kind")), ["company", "person"])
+
+    def test_every_engine_channel_acts_from_its_own_file(self):
+        Channel = self.env["collections.channel"]
+        self.assertEqual(sorted(Channel._channel_codes()), sorted(CHANNELS))
+        with self.assertRaises(NotImplementedError):
+            Channel._channel_queue("pigeon", self.company, self.today(), [])
+
+    def test_selections_and_sql_state_lists_are_engine_codes(self):
+        def keys(model, field="state"):
+            return set(self.env[model]._fields[field].get_values(self.env))
+
+        self.assertEqual(keys("collections.event"), set(EVENT_STATES))
+        self.assertEqual(keys("collections.event", "channel"), set(HISTORY_CHANNELS))
+        self.assertEqual(keys("res.partner", "collections_status"), set(STATUSES))
+        self.assertEqual(keys("collections.level", "whatsapp_fallback") - {"none"}, set(FALLBACK_CHANNELS))
+        # The states that hold an invoice out of the follow-up are states of the records holding it.
+        self.assertLessEqual(set(NOTARY_HOLD_STATES), keys("collections.protest"))
+        self.assertLessEqual(set(AGREEMENT_RUNNING_STATES), keys("collections.negotiation"))
+        self.assertLessEqual(set(DISPUTE_HOLD_STATES), keys("collections.dispute"))
+        self.assertLessEqual(set(PROMISE_HOLD_STATES), keys("collections.promise"))

@@ -14,7 +14,8 @@ from odoo.addons.collections_addon.collections_addon.engine import whatsapp as w
 from odoo.tests import HttpCase, tagged
 from odoo.tools import format_datetime, mute_logger
 
-from .common import TODAY, CollectionsCase
+from .common import TODAY
+from .common_run import DELIVERY_CRON, WHATSAPP_CRON, RunCase
 from .whatsapp_server import LocalWhatsAppServer, error, hang, server_error, template_missing
 
 TOKEN = "EAAG-test-token"
@@ -70,8 +71,11 @@ def text_message(sender, text, moment):
     }
 
 
-class WhatsappCase(CollectionsCase):
-    """The test company with its WhatsApp number on the local server and a WhatsApp step at 'First'."""
+class WhatsappCase(RunCase):
+    """The test company with its WhatsApp number on the local server and a WhatsApp step at 'First'.
+
+    The follow-up queues, the gateway's job sends (``gateway``: its cron's user) and the delivery
+    job escalates (``escalate``); a manager tunes the level and its scripts, a collector pauses."""
 
     @classmethod
     def setUpClass(cls):
@@ -106,7 +110,7 @@ class WhatsappCase(CollectionsCase):
                 "sms_script_id": cls.sms_script.id,
             }
         )
-        cls.gateway = cls.env["collections.whatsapp"]
+        cls.gateway = cls.as_cron(WHATSAPP_CRON, "collections.whatsapp")
 
     def setUp(self):
         super().setUp()
@@ -124,6 +128,10 @@ class WhatsappCase(CollectionsCase):
         event = self.events_of(customer, channel="whatsapp")
         self.assertEqual(event.state, "queued")
         return customer, invoice, event
+
+    def escalate(self):
+        """The escalations on delivery state, as the hourly delivery job runs them."""
+        return self.as_cron(DELIVERY_CRON, "collections.whatsapp")._escalate()
 
     def move_to_due(self, event):
         """The retry time came (the queue's cron would pick it up now)."""
@@ -330,7 +338,7 @@ class TestWhatsapp(WhatsappCase):
         self.assertIn("Invalid OAuth access token", event.error)
 
     def test_client_error_falls_back_to_a_letter(self):
-        self.level_first.whatsapp_fallback = "letter"
+        self.as_manager(self.level_first).whatsapp_fallback = "letter"
         customer, invoice, event = self.queued_event("Letter Fallback")
         self.server.answer(error(400, 131026, "Message undeliverable", details="Receiver is incapable of receiving"))
         self.gateway._send_queued()
@@ -343,7 +351,7 @@ class TestWhatsapp(WhatsappCase):
         self.assertFalse(self.events_of(customer, channel="sms"))
 
     def test_client_error_without_fallback_goes_to_the_collector(self):
-        self.level_first.whatsapp_fallback = "none"
+        self.as_manager(self.level_first).whatsapp_fallback = "none"
         customer, _invoice, event = self.queued_event("No Fallback")
         self.server.answer(template_missing())
         self.gateway._send_queued()
@@ -358,7 +366,7 @@ class TestWhatsapp(WhatsappCase):
         self.assertEqual(partner.collections_due_level_id, self.level_first)
 
     def test_sms_fallback_without_sms_text_goes_to_the_collector(self):
-        self.level_first.sms_script_id = False
+        self.as_manager(self.level_first).sms_script_id = False
         customer, _invoice, event = self.queued_event("No Sms Text")
         self.server.answer(template_missing())
         self.gateway._send_queued()
@@ -468,9 +476,9 @@ class TestWhatsapp(WhatsappCase):
         return self.events_of(customer, channel="call")
 
     def test_read_and_unpaid_after_the_delay_plans_a_call(self):
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         customer, invoice, event = self.read_event("Read Unpaid", 25)
-        self.gateway._escalate()
+        self.escalate()
         call = self.call_events(customer)
         self.assertEqual(len(call), 1)
         self.assertEqual(call.state, "queued")
@@ -482,42 +490,43 @@ class TestWhatsapp(WhatsappCase):
         self.assertIn("read the WhatsApp reminder", str(call.activity_id.note))
         self.assertTrue(event.escalated)
         # Twice: still one call.
-        self.gateway._escalate()
-        self.env["collections.event"]._cron_sync_mail_states()
+        self.escalate()
+        self.sync_delivery()
         self.assertEqual(len(self.call_events(customer)), 1)
         self.assertEqual(len(self.open_tasks(customer, "mail.mail_activity_data_call")), 1)
 
     def test_read_but_not_long_enough_plans_nothing(self):
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         customer, _invoice, event = self.read_event("Read Recently", 23)
-        self.gateway._escalate()
+        self.escalate()
         self.assertFalse(self.call_events(customer))
         self.assertFalse(event.escalated)
         # Two hours later the delay is over.
         with freeze_time("2026-03-16 12:00:00"):
-            self.gateway._escalate()
+            self.escalate()
         self.assertEqual(len(self.call_events(customer)), 1)
 
     def test_read_and_paid_plans_no_call(self):
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         customer, invoice, _event = self.read_event("Read Paid", 25)
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
             {"payment_date": TODAY}
         )._create_payments()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.gateway._escalate()
+        self.escalate()
         self.assertFalse(self.call_events(customer))
         self.assertFalse(self.open_tasks(customer, "mail.mail_activity_data_call"))
 
     def test_level_without_read_delay_plans_no_call(self):
-        self.level_first.whatsapp_read_call_hours = 0
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 0
         customer, _invoice, _event = self.read_event("Read No Delay", 100)
-        self.gateway._escalate()
+        self.escalate()
         self.assertFalse(self.call_events(customer))
 
     def test_paused_or_paid_after_queueing_is_not_sent(self):
         customer, _invoice, event = self.queued_event("Promised")
-        customer.with_company(self.company).collections_paused_until = TODAY + timedelta(days=5)
+        paused = customer.with_user(self.collector).with_company(self.company)
+        paused.collections_paused_until = TODAY + timedelta(days=5)
         self.assertEqual(event.state, "cancelled", "a pause cancels what is still queued")
         self.assertIn("paused", event.error)
         _other, other_invoice, other_event = self.queued_event("Paid Meanwhile")
@@ -533,16 +542,16 @@ class TestWhatsapp(WhatsappCase):
         customer, _invoice, event = self.queued_event("Phone Off")
         self.gateway._send_queued()
         self.assertEqual((event.state, event.sent_at), ("sent", fields.Datetime.now()))
-        self.gateway._escalate()
+        self.escalate()
         self.assertEqual(event.state, "sent", "not yet: the level waits 24 hours")
         with freeze_time(fields.Datetime.now() + timedelta(hours=25)):
-            self.gateway._escalate()
+            self.escalate()
         self.assertEqual(event.state, "failed")
         self.assertIn("Not delivered within 24 hours", event.error)
         self.assertEqual(self.events_of(customer, channel="sms").state, "queued", "the SMS replaces it")
 
     def test_message_that_cannot_be_queued_falls_back_at_once(self):
-        self.level_first.whatsapp_fallback = "letter"
+        self.as_manager(self.level_first).whatsapp_fallback = "letter"
         customer, _invoice = self.whatsapp_customer("No WhatsApp", phone=False)
         self.run_followup()
         self.assertEqual(self.events_of(customer, channel="whatsapp").state, "failed")
@@ -563,12 +572,12 @@ class TestWhatsapp(WhatsappCase):
         self.assertEqual(len(self.events_of(customer, channel="sms")), 1, "no second SMS")
 
     def test_blocked_call_script_does_not_stop_the_escalation(self):
-        self.level_first.call_script_id = self.call_script
+        self.as_manager(self.level_first).call_script_id = self.call_script
         customer, _invoice, event = self.read_event("Blocked Script", hours_ago=30)
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         self.call_script.body = "LAST WARNING!!! We will expose your name."
         self.assertEqual(self.call_script.tone_state, "blocked")
-        self.gateway._escalate()
+        self.escalate()
         self.assertEqual(len(self.call_events(customer)), 1)
         self.assertTrue(event.escalated)
 
@@ -696,7 +705,7 @@ class TestWhatsappWebhook(WhatsappCase, HttpCase):
         self.assertEqual(len(self.events_of(customer, channel="sms")), 1)
 
     def test_failed_status_without_fallback_gives_the_collector_a_task(self):
-        self.level_first.whatsapp_fallback = "none"
+        self.as_manager(self.level_first).whatsapp_fallback = "none"
         customer, _invoice, event = self.sent_event("Undeliverable No Fallback")
         self.post(webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 1))]))
         self.assertEqual(event.state, "failed")

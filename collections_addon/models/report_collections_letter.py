@@ -84,7 +84,9 @@ class ReportCollectionsLetter(models.AbstractModel):
                     "greeting": not whole_message and not opens_with_greeting,
                     "body": body,
                     "text": text,
-                    "sections": runner._invoice_sections(lines, event.move_ids.ids, partner.lang, today),
+                    "sections": self.env["collections.channel"]._invoice_sections(
+                        lines, event.move_ids.ids, partner.lang, today
+                    ),
                     "link": link,
                     "closing": not whole_message,
                     "signer": signer.name if signer else "",
