@@ -5,6 +5,7 @@ if __name__.startswith("odoo.addons."):
         test_demo,
         test_documents,
         test_followup_run,
+        test_followup_run_robustness,
         test_input_validation,
         test_mail_delivery,
         test_negotiation,
@@ -19,5 +20,6 @@ if __name__.startswith("odoo.addons."):
         test_status,
         test_tour,
         test_whatsapp,
+        test_whatsapp_webhook,
         test_worklist,
     )
