@@ -114,11 +114,11 @@ class TestFollowupRunRobustness(RunCase):
             return float("inf")
 
         Channel = type(self.env["collections.channel"])
-        original_queue = Channel._queue_emails
+        original_queue = Channel._email_queue
 
-        def queue_then_crash(channel, company, decisions, *args):
+        def queue_then_crash(channel, company, today, decisions, *args):
             batches.append(decisions)
-            values = original_queue(channel, company, decisions, *args)
+            values = original_queue(channel, company, today, decisions, *args)
             if len(batches) == 3:
                 raise SimulatedCrash()
             return values
@@ -127,7 +127,7 @@ class TestFollowupRunRobustness(RunCase):
         crashed = False
         with (
             patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
-            patch.object(Channel, "_queue_emails", queue_then_crash),
+            patch.object(Channel, "_email_queue", queue_then_crash),
         ):
             try:
                 self.run_followup(commit=True, batch_size=2)

@@ -1,25 +1,28 @@
 """The channels of a follow-up step, behind one entry point per action.
 
 The run decides who gets which step; ``collections.channel`` turns a step into
-what goes out on each channel. Every channel lives in its own file and extends
-this model, answering for its code only (like Odoo's payment providers) and
-passing any other code on with ``super()``:
+what goes out on each channel. The run calls only the entry points below
+(``_channel_problem``, ``_channel_queue``...), which dispatch to the methods of
+the channel's own file, named ``_<code>_<action>`` (``_sms_queue``,
+``_call_problem``...); an action a channel does not define takes the default.
 
-- ``_channel_codes()``: add the channel's code (an engine ``CHANNELS`` code);
-- ``_channel_problem(channel, company, decision)``: why the step cannot go out on it (event values), or None;
-- ``_channel_queue(channel, company, today, decisions, overrides)``: queue the batch in bulk, return event values;
-- ``_channel_tasks(channel, vals_list, decisions, today)``: the tasks queued steps need (a call to make);
-- ``_channel_after_queued(channel, events)``: what follows once its events are recorded (wake a queue up);
-- ``_channel_fix_summary(channel, state)`` / ``_channel_undelivered_summary(channel)``: the collector's tasks;
-- ``_channel_fallback(channel, event, partner, values)``: replace a failed WhatsApp message, if it can.
+A channel's file ``collections_channel_<code>.py`` extends this model with:
 
-Adding a channel is adding its code to the engine and a file ``collections_channel_<code>.py``.
-This file holds the defaults and what several channels share (placeholders, scripts, mobile checks).
+- ``_<code>_queue(company, today, decisions, overrides)``: queue the batch in bulk, return event values (required);
+- ``_<code>_problem(company, decision)``: why the step cannot go out on it (event values), or None;
+- ``_<code>_tasks(vals_list, decisions, today)``: the tasks queued steps need (a call to make);
+- ``_<code>_after_queued(events)``: what follows once its events are recorded (wake a queue up);
+- ``_<code>_fix_summary(state)`` / ``_<code>_undelivered_summary()``: the collector's tasks;
+- ``_<code>_fallback(event, partner, values)``: replace a failed WhatsApp message, if it can.
+
+Adding a channel is adding its code to the engine (``CHANNELS``) and that file. This
+file holds the entry points, their defaults and what several channels share
+(placeholders, scripts, mobile checks).
 """
 
 from odoo import api, models
 
-from ..engine import on_hold
+from ..engine import CHANNELS, on_hold
 from ..engine.receivable import is_settled_invoice
 
 
@@ -28,18 +31,17 @@ class CollectionsChannel(models.AbstractModel):
     _description = "Collections Channels"
 
     # ------------------------------------------------------------------
-    # The entry points, extended by each channel's file
+    # The entry points: each dispatches to the channel's own file
     # ------------------------------------------------------------------
+
+    def _channel_action(self, channel, action):
+        """The method ``_<channel>_<action>`` of the channel's file, or None when it does not define one."""
+        return getattr(self, f"_{channel}_{action}", None)
 
     @api.model
     def _channel_codes(self):
-        """The codes of the channels that can act (each channel's file adds its own)."""
-        return ()
-
-    @api.model
-    def _channel_problem(self, channel, company, decision):
-        """Event values of a channel that cannot go out for this customer (state, error), or None."""
-        return None
+        """The engine's channels that have a file to act on them (one that can queue)."""
+        return tuple(code for code in CHANNELS if self._channel_action(code, "queue"))
 
     @api.model
     def _channel_queue(self, channel, company, today, decisions, overrides=None):
@@ -47,7 +49,16 @@ class CollectionsChannel(models.AbstractModel):
 
         ``overrides`` ({customer id: {field: value}}) is what a collector edited before sending.
         """
-        raise NotImplementedError(f"No collections channel acts on {channel!r}: add its file.")
+        queue = self._channel_action(channel, "queue")
+        if not queue:
+            raise NotImplementedError(f"No collections channel acts on {channel!r}: add its file.")
+        return queue(company, today, decisions, overrides)
+
+    @api.model
+    def _channel_problem(self, channel, company, decision):
+        """Event values of a channel that cannot go out for this customer (state, error), or None."""
+        problem = self._channel_action(channel, "problem")
+        return problem(company, decision) if problem else None
 
     @api.model
     def _channel_tasks(self, channel, vals_list, decisions, today):
@@ -55,27 +66,33 @@ class CollectionsChannel(models.AbstractModel):
 
         ``decisions`` maps customer ids to their decisions; a task has a type, summary, note and deadline.
         """
-        return []
+        tasks = self._channel_action(channel, "tasks")
+        return tasks(vals_list, decisions, today) if tasks else []
 
     @api.model
     def _channel_after_queued(self, channel, events):
         """What follows once the events of ``channel`` are recorded (e.g. wake the sending queue up)."""
-        return None
+        after_queued = self._channel_action(channel, "after_queued")
+        if after_queued:
+            after_queued(events)
 
     @api.model
     def _channel_fix_summary(self, channel, state):
         """The summary of the collector's task when the step could not go out (failed or cancelled)."""
-        return self.env._("Reminder not delivered")
+        fix_summary = self._channel_action(channel, "fix_summary")
+        return fix_summary(state) if fix_summary else self.env._("Reminder not delivered")
 
     @api.model
     def _channel_undelivered_summary(self, channel):
         """The summary of the collector's task when a queued message was not delivered."""
-        return self.env._("Reminder not delivered")
+        undelivered_summary = self._channel_action(channel, "undelivered_summary")
+        return undelivered_summary() if undelivered_summary else self.env._("Reminder not delivered")
 
     @api.model
     def _channel_fallback(self, channel, event, partner, values):
         """Queue ``channel`` in place of the failed message ``event``; False when it cannot."""
-        return False
+        fallback = self._channel_action(channel, "fallback")
+        return bool(fallback) and fallback(event, partner, values)
 
     # ------------------------------------------------------------------
     # Shared by several channels

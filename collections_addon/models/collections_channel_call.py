@@ -12,24 +12,16 @@ from odoo.fields import Command
 
 from ..engine import call_history_since, call_priority, call_rules_window, next_call_slot
 
-_CODE = "call"
-
 
 class CollectionsChannel(models.AbstractModel):
     _inherit = "collections.channel"
 
     # ------------------------------------------------------------------
-    # The channel's entry points
+    # The channel's actions (see collections_channel.py)
     # ------------------------------------------------------------------
 
     @api.model
-    def _channel_codes(self):
-        return (*super()._channel_codes(), _CODE)
-
-    @api.model
-    def _channel_problem(self, channel, company, decision):
-        if channel != _CODE:
-            return super()._channel_problem(channel, company, decision)
+    def _call_problem(self, company, decision):
         partner = decision.partner
         if partner.collections_phone_invalid:
             return {
@@ -51,15 +43,8 @@ class CollectionsChannel(models.AbstractModel):
         return None
 
     @api.model
-    def _channel_queue(self, channel, company, today, decisions, overrides=None):
-        if channel != _CODE:
-            return super()._channel_queue(channel, company, today, decisions, overrides=overrides)
-        return self._plan_calls(company, decisions)
-
-    @api.model
-    def _channel_tasks(self, channel, vals_list, decisions, today):
-        if channel != _CODE:
-            return super()._channel_tasks(channel, vals_list, decisions, today)
+    def _call_tasks(self, vals_list, decisions, today):
+        """A call task for each planned call, due on the customer's day of its slot."""
         call_type = self.env.ref("mail.mail_activity_data_call")
         Level = self.env["collections.level"]
         return [
@@ -77,9 +62,7 @@ class CollectionsChannel(models.AbstractModel):
         ]
 
     @api.model
-    def _channel_fix_summary(self, channel, state):
-        if channel != _CODE:
-            return super()._channel_fix_summary(channel, state)
+    def _call_fix_summary(self, state):
         return self.env._("Call not planned: find the customer's phone number")
 
     # ------------------------------------------------------------------
@@ -102,7 +85,7 @@ class CollectionsChannel(models.AbstractModel):
                 [
                     ("partner_id", "in", partners.ids),
                     ("company_id", "=", company.id),
-                    ("channel", "=", _CODE),
+                    ("channel", "=", "call"),
                     ("called_at", ">=", since),
                 ],
                 ["partner_id", "called_at"],
@@ -136,7 +119,7 @@ class CollectionsChannel(models.AbstractModel):
         return fields.Datetime.context_timestamp(self.with_context(tz=tz), moment).date()
 
     @api.model
-    def _plan_calls(self, company, decisions):
+    def _call_queue(self, company, today, decisions, overrides=None):
         """Call events planned in the next allowed slot, each with its task note and priority.
 
         The script is not rendered here: 'Log Call' renders it when the collector calls, with
@@ -149,7 +132,7 @@ class CollectionsChannel(models.AbstractModel):
         history = self._call_history(partners, company)
         # One call at a time per customer: the new step's call replaces one still waiting.
         self.env["collections.event"]._cancel_pending(
-            partners, company, self.env._("Replaced by the call of a later follow-up step."), channels=(_CODE,)
+            partners, company, self.env._("Replaced by the call of a later follow-up step."), channels=("call",)
         )
         rules_by_policy = {}
         pointers = {}
@@ -170,7 +153,7 @@ class CollectionsChannel(models.AbstractModel):
             )
             vals = runner._event_vals(
                 decision,
-                _CODE,
+                "call",
                 state="queued",
                 call_planned_at=slot or False,
                 priority=call_priority(decision.engine.total_company, decision.engine.max_days_late),
@@ -239,7 +222,7 @@ class CollectionsChannel(models.AbstractModel):
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "level_id": source_event.level_id.id,
-                    "channel": _CODE,
+                    "channel": "call",
                     "state": "queued",
                     "manual": True,
                     "date": today,

@@ -15,7 +15,6 @@ from odoo.tools import format_date, formatLang
 
 from ..engine import split_by_due
 
-_CODE = "email"
 # Template fields rendered for each e-mail of a batch.
 _RENDERED_FIELDS = ["subject", "body_html", "email_from", "reply_to", "attachment_ids", "report_template_ids"]
 
@@ -24,45 +23,14 @@ class CollectionsChannel(models.AbstractModel):
     _inherit = "collections.channel"
 
     # ------------------------------------------------------------------
-    # The channel's entry points
+    # The channel's actions (see collections_channel.py)
     # ------------------------------------------------------------------
 
     @api.model
-    def _channel_codes(self):
-        return (*super()._channel_codes(), _CODE)
-
-    @api.model
-    def _channel_problem(self, channel, company, decision):
-        if channel != _CODE:
-            return super()._channel_problem(channel, company, decision)
-        return None if decision.recipients else self._email_problem(decision)
-
-    @api.model
-    def _channel_queue(self, channel, company, today, decisions, overrides=None):
-        if channel != _CODE:
-            return super()._channel_queue(channel, company, today, decisions, overrides=overrides)
-        return self._queue_emails(company, decisions, overrides)
-
-    @api.model
-    def _channel_fix_summary(self, channel, state):
-        if channel != _CODE:
-            return super()._channel_fix_summary(channel, state)
-        if state == "cancelled":
-            return self.env._("Customer opted out of e-mails: use another channel")
-        return self.env._("Reminder not sent: fix the e-mail address")
-
-    @api.model
-    def _channel_undelivered_summary(self, channel):
-        if channel != _CODE:
-            return super()._channel_undelivered_summary(channel)
-        return self.env._("Reminder e-mail not delivered")
-
-    # ------------------------------------------------------------------
-    # Checks and rendering
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _email_problem(self, decision):
+    def _email_problem(self, company, decision):
+        """The customer has no address to write to, or every address opted out."""
+        if decision.recipients:
+            return None
         partner = decision.partner
         if decision.blacklisted:
             return {
@@ -83,6 +51,16 @@ class CollectionsChannel(models.AbstractModel):
         }
 
     @api.model
+    def _email_fix_summary(self, state):
+        if state == "cancelled":
+            return self.env._("Customer opted out of e-mails: use another channel")
+        return self.env._("Reminder not sent: fix the e-mail address")
+
+    @api.model
+    def _email_undelivered_summary(self):
+        return self.env._("Reminder e-mail not delivered")
+
+    @api.model
     def _render_email(self, company, decision):
         """The subject and body the e-mail of ``decision`` will have, as the run renders them."""
         level = self._level(decision)
@@ -97,7 +75,7 @@ class CollectionsChannel(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _queue_emails(self, company, decisions, overrides=None):
+    def _email_queue(self, company, today, decisions, overrides=None):
         """Render the level templates in bulk and queue one e-mail per customer; returns event values."""
         if not decisions:
             return []
@@ -121,7 +99,6 @@ class CollectionsChannel(models.AbstractModel):
             .sudo()
             ._notify_get_reply_to(default=email_from_default or None, author_id=author.id)
         )
-        today = company._collections_today()
         tables = {
             "email": self._invoice_tables(decisions, formats, today),
             "chatter": self._invoice_tables(decisions, formats, today, chatter=True),
@@ -143,7 +120,7 @@ class CollectionsChannel(models.AbstractModel):
                 if email_from:
                     mail["email_from"] = email_from
                 mail_vals.append(mail)
-                event_vals.append(runner._event_vals(decision, _CODE, state="queued"))
+                event_vals.append(runner._event_vals(decision, "email", state="queued"))
         # sudo: the mail queue is technical; what is sent was rendered from the level's own template above.
         mails = self.env["mail.mail"].sudo().create(mail_vals)
         self._notify_mails(mails, event_vals, author)

@@ -7,26 +7,16 @@ It also replaces a WhatsApp message that failed, when the level falls back to a 
 
 from odoo import api, models
 
-_CODE = "letter"
-
 
 class CollectionsChannel(models.AbstractModel):
     _inherit = "collections.channel"
 
     @api.model
-    def _channel_codes(self):
-        return (*super()._channel_codes(), _CODE)
-
-    @api.model
-    def _channel_queue(self, channel, company, today, decisions, overrides=None):
-        if channel != _CODE:
-            return super()._channel_queue(channel, company, today, decisions, overrides=overrides)
+    def _letter_queue(self, company, today, decisions, overrides=None):
         runner = self.env["collections.runner"]
-        return [runner._event_vals(decision, _CODE, state="queued") for decision in decisions]
+        return [runner._event_vals(decision, "letter", state="queued") for decision in decisions]
 
     @api.model
-    def _channel_fallback(self, channel, event, partner, values):
-        if channel != _CODE:
-            return super()._channel_fallback(channel, event, partner, values)
+    def _letter_fallback(self, event, partner, values):
         self.env["collections.event"].sudo().create({**values, "state": "queued"})
         return True

@@ -7,46 +7,26 @@ from odoo import api, models
 from odoo.fields import Command
 from odoo.tools import plaintext2html
 
-_CODE = "sms"
-
 
 class CollectionsChannel(models.AbstractModel):
     _inherit = "collections.channel"
 
     @api.model
-    def _channel_codes(self):
-        return (*super()._channel_codes(), _CODE)
-
-    @api.model
-    def _channel_problem(self, channel, company, decision):
-        if channel != _CODE:
-            return super()._channel_problem(channel, company, decision)
+    def _sms_problem(self, company, decision):
         return self._phone_problem(decision, self._level(decision).sms_script_id)
 
     @api.model
-    def _channel_queue(self, channel, company, today, decisions, overrides=None):
-        if channel != _CODE:
-            return super()._channel_queue(channel, company, today, decisions, overrides=overrides)
-        return self._queue_sms(company, decisions)
-
-    @api.model
-    def _channel_fix_summary(self, channel, state):
-        if channel != _CODE:
-            return super()._channel_fix_summary(channel, state)
+    def _sms_fix_summary(self, state):
         if state == "cancelled":
             return self.env._("Customer opted out of text messages: use another channel")
         return self.env._("SMS not sent: fix the mobile number")
 
     @api.model
-    def _channel_undelivered_summary(self, channel):
-        if channel != _CODE:
-            return super()._channel_undelivered_summary(channel)
+    def _sms_undelivered_summary(self):
         return self.env._("Reminder SMS not delivered")
 
     @api.model
-    def _channel_fallback(self, channel, event, partner, values):
-        if channel != _CODE:
-            return super()._channel_fallback(channel, event, partner, values)
+    def _sms_fallback(self, event, partner, values):
         script = event.level_id.sms_script_id
         if (
             not script
@@ -67,7 +47,7 @@ class CollectionsChannel(models.AbstractModel):
         return True
 
     @api.model
-    def _queue_sms(self, company, decisions):
+    def _sms_queue(self, company, today, decisions, overrides=None):
         """Queue one SMS per customer in Odoo's SMS queue, posted in its chatter; returns event values."""
         if not decisions:
             return []
@@ -83,7 +63,7 @@ class CollectionsChannel(models.AbstractModel):
         return [
             runner._event_vals(
                 decision,
-                _CODE,
+                "sms",
                 state="queued",
                 message_id=message.id,
                 body=body,

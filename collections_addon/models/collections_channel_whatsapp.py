@@ -12,65 +12,44 @@ from odoo.fields import Command
 
 from ..engine import FALLBACK_CHANNELS, UNSENT_STATES
 
-_CODE = "whatsapp"
-
 
 class CollectionsChannel(models.AbstractModel):
     _inherit = "collections.channel"
 
     # ------------------------------------------------------------------
-    # The channel's entry points
+    # The channel's actions (see collections_channel.py)
     # ------------------------------------------------------------------
 
     @api.model
-    def _channel_codes(self):
-        return (*super()._channel_codes(), _CODE)
-
-    @api.model
-    def _channel_problem(self, channel, company, decision):
-        if channel != _CODE:
-            return super()._channel_problem(channel, company, decision)
+    def _whatsapp_problem(self, company, decision):
         problem = self.env["collections.whatsapp"]._config_problem(company)
         if problem:
             return {"state": "failed", "error": problem}
         return self._phone_problem(decision, self._level(decision).whatsapp_script_id)
 
     @api.model
-    def _channel_queue(self, channel, company, today, decisions, overrides=None):
-        if channel != _CODE:
-            return super()._channel_queue(channel, company, today, decisions, overrides=overrides)
-        return self._queue_whatsapp(company, decisions)
-
-    @api.model
-    def _channel_after_queued(self, channel, events):
-        if channel != _CODE:
-            return super()._channel_after_queued(channel, events)
+    def _whatsapp_after_queued(self, events):
         if events.filtered(lambda event: event.state == "queued"):
             self._trigger_cron("collections_addon.ir_cron_collections_whatsapp")
         # A message that cannot even be queued (no number, opted out, no settings) falls back at once.
         self.env["collections.whatsapp"]._fall_back(events.filtered(lambda event: event.state in UNSENT_STATES))
-        return None
 
     @api.model
-    def _channel_fix_summary(self, channel, state):
-        if channel != _CODE:
-            return super()._channel_fix_summary(channel, state)
+    def _whatsapp_fix_summary(self, state):
         if state == "cancelled":
             return self.env._("Customer opted out of text messages: use another channel")
         return self.env._("WhatsApp message not sent: check the number and the WhatsApp settings")
 
     @api.model
-    def _channel_undelivered_summary(self, channel):
-        if channel != _CODE:
-            return super()._channel_undelivered_summary(channel)
+    def _whatsapp_undelivered_summary(self):
         return self.env._("WhatsApp reminder not delivered")
 
     # ------------------------------------------------------------------
-    # Queueing, fallbacks, escalation to a call
+    # Queueing, fallbacks, a call when read but unpaid
     # ------------------------------------------------------------------
 
     @api.model
-    def _queue_whatsapp(self, company, decisions):
+    def _whatsapp_queue(self, company, today, decisions, overrides=None):
         """Render the approved template's parameters and queue the message for the gateway's cron."""
         if not decisions:
             return []
@@ -91,7 +70,7 @@ class CollectionsChannel(models.AbstractModel):
                 result.append(
                     runner._event_vals(
                         decision,
-                        _CODE,
+                        "whatsapp",
                         state="queued",
                         body=bodies[partner.id],
                         recipient=partner.phone_sanitized,

@@ -22,29 +22,27 @@ class CollectionsWhatsapp(models.AbstractModel):
     @api.model
     def _handle_failures(self, events):
         """A failed WhatsApp message falls back to the level's SMS or letter, or goes to the collector."""
-        to_flag = events.browse()
-        channel = self.env["collections.channel"]
-        for event in events.filtered(lambda e: not e.escalated):
-            fallback = event.level_id.whatsapp_fallback
-            if fallback in wa.FALLBACK_CHANNELS and channel._queue_fallback(event, fallback):
-                event.escalated = True
-            else:
-                to_flag |= event
+        to_flag = self._fall_back(events)
         if to_flag:
             to_flag.escalated = True
             self.env["collections.runner"]._flag_undelivered(to_flag)
 
     @api.model
     def _fall_back(self, events):
-        """Queue the level's fallback (SMS or letter) for messages that could not be queued at all.
+        """Queue the level's fallback (SMS or letter) for failed messages; returns those without one.
 
-        The run already gave the collector a task for them: only the fallback is missing.
+        The run calls it for messages that could not be queued at all: it already gave the
+        collector a task for them, only the fallback is missing.
         """
+        without = events.browse()
         channel = self.env["collections.channel"]
         for event in events.filtered(lambda e: not e.escalated):
             fallback = event.level_id.whatsapp_fallback
             if fallback in wa.FALLBACK_CHANNELS and channel._queue_fallback(event, fallback):
                 event.escalated = True
+            else:
+                without |= event
+        return without
 
     @api.model
     def _escalate(self):

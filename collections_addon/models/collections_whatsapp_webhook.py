@@ -88,16 +88,16 @@ class CollectionsWhatsapp(models.AbstractModel):
         vals = {"state": new_state}
         if status.recipient and not event.whatsapp_wa_id:
             vals["whatsapp_wa_id"] = status.recipient
+        if new_state == "failed":
+            vals["error"] = status.error or self.env._("WhatsApp reported the message as failed.")
+        else:
+            # Progress (sent, delivered, read): whatever went wrong before is over.
+            vals.update(error=False, next_attempt=False)
         if new_state == "delivered":
             vals["delivered_at"] = status.timestamp
         elif new_state == "read":
             vals["read_at"] = status.timestamp
             vals["delivered_at"] = event.delivered_at or status.timestamp
-        elif new_state == "failed":
-            vals["error"] = status.error or self.env._("WhatsApp reported the message as failed.")
-        if new_state in ("sent", "delivered", "read"):
-            vals["error"] = False
-            vals["next_attempt"] = False
         event.write(vals)
         return new_state
 
