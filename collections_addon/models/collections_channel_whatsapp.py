@@ -1,8 +1,9 @@
 """The WhatsApp channel: the level's approved template, queued for the gateway (``collections.whatsapp``).
 
 The run only queues: the gateway's job sends, follows delivery receipts and
-escalates. A message that fails falls back to the level's SMS or a letter (each
-channel's ``_channel_fallback``), and one read but unpaid becomes a call task.
+escalates. A message that fails falls back to the level's SMS or a letter (the
+``_sms_fallback`` and ``_letter_fallback`` of their files), and one read but unpaid
+becomes a call task.
 """
 
 import json
