@@ -7,6 +7,7 @@ if __name__.startswith("odoo.addons."):
         test_demo,
         test_documents,
         test_followup_run,
+        test_followup_run_robustness,
         test_input_agreements,
         test_input_plans,
         test_input_protests,
@@ -27,5 +28,6 @@ if __name__.startswith("odoo.addons."):
         test_status,
         test_tour,
         test_whatsapp,
+        test_whatsapp_webhook,
         test_worklist,
     )

@@ -7,36 +7,24 @@ parameters, so a test can check what was handed to the provider.
 """
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .local_server import JsonHandler, LocalHTTPServer
 
 SEND_PATH = "/api/sms/3/send"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass  # keep the test log quiet
-
-    def reply(self, status, payload):
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class _Handler(JsonHandler):
     def do_POST(self):
         server = self.server
-        length = int(self.headers.get("Content-Length") or 0)
         try:
-            request = json.loads(self.rfile.read(length) or b"{}")
+            request = json.loads(self.read_body() or b"{}")
         except ValueError:
-            self.reply(400, {"error": "not JSON"})
+            self.reply_json(400, {"error": "not JSON"})
             return
         request_id = request.get("id")
         if self.path != SEND_PATH:
             error = {"code": 404, "message": f"unknown endpoint {self.path}", "data": {"name": "werkzeug.NotFound"}}
-            self.reply(200, {"jsonrpc": "2.0", "id": request_id, "error": error})
+            self.reply_json(200, {"jsonrpc": "2.0", "id": request_id, "error": error})
             return
         params = request.get("params") or {}
         with server.lock:
@@ -50,28 +38,21 @@ class _Handler(BaseHTTPRequestHandler):
             for message in params.get("messages", [])
             for number in message.get("numbers", [])
         ]
-        self.reply(200, {"jsonrpc": "2.0", "id": request_id, "result": results})
+        self.reply_json(200, {"jsonrpc": "2.0", "id": request_id, "result": results})
 
 
-class LocalIapSmsServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class LocalIapSmsServer(LocalHTTPServer):
+    """``with LocalIapSmsServer(states=...) as server:`` then ``server.endpoint``; ``server.sent`` is what it got."""
 
     def __init__(self, states=None):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.states = dict(states or {})  # {number: IAP state}; numbers not listed get "success"
         self.requests = []
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def port(self):
-        return self.server_address[1]
 
     @property
     def endpoint(self):
         """The value for the ``sms.endpoint`` system parameter."""
-        return f"http://127.0.0.1:{self.port}"
+        return self.base_url
 
     @property
     def sent(self):
@@ -82,12 +63,3 @@ class LocalIapSmsServer(ThreadingHTTPServer):
             for message in params.get("messages", [])
             for number in message.get("numbers", [])
         ]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
-        self.thread.join(timeout=5)

@@ -5,8 +5,9 @@ It accepts every recipient except those in ``reject``, which get a permanent
 """
 
 import socketserver
-import threading
 from email import message_from_bytes, policy
+
+from .local_server import LocalTCPServer
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -63,26 +64,10 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("502 command not implemented")
 
 
-class LocalSMTPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class LocalSMTPServer(LocalTCPServer):
+    """``with LocalSMTPServer(reject=...) as server:`` then ``server.port``; ``server.messages`` is what it got."""
 
     def __init__(self, reject=()):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.reject = set(reject)
         self.messages = []
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def port(self):
-        return self.server_address[1]
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.shutdown()
-        self.server_close()
-        self.thread.join(timeout=5)

@@ -1,24 +1,29 @@
-from unittest.mock import patch
-
 from freezegun import freeze_time
-from psycopg2 import IntegrityError
 
-from odoo import Command, sql_db
-from odoo.addons.collections_addon.collections_addon.models.collections_runner import CollectionsRunner
+from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
-from .common import CollectionsCase
-
-
-class SimulatedCrash(BaseException):
-    """Stands for the process dying (OOM, kill): not an error a handler would catch."""
+from ..collections_addon.engine import (
+    AGREEMENT_RUNNING_STATES,
+    CHANNELS,
+    DISPUTE_HOLD_STATES,
+    EVENT_STATES,
+    FALLBACK_CHANNELS,
+    HISTORY_CHANNELS,
+    NOTARY_HOLD_STATES,
+    PROMISE_HOLD_STATES,
+    STATUSES,
+)
+from .common_run import RunCase
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestFollowupRun(CollectionsCase):
+class TestFollowupRun(RunCase):
+    """The daily follow-up as its job runs it (``run_followup``: the cron's user); a collector sends by hand,
+    pauses, excludes and previews; a manager configures the plan."""
+
     def test_call_step_without_phone_waits_for_a_number(self):
         customer = self.make_customer("No Phone")
         invoice = self.make_invoice(customer, 100, 30)
@@ -91,19 +96,6 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(event.message_id, mails.mail_message_id, "the reminder is in the customer's chatter")
         self.assertIn(mails.mail_message_id, customer.message_ids)
 
-    def test_second_run_sends_nothing(self):
-        customers = [self.make_customer(f"Twice {index}") for index in range(3)]
-        for customer in customers:
-            self.make_invoice(customer, 100, 8)
-        first = self.run_followup()
-        mails = self.env["mail.mail"].search([("model", "=", "res.partner")])
-        events = self.env["collections.event"].search([])
-        second = self.run_followup()
-        self.assertEqual(first.contacted, 3)
-        self.assertEqual(second.contacted, 0)
-        self.assertEqual(self.env["mail.mail"].search([("model", "=", "res.partner")]), mails)
-        self.assertEqual(self.env["collections.event"].search([]), events)
-
     def test_a_later_invoice_reaching_a_level_already_had_gets_its_own_reminder(self):
         customer = self.make_customer("Regular")
         first = self.make_invoice(customer, 100, 8)
@@ -120,134 +112,10 @@ class TestFollowupRun(CollectionsCase):
         self.assertEqual(events.sorted("date")[-1].move_ids, second)
         self.assertIn(second.name, mails.sorted("id")[-1].body_html)
 
-    def test_cron_resumes_where_its_time_ran_out(self):
-        customers = [self.make_customer(f"Cron {index}") for index in range(5)]
-        for customer in customers:
-            self.make_invoice(customer, 100, 8)
-        calls = []
-
-        def commit_progress(cron, processed=0, remaining=None, deactivate=False):
-            calls.append(remaining)
-            return 0.0  # the job's time budget is spent after every batch
-
-        with (
-            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
-            patch.object(CollectionsRunner, "_batch_size", 2),
-        ):
-            # The cron runs as the superuser, who sees every company.
-            cron_runner = self.runner.sudo()
-            cron_runner._cron_followup()
-            self.assertEqual(calls, [3], "remaining counts what is left in every company")
-            cron_runner._cron_followup()
-            cron_runner._cron_followup()
-            cron_runner._cron_followup()
-        self.assertEqual(calls, [3, 1, 0])
-        for customer in customers:
-            self.assertEqual(len(self.mails_of(customer)), 1, f"{customer.name} contacted exactly once")
-
-    def test_unique_step_per_day_is_enforced_by_the_database(self):
-        customer = self.make_customer("Unique")
-        self.make_invoice(customer, 100, 8)
-        self.run_followup()
-        event = self.events_of(customer)
-        with self.assertRaisesRegex(IntegrityError, "one_send_per_step"), mute_logger("odoo.sql_db"):
-            event.copy()
-
-    @mute_logger("odoo.addons.collections_addon.collections_addon.models.collections_runner")
-    def test_failure_of_one_partner_rolls_back_only_that_partner(self):
-        good = self.make_customer("Good")
-        bad = self.make_customer("Bad")
-        good_invoice = self.make_invoice(good, 100, 8)
-        bad_invoice = self.make_invoice(bad, 100, 8)
-        original = CollectionsRunner._invoice_sections
-
-        def broken_sections(runner, lines, move_ids, *args):
-            if bad_invoice.id in move_ids:
-                raise ValueError("template engine exploded")
-            return original(runner, lines, move_ids, *args)
-
-        with patch.object(CollectionsRunner, "_invoice_sections", broken_sections):
-            result = self.run_followup()
-        self.assertEqual(result.contacted, 1)
-        self.assertEqual(result.failed, 1)
-        self.assertEqual(len(self.mails_of(good)), 1)
-        self.assertFalse(self.mails_of(bad), "nothing half-written for the failing customer")
-        self.assertFalse(bad_invoice.collections_level_id, "its invoices did not move")
-        self.assertEqual(good_invoice.collections_level_id, self.level_first)
-        failed = self.events_of(bad)
-        self.assertEqual(failed.state, "failed")
-        self.assertIn("template engine exploded", failed.error)
-        # Fixed: the next run contacts it, once, reusing today's failed step.
-        result = self.run_followup()
-        self.assertEqual(result.contacted, 1)
-        self.assertEqual(len(self.mails_of(bad)), 1)
-        self.assertEqual(len(self.mails_of(good)), 1)
-        self.assertEqual(self.events_of(bad).state, "queued")
-
-    def test_crash_mid_batch_then_rerun_contacts_everyone_exactly_once(self):
-        customers = [self.make_customer(f"Batch {index}") for index in range(7)]
-        for customer in customers:
-            self.make_invoice(customer, 100, 8)
-        committed = []
-        batches = []
-
-        def commit_progress(cron, processed=0, remaining=None, deactivate=False):
-            # What ir.cron does between batches: make the work so far durable.
-            self.env.flush_all()
-            committed.append(self.env.cr.savepoint(flush=False))
-            return float("inf")
-
-        original_queue = CollectionsRunner._queue_emails
-
-        def queue_then_crash(runner, company, decisions, *args):
-            batches.append(decisions)
-            values = original_queue(runner, company, decisions, *args)
-            if len(batches) == 3:
-                raise SimulatedCrash()
-            return values
-
-        # Not assertRaises: Odoo's version rolls the whole block back, and with it the "commits".
-        crashed = False
-        with (
-            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress),
-            patch.object(CollectionsRunner, "_queue_emails", queue_then_crash),
-        ):
-            try:
-                self.run_followup(commit=True, batch_size=2)
-            except SimulatedCrash:
-                crashed = True
-        self.assertTrue(crashed)
-        # The process died in the third batch: only what was committed survives.
-        committed[-1].rollback()
-        self.env.invalidate_all()
-        self.assertEqual(len(self.env["mail.mail"].search([("model", "=", "res.partner")])), 4)
-
-        self.run_followup(commit=False, batch_size=2)
-        for customer in customers:
-            self.assertEqual(len(self.mails_of(customer)), 1, f"{customer.name} contacted exactly once")
-            self.assertEqual(len(self.events_of(customer)), 1)
-
-    def test_a_second_full_run_of_the_company_waits_for_nothing(self):
-        customer = self.make_customer("Concurrent")
-        self.make_invoice(customer, 100, 8)
-        # Another worker (a real second connection) is running the follow-up of this company.
-        other = sql_db.db_connect(self.env.cr.dbname).cursor()
-        try:
-            other.execute("SELECT pg_advisory_lock(4277, %s)", [self.company.id])
-            result = self.run_followup()
-            self.assertTrue(result.busy)
-            self.assertFalse(self.events_of(customer))
-            action = self.env["collections.preview"]._action_run_now()
-            self.assertEqual(action["params"]["type"], "warning")
-        finally:
-            other.execute("SELECT pg_advisory_unlock(4277, %s)", [self.company.id])
-            other.close()
-        self.assertEqual(self.run_followup().contacted, 1, "once the other run is over")
-
     def test_excluded_invoice_and_partner(self):
         excluded_partner = self.make_customer("Excluded")
         self.make_invoice(excluded_partner, 100, 8)
-        excluded_partner.with_company(self.company).write(
+        excluded_partner.with_user(self.collector).with_company(self.company).write(
             {"collections_excluded": True, "collections_exclusion_reason": "Key account"}
         )
         self.assertEqual(excluded_partner.with_company(self.company).collections_status, "excluded")
@@ -265,7 +133,7 @@ class TestFollowupRun(CollectionsCase):
     def test_paused_partner_waits_until_the_end_of_the_pause(self):
         customer = self.make_customer("Paused")
         self.make_invoice(customer, 100, 8)
-        customer.with_company(self.company).write(
+        customer.with_user(self.collector).with_company(self.company).write(
             {"collections_paused_until": "2026-03-20", "collections_pause_reason": "Promise to pay"}
         )
         partner = customer.with_company(self.company)
@@ -305,7 +173,7 @@ class TestFollowupRun(CollectionsCase):
         self.assertIn("60.00", body)
 
     def test_amount_under_level_minimum_is_skipped(self):
-        self.level_first.min_amount = 500
+        self.as_manager(self.level_first).min_amount = 500
         customer = self.make_customer("Small")
         self.make_invoice(customer, 499.99, 8)
         result = self.run_followup()
@@ -389,7 +257,7 @@ class TestFollowupRun(CollectionsCase):
                 "date_to": "2026-03-16 23:59:59",
             }
         )
-        self.policy.calendar_id = calendar
+        self.as_manager(self.policy).calendar_id = calendar
         self.assertEqual(self.run_followup().contacted, 0)
         self.assertEqual(str(customer.with_company(self.company).collections_next_date), "2026-03-17")
 
@@ -460,7 +328,7 @@ class TestFollowupRun(CollectionsCase):
     def test_status_refresh_keeps_automatic_steps_off_the_worklist(self):
         customer = self.make_customer("Automatic")
         self.make_invoice(customer, 100, 8)
-        partner = customer.with_company(self.company)
+        partner = customer.with_user(self.collector).with_company(self.company)
         partner.collections_paused_until = "2026-03-10"  # an old pause: writing it refreshes the status
         self.assertEqual(partner.collections_status, "overdue", "the run sends it by itself: not the collector's job")
         self.assertEqual(str(partner.collections_next_date), "2026-03-16")
@@ -471,7 +339,7 @@ class TestFollowupRun(CollectionsCase):
         self.make_invoice(customer, 100, 8)
         held = self.make_customer("Held")
         self.make_invoice(held, 100, 8)
-        held.with_company(self.company).collections_paused_until = "2026-03-30"
+        held.with_user(self.collector).with_company(self.company).collections_paused_until = "2026-03-30"
         action = self.env["collections.preview"].with_user(self.collector)._open_for(self.company)
         preview = self.env["collections.preview"].browse(action["res_id"])
         line = preview.line_ids.filtered(lambda line: line.partner_id == customer)
@@ -490,22 +358,22 @@ class TestFollowupRun(CollectionsCase):
         )
 
     def test_customer_without_a_plan_is_explained(self):
-        self.policy.is_default = False
+        self.as_manager(self.policy).is_default = False
         customer = self.make_customer("Planless")
         self.make_invoice(customer, 100, 8)
         result = self.run_followup()
         self.assertIn("no collections plan", result.reasons[customer.id])
 
     def test_bad_configuration_is_refused(self):
+        Level = self.env["collections.level"].with_user(self.manager)
+        policy = self.as_manager(self.policy)
         with self.assertRaisesRegex(ValidationError, "already has a level at 5 days"):
-            self.env["collections.level"].create({"policy_id": self.policy.id, "name": "Dup", "days": 5})
+            Level.create({"policy_id": self.policy.id, "name": "Dup", "days": 5})
         with self.assertRaisesRegex(ValidationError, r"^Minimum Amount cannot be negative \(not -1\)"):
-            self.env["collections.level"].create(
-                {"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1}
-            )
+            Level.create({"policy_id": self.policy.id, "name": "Neg", "days": 7, "min_amount": -1})
         invoice_template = self.env["mail.template"].search([("model", "=", "account.move")], limit=1)
         with self.assertRaisesRegex(ValidationError, "res.partner"), self.env.cr.savepoint():
-            self.env["collections.level"].create(
+            Level.create(
                 {
                     "policy_id": self.policy.id,
                     "name": "Wrong",
@@ -515,12 +383,14 @@ class TestFollowupRun(CollectionsCase):
                 }
             )
         with self.assertRaisesRegex(ValidationError, "no level"), self.env.cr.savepoint():
-            self.env["collections.policy"].create({"name": "Empty", "partner_kind": "person", "is_default": True})
+            self.env["collections.policy"].with_user(self.manager).create(
+                {"name": "Empty", "partner_kind": "person", "is_default": True}
+            )
         with self.assertRaisesRegex(ValidationError, "at least one level"), self.env.cr.savepoint():
-            self.policy.level_ids.unlink()
+            policy.level_ids.unlink()
         empty_calendar = self.env["resource.calendar"].create({"name": "No hours", "attendance_ids": [Command.clear()]})
         with self.assertRaisesRegex(ValidationError, "no working hours"), self.env.cr.savepoint():
-            self.policy.calendar_id = empty_calendar
+            policy.calendar_id = empty_calendar
 
     def test_shipped_plans_are_ready_for_every_company(self):
         for xmlid in ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company"):
@@ -534,3 +404,23 @@ class TestFollowupRun(CollectionsCase):
             [("company_id", "=", self.company.id), ("id", "!=", self.policy.id)]
         )
         self.assertEqual(sorted(copies.mapped("partner_kind")), ["company", "person"])
+
+    def test_every_engine_channel_acts_from_its_own_file(self):
+        Channel = self.env["collections.channel"]
+        self.assertEqual(sorted(Channel._channel_codes()), sorted(CHANNELS))
+        with self.assertRaises(NotImplementedError):
+            Channel._channel_queue("pigeon", self.company, self.today(), [])
+
+    def test_selections_and_sql_state_lists_are_engine_codes(self):
+        def keys(model, field="state"):
+            return set(self.env[model]._fields[field].get_values(self.env))
+
+        self.assertEqual(keys("collections.event"), set(EVENT_STATES))
+        self.assertEqual(keys("collections.event", "channel"), set(HISTORY_CHANNELS))
+        self.assertEqual(keys("res.partner", "collections_status"), set(STATUSES))
+        self.assertEqual(keys("collections.level", "whatsapp_fallback") - {"none"}, set(FALLBACK_CHANNELS))
+        # The states that hold an invoice out of the follow-up are states of the records holding it.
+        self.assertLessEqual(set(NOTARY_HOLD_STATES), keys("collections.protest"))
+        self.assertLessEqual(set(AGREEMENT_RUNNING_STATES), keys("collections.negotiation"))
+        self.assertLessEqual(set(DISPUTE_HOLD_STATES), keys("collections.dispute"))
+        self.assertLessEqual(set(PROMISE_HOLD_STATES), keys("collections.promise"))

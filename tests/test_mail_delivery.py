@@ -5,14 +5,16 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import CollectionsCase
+from .common_run import RunCase
 from .smtp_server import LocalSMTPServer
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestMailDelivery(CollectionsCase):
-    """The reminder goes through Odoo's real mail queue to a real SMTP server on 127.0.0.1."""
+class TestMailDelivery(RunCase):
+    """The reminder goes through Odoo's real mail queue to a real SMTP server on 127.0.0.1.
+
+    The follow-up and the delivery follow-up run as their jobs do (their cron's user)."""
 
     def process_queue_through(self, server):
         self.env["ir.mail_server"].create(
@@ -45,7 +47,7 @@ class TestMailDelivery(CollectionsCase):
         self.assertIn("catchall@company.example", received["message"]["Reply-To"], "replies come back to Odoo")
         self.assertTrue(message.exists(), "the chatter keeps the reminder")
         # A late sync finds the same answer from the notification.
-        self.env["collections.event"]._cron_sync_mail_states()
+        self.sync_delivery()
         self.assertEqual(event.state, "sent")
 
     @mute_logger("odoo.addons.mail.models.mail_mail")

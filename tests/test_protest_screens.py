@@ -70,11 +70,10 @@ class TestProtestScreens(ProtestCase):
         # No time zone on the company's contact: its working hours' time zone, never the user's.
         self.company.partner_id.tz = False
         self.company.resource_calendar_id.tz = SAO_PAULO
-        runner = self.env["collections.runner"]
         protest = self.new_protest()
         with freeze_time(LATE_EVENING):
             for user in (self.manager, self.collector):
-                self.assertEqual(self.as_user(runner, user)._today(self.company), TODAY, user.tz)
+                self.assertEqual(self.as_user(self.company, user)._collections_today(), TODAY, user.tz)
             form = self.step_form(protest, "send", self.manager)
             self.assertEqual(form.date, TODAY)
             form.date = TODAY + timedelta(days=1)

@@ -10,7 +10,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import format_amount
 from odoo.tools.pdf import PdfFileReader
 
-from .common import TODAY, CollectionsCase
+from .common import TODAY
+from .common_run import RunCase
 from .iap_sms_server import LocalIapSmsServer
 
 try:
@@ -36,9 +37,12 @@ class _RunMixin:
 
 @tagged("post_install", "-at_install")
 @freeze_time(RUN_DAY)
-class TestSms(CollectionsCase, HttpCase, _RunMixin):
+class TestSms(RunCase, HttpCase, _RunMixin):
     """SMS go through Odoo's real SMS queue to a real IAP-speaking server on 127.0.0.1;
-    delivery reports come back through Odoo's real /sms/status route."""
+    delivery reports come back through Odoo's real /sms/status route.
+
+    The follow-up and the delivery follow-up run as their jobs do; a manager changes the script,
+    a collector corrects the customer's number."""
 
     @classmethod
     def setUpClass(cls):
@@ -144,7 +148,8 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual(len(customer.message_ids.filtered(lambda message: message.message_type == "sms")), 1)
 
     def test_sms_text_is_sent_as_rendered(self):
-        self.level_first.sms_script_id = self.make_script("sms", "Hello, {{ customer }}.\nPlease pay {{ amount }}.")
+        script = self.make_script("sms", "Hello, {{ customer }}.\nPlease pay {{ amount }}.")
+        self.as_manager(self.level_first).sms_script_id = script
         customer = self.make_customer("Ana & <Filhos>", phone=PHONE)
         self.make_invoice(customer, 75, 8)
         self.run_on_test_day()
@@ -214,8 +219,8 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         self.run_on_test_day()
         self.assertEqual(self.events_of(customer), event)
         self.assertEqual(len(self.tasks_of(customer, "SMS not sent: fix the mobile number")), 1)
-        # Once the number is entered, the retry goes out and the task is done.
-        customer.phone = PHONE
+        # Once the collector enters the number, the retry goes out and the task is done.
+        customer.with_user(self.collector).phone = PHONE
         self.run_on_test_day()
         self.assertEqual((event.state, event.activity_id), ("queued", self.env["mail.activity"]))
         self.assertFalse(task.active, "the 'fix the number' task is marked done")
@@ -243,7 +248,7 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual((event.channel, event.state), ("sms", "failed"))
         self.assertIn("reported wrong", event.error)
         self.assertFalse(self.outgoing_sms(customer))
-        customer.phone = "+55 11 97777-6666"
+        customer.with_user(self.collector).phone = "+55 11 97777-6666"
         self.assertFalse(customer.collections_phone_invalid, "a corrected number clears the flag")
         # The next run sends the message to the corrected number, reusing the day's event.
         self.run_on_test_day()
@@ -265,23 +270,25 @@ class TestSms(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual(event.state, "queued")
         # Months later the hourly job no longer looks at it (providers may never report).
         with freeze_time("2026-05-18 10:00:00"):
-            self.env["collections.event"]._cron_sync_mail_states()
+            self.sync_delivery()
         self.assertEqual(event.state, "queued")
         with freeze_time(RUN_DAY):
-            self.env["collections.event"]._cron_sync_mail_states()
+            self.sync_delivery()
         self.assertEqual(event.state, "failed")
         self.assertIn("credit", event.error.lower())
         self.assertEqual(len(self.tasks_of(customer, "Reminder SMS not delivered")), 1)
         # Once failed, a later sync does not flag it again.
         with freeze_time(RUN_DAY):
-            self.env["collections.event"]._cron_sync_mail_states()
+            self.sync_delivery()
         self.assertEqual(len(self.tasks_of(customer, "Reminder SMS not delivered")), 1)
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(RUN_DAY)
-class TestLetters(CollectionsCase, HttpCase, _RunMixin):
-    """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests."""
+class TestLetters(RunCase, HttpCase, _RunMixin):
+    """wkhtmltopdf fetches the report assets over HTTP: only an HttpCase serves them during tests.
+
+    The follow-up queues the letters as its job does; a collector prints them."""
 
     PARAGRAPH = "We have not yet received the payment of {{ invoices }} ({{ amount }})."
 
@@ -291,6 +298,10 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         cls.letter_script = cls.make_script("letter", cls.PARAGRAPH)
         cls.level_first.write({"send_email": False, "send_letter": True, "letter_script_id": cls.letter_script.id})
         cls.collector2 = cls.make_user("collector2", "collections_addon.group_collections_user")
+
+    def print_letters(self, letters):
+        """'Print' on the letters to print, as the collector does."""
+        return letters.with_user(self.collector).with_context(force_report_rendering=True).action_print_letters()
 
     def queue_letters(self):
         plain = self.make_customer("Letter Customer")
@@ -314,7 +325,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         self.assertEqual(set(letters.mapped("state")), {"queued"})
         self.assertEqual(letters.partner_id, plain | bold)
 
-        action = letters.with_context(force_report_rendering=True).action_print_letters()
+        action = self.print_letters(letters)
         self.assertEqual(action["type"], "ir.actions.report")
         attachment = letters.letter_attachment_id
         self.assertEqual(len(attachment), 1, "one PDF for all the letters")
@@ -333,7 +344,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
             self.assertIn(self.paragraph(invoices[partner], amount), html)
         # Printing again (a lost sheet) keeps the letters sent, with a new PDF.
         first_pdf = attachment
-        letters.with_context(force_report_rendering=True).action_print_letters()
+        self.print_letters(letters)
         self.assertEqual(set(letters.mapped("state")), {"sent"})
         self.assertNotEqual(letters.letter_attachment_id, first_pdf)
         self.assertEqual(len(letters.letter_attachment_id), 1)
@@ -345,7 +356,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=invoice.ids
             ).create({"amount": amount, "payment_date": TODAY})._create_payments()
-        action = letters.with_context(force_report_rendering=True).action_print_letters()
+        action = self.print_letters(letters)
         self.assertEqual(action["type"], "ir.actions.report")
         plain_letter = letters.filtered(lambda event: event.partner_id == plain)
         bold_letter = letters - plain_letter
@@ -362,7 +373,7 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
             {"payment_date": TODAY}
         )._create_payments()
-        action = letter.action_print_letters()
+        action = self.print_letters(letter)
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"}, "the list reloads")
         self.assertEqual(letter.state, "cancelled")
@@ -387,12 +398,12 @@ class TestLetters(CollectionsCase, HttpCase, _RunMixin):
         letter = letters.filtered(lambda event: event.partner_id == plain)
         letter.state = "cancelled"
         with self.assertRaisesRegex(UserError, "cancelled"):
-            letter.action_print_letters()
+            self.print_letters(letter)
         email = self.env["collections.event"].create(
             {"partner_id": plain.id, "channel": "email", "state": "sent", "manual": True}
         )
         with self.assertRaisesRegex(UserError, "letter"):
-            email.action_print_letters()
+            self.print_letters(email)
         self.assertFalse(letter.printed_at)
         self.assertFalse(email.letter_attachment_id)
 

@@ -1,142 +1,18 @@
-"""The WhatsApp channel against a real HTTP server on 127.0.0.1 that speaks the Cloud API.
+"""The WhatsApp channel against a real HTTP server on 127.0.0.1 that speaks the Cloud API: the queue,
+retries, failures and fallbacks, escalations on delivery state (the webhook: ``test_whatsapp_webhook.py``)."""
 
-The queue posts real HTTP requests to :mod:`.whatsapp_server`; the webhook is
-called through Odoo's HTTP stack with Meta's payloads and signatures.
-"""
-
-import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tools import format_datetime, mute_logger
 
-from .common import TODAY, CollectionsCase
-from .whatsapp_server import LocalWhatsAppServer, error, hang, server_error, template_missing
-
-TOKEN = "EAAG-test-token"
-PHONE_NUMBER_ID = "106540352242922"
-APP_SECRET = "test-app-secret"
-VERIFY_TOKEN = "test-verify-token"
-CUSTOMER_PHONE = "+55 11 91234-5678"
-CUSTOMER_DIGITS = "5511912345678"
-WEBHOOK = "/collections/whatsapp/webhook"
-FROZEN_NOW = "2026-03-16 10:00:00"
-
-
-def epoch(moment):
-    return int((moment - datetime(1970, 1, 1)).total_seconds())
-
-
-def webhook_payload(statuses=(), messages=()):
-    """A notification as Meta posts it to the webhook (field ``messages`` of a WhatsApp Business Account)."""
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550783881", "phone_number_id": PHONE_NUMBER_ID},
-    }
-    if statuses:
-        value["statuses"] = list(statuses)
-    if messages:
-        value["contacts"] = [{"profile": {"name": "Customer"}, "wa_id": message["from"]} for message in messages]
-        value["messages"] = list(messages)
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}],
-    }
-
-
-def status(wamid, state, moment, recipient=CUSTOMER_DIGITS, callback=None, errors=None):
-    entry = {"id": wamid, "status": state, "timestamp": str(epoch(moment)), "recipient_id": recipient}
-    if state in ("sent", "delivered"):
-        entry["conversation"] = {"id": "CONVERSATION_ID", "origin": {"type": "utility"}}
-        entry["pricing"] = {"billable": True, "pricing_model": "PMP", "category": "utility"}
-    if callback:
-        entry["biz_opaque_callback_data"] = callback
-    if errors:
-        entry["errors"] = errors
-    return entry
-
-
-def text_message(sender, text, moment):
-    return {
-        "from": sender,
-        "id": f"wamid.IN{epoch(moment)}",
-        "timestamp": str(epoch(moment)),
-        "type": "text",
-        "text": {"body": text},
-    }
-
-
-class WhatsappCase(CollectionsCase):
-    """The test company with its WhatsApp number on the local server and a WhatsApp step at 'First'."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server = LocalWhatsAppServer(token=TOKEN, phone_number_id=PHONE_NUMBER_ID).start()
-        cls.addClassCleanup(cls.server.stop)
-        cls.company.write(
-            {
-                "collections_whatsapp_api_url": cls.server.url,
-                "collections_whatsapp_phone_number_id": PHONE_NUMBER_ID,
-                "collections_whatsapp_token": TOKEN,
-                "collections_whatsapp_app_secret": APP_SECRET,
-                "collections_whatsapp_verify_token": VERIFY_TOKEN,
-            }
-        )
-        cls.whatsapp_script = cls.make_script(
-            "whatsapp",
-            "Hello, {{ customer }}. The invoices {{ invoices }} ({{ amount }}) are overdue. "
-            "Could you tell us when you can pay?",
-            whatsapp_template_name="collections_first",
-            whatsapp_language="pt_BR",
-            whatsapp_parameters="{{ customer }}\n{{ amount }}",
-        )
-        cls.sms_script = cls.make_script(
-            "sms", "Hello, {{ customer }}. The invoices {{ invoices }} ({{ amount }}) are overdue."
-        )
-        cls.level_first.write(
-            {
-                "send_whatsapp": True,
-                "whatsapp_script_id": cls.whatsapp_script.id,
-                "whatsapp_fallback": "sms",
-                "sms_script_id": cls.sms_script.id,
-            }
-        )
-        cls.gateway = cls.env["collections.whatsapp"]
-
-    def setUp(self):
-        super().setUp()
-        self.server.reset()
-
-    def whatsapp_customer(self, name, phone=CUSTOMER_PHONE, amount=120, days_late=8):
-        customer = self.make_customer(name, phone=phone)
-        invoice = self.make_invoice(customer, amount, days_late)
-        return customer, invoice
-
-    def queued_event(self, name, **kwargs):
-        """A customer whose 'First' step queued a WhatsApp message (run on TODAY)."""
-        customer, invoice = self.whatsapp_customer(name, **kwargs)
-        self.run_followup()
-        event = self.events_of(customer, channel="whatsapp")
-        self.assertEqual(event.state, "queued")
-        return customer, invoice, event
-
-    def move_to_due(self, event):
-        """The retry time came (the queue's cron would pick it up now)."""
-        event.write({"next_attempt": fields.Datetime.now() - timedelta(seconds=1)})
-
-    def open_tasks(self, customer, activity_xmlid="mail.mail_activity_data_todo"):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
-                ("activity_type_id", "=", self.env.ref(activity_xmlid).id),
-            ]
-        )
+from .common import TODAY
+from .common_whatsapp import CUSTOMER_DIGITS, FROZEN_NOW, PHONE_NUMBER_ID, TOKEN, WhatsappCase
+from .whatsapp_server import error, hang, server_error, template_missing
 
 
 @tagged("post_install", "-at_install")
@@ -330,7 +206,7 @@ class TestWhatsapp(WhatsappCase):
         self.assertIn("Invalid OAuth access token", event.error)
 
     def test_client_error_falls_back_to_a_letter(self):
-        self.level_first.whatsapp_fallback = "letter"
+        self.as_manager(self.level_first).whatsapp_fallback = "letter"
         customer, invoice, event = self.queued_event("Letter Fallback")
         self.server.answer(error(400, 131026, "Message undeliverable", details="Receiver is incapable of receiving"))
         self.gateway._send_queued()
@@ -343,7 +219,7 @@ class TestWhatsapp(WhatsappCase):
         self.assertFalse(self.events_of(customer, channel="sms"))
 
     def test_client_error_without_fallback_goes_to_the_collector(self):
-        self.level_first.whatsapp_fallback = "none"
+        self.as_manager(self.level_first).whatsapp_fallback = "none"
         customer, _invoice, event = self.queued_event("No Fallback")
         self.server.answer(template_missing())
         self.gateway._send_queued()
@@ -358,7 +234,7 @@ class TestWhatsapp(WhatsappCase):
         self.assertEqual(partner.collections_due_level_id, self.level_first)
 
     def test_sms_fallback_without_sms_text_goes_to_the_collector(self):
-        self.level_first.sms_script_id = False
+        self.as_manager(self.level_first).sms_script_id = False
         customer, _invoice, event = self.queued_event("No Sms Text")
         self.server.answer(template_missing())
         self.gateway._send_queued()
@@ -468,9 +344,9 @@ class TestWhatsapp(WhatsappCase):
         return self.events_of(customer, channel="call")
 
     def test_read_and_unpaid_after_the_delay_plans_a_call(self):
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         customer, invoice, event = self.read_event("Read Unpaid", 25)
-        self.gateway._escalate()
+        self.escalate()
         call = self.call_events(customer)
         self.assertEqual(len(call), 1)
         self.assertEqual(call.state, "queued")
@@ -482,42 +358,43 @@ class TestWhatsapp(WhatsappCase):
         self.assertIn("read the WhatsApp reminder", str(call.activity_id.note))
         self.assertTrue(event.escalated)
         # Twice: still one call.
-        self.gateway._escalate()
-        self.env["collections.event"]._cron_sync_mail_states()
+        self.escalate()
+        self.sync_delivery()
         self.assertEqual(len(self.call_events(customer)), 1)
         self.assertEqual(len(self.open_tasks(customer, "mail.mail_activity_data_call")), 1)
 
     def test_read_but_not_long_enough_plans_nothing(self):
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         customer, _invoice, event = self.read_event("Read Recently", 23)
-        self.gateway._escalate()
+        self.escalate()
         self.assertFalse(self.call_events(customer))
         self.assertFalse(event.escalated)
         # Two hours later the delay is over.
         with freeze_time("2026-03-16 12:00:00"):
-            self.gateway._escalate()
+            self.escalate()
         self.assertEqual(len(self.call_events(customer)), 1)
 
     def test_read_and_paid_plans_no_call(self):
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         customer, invoice, _event = self.read_event("Read Paid", 25)
         self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
             {"payment_date": TODAY}
         )._create_payments()
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
-        self.gateway._escalate()
+        self.escalate()
         self.assertFalse(self.call_events(customer))
         self.assertFalse(self.open_tasks(customer, "mail.mail_activity_data_call"))
 
     def test_level_without_read_delay_plans_no_call(self):
-        self.level_first.whatsapp_read_call_hours = 0
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 0
         customer, _invoice, _event = self.read_event("Read No Delay", 100)
-        self.gateway._escalate()
+        self.escalate()
         self.assertFalse(self.call_events(customer))
 
     def test_paused_or_paid_after_queueing_is_not_sent(self):
         customer, _invoice, event = self.queued_event("Promised")
-        customer.with_company(self.company).collections_paused_until = TODAY + timedelta(days=5)
+        paused = customer.with_user(self.collector).with_company(self.company)
+        paused.collections_paused_until = TODAY + timedelta(days=5)
         self.assertEqual(event.state, "cancelled", "a pause cancels what is still queued")
         self.assertIn("paused", event.error)
         _other, other_invoice, other_event = self.queued_event("Paid Meanwhile")
@@ -533,16 +410,16 @@ class TestWhatsapp(WhatsappCase):
         customer, _invoice, event = self.queued_event("Phone Off")
         self.gateway._send_queued()
         self.assertEqual((event.state, event.sent_at), ("sent", fields.Datetime.now()))
-        self.gateway._escalate()
+        self.escalate()
         self.assertEqual(event.state, "sent", "not yet: the level waits 24 hours")
         with freeze_time(fields.Datetime.now() + timedelta(hours=25)):
-            self.gateway._escalate()
+            self.escalate()
         self.assertEqual(event.state, "failed")
         self.assertIn("Not delivered within 24 hours", event.error)
         self.assertEqual(self.events_of(customer, channel="sms").state, "queued", "the SMS replaces it")
 
     def test_message_that_cannot_be_queued_falls_back_at_once(self):
-        self.level_first.whatsapp_fallback = "letter"
+        self.as_manager(self.level_first).whatsapp_fallback = "letter"
         customer, _invoice = self.whatsapp_customer("No WhatsApp", phone=False)
         self.run_followup()
         self.assertEqual(self.events_of(customer, channel="whatsapp").state, "failed")
@@ -563,281 +440,11 @@ class TestWhatsapp(WhatsappCase):
         self.assertEqual(len(self.events_of(customer, channel="sms")), 1, "no second SMS")
 
     def test_blocked_call_script_does_not_stop_the_escalation(self):
-        self.level_first.call_script_id = self.call_script
+        self.as_manager(self.level_first).call_script_id = self.call_script
         customer, _invoice, event = self.read_event("Blocked Script", hours_ago=30)
-        self.level_first.whatsapp_read_call_hours = 24
+        self.as_manager(self.level_first).whatsapp_read_call_hours = 24
         self.call_script.body = "LAST WARNING!!! We will expose your name."
         self.assertEqual(self.call_script.tone_state, "blocked")
-        self.gateway._escalate()
+        self.escalate()
         self.assertEqual(len(self.call_events(customer)), 1)
         self.assertTrue(event.escalated)
-
-
-@tagged("post_install", "-at_install")
-@freeze_time(FROZEN_NOW)
-class TestWhatsappWebhook(WhatsappCase, HttpCase):
-    """Meta calls the webhook through Odoo's HTTP stack, as the public user."""
-
-    def sent_event(self, name, phone=CUSTOMER_PHONE):
-        """A message the run queued and the API accepted (on TODAY)."""
-        with freeze_time(FROZEN_NOW):
-            customer, invoice, event = self.queued_event(name, phone=phone)
-            self.gateway._send_queued()
-        self.assertEqual(event.state, "sent")
-        self.assertTrue(event.external_id)
-        return customer, invoice, event
-
-    def post(self, payload, secret=APP_SECRET, signature=None, raw=None):
-        body = raw if raw is not None else json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json"}
-        if signature is None and secret:
-            signature = wa.sign(body, secret)
-        if signature:
-            headers["X-Hub-Signature-256"] = signature
-        response = self.url_open(WEBHOOK, data=body, headers=headers)
-        self.env.invalidate_all()
-        return response
-
-    def snapshot(self, event):
-        return event.read(["state", "external_id", "delivered_at", "read_at", "error", "escalated"])[0]
-
-    # ------------------------------------------------------------------
-    # Subscription
-    # ------------------------------------------------------------------
-
-    def test_subscription_echoes_the_challenge_for_our_token(self):
-        response = self.url_open(
-            f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=1158201444"
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.text, "1158201444")
-
-    def test_subscription_with_a_wrong_token_is_refused(self):
-        response = self.url_open(f"{WEBHOOK}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=123")
-        self.assertEqual(response.status_code, 403)
-        self.assertNotIn("123", response.text)
-        response = self.url_open(f"{WEBHOOK}?hub.mode=unsubscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=123")
-        self.assertEqual(response.status_code, 403)
-
-    # ------------------------------------------------------------------
-    # Statuses
-    # ------------------------------------------------------------------
-
-    def test_delivered_then_read_and_a_late_delivered_changes_nothing(self):
-        _customer, _invoice, event = self.sent_event("Webhook Reader")
-        delivered = datetime(2026, 3, 16, 10, 5)
-        read = datetime(2026, 3, 16, 11, 30)
-        response = self.post(webhook_payload([status(event.external_id, "delivered", delivered)]))
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(event.state, "delivered")
-        self.assertEqual(event.delivered_at, delivered)
-        self.assertFalse(event.read_at)
-
-        response = self.post(webhook_payload([status(event.external_id, "read", read)]))
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(event.state, "read")
-        self.assertEqual(event.read_at, read)
-        self.assertEqual(event.delivered_at, delivered)
-
-        # Meta does not promise the order: a late "delivered" (or "sent") after "read" changes nothing.
-        late = datetime(2026, 3, 16, 12, 0)
-        self.post(
-            webhook_payload([status(event.external_id, "delivered", late), status(event.external_id, "sent", late)])
-        )
-        self.assertEqual(event.state, "read")
-        self.assertEqual(event.delivered_at, delivered)
-        self.assertEqual(event.read_at, read)
-
-    def test_read_alone_sets_delivered_too(self):
-        _customer, _invoice, event = self.sent_event("Direct Reader")
-        read = datetime(2026, 3, 16, 11, 0)
-        self.post(webhook_payload([status(event.external_id, "read", read)]))
-        self.assertEqual(event.state, "read")
-        self.assertEqual(event.read_at, read)
-        self.assertEqual(event.delivered_at, read)
-
-    def test_statuses_of_one_call_are_applied_in_time_order(self):
-        _customer, _invoice, event = self.sent_event("Out Of Order")
-        delivered = datetime(2026, 3, 16, 10, 5)
-        read = datetime(2026, 3, 16, 10, 6)
-        self.post(
-            webhook_payload(
-                [status(event.external_id, "read", read), status(event.external_id, "delivered", delivered)]
-            )
-        )
-        self.assertEqual(event.state, "read")
-        self.assertEqual(event.delivered_at, delivered)
-        self.assertEqual(event.read_at, read)
-
-    def test_failed_status_fails_the_event_and_sends_the_sms(self):
-        customer, _invoice, event = self.sent_event("Undeliverable")
-        errors = [
-            {
-                "code": 131026,
-                "title": "Message undeliverable",
-                "message": "Message undeliverable",
-                "error_data": {"details": "Message Undeliverable."},
-            }
-        ]
-        response = self.post(
-            webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 1), errors=errors)])
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(event.state, "failed")
-        self.assertIn("131026", event.error)
-        self.assertIn("Message undeliverable", event.error)
-        self.assertTrue(event.escalated)
-        sms = self.events_of(customer, channel="sms")
-        self.assertEqual(len(sms), 1)
-        self.assertEqual(sms.state, "queued")
-        self.assertIn("Undeliverable", sms.body)
-        # Meta repeats the callback: no second SMS.
-        self.post(webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 2), errors=errors)]))
-        self.assertEqual(len(self.events_of(customer, channel="sms")), 1)
-
-    def test_failed_status_without_fallback_gives_the_collector_a_task(self):
-        self.level_first.whatsapp_fallback = "none"
-        customer, _invoice, event = self.sent_event("Undeliverable No Fallback")
-        self.post(webhook_payload([status(event.external_id, "failed", datetime(2026, 3, 16, 10, 1))]))
-        self.assertEqual(event.state, "failed")
-        self.assertTrue(event.error)
-        task = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", customer.id),
-                ("summary", "=", "WhatsApp reminder not delivered"),
-            ]
-        )
-        self.assertEqual(len(task), 1)
-        self.assertFalse(self.events_of(customer, channel="sms"))
-
-    def test_status_of_a_lost_answer_links_the_queued_event(self):
-        # The API accepted the message but its answer was lost: the event is still queued, without wamid.
-        with freeze_time(FROZEN_NOW):
-            _customer, _invoice, event = self.queued_event("Lost Answer")
-        self.assertFalse(event.external_id)
-        callback = f"collections.event:{event.id}"
-        response = self.post(
-            webhook_payload([status("wamid.LOST123", "sent", datetime(2026, 3, 16, 10, 1), callback=callback)])
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(event.external_id, "wamid.LOST123")
-        self.assertEqual(event.state, "sent")
-        self.assertFalse(event.next_attempt)
-        with freeze_time(FROZEN_NOW):
-            self.assertEqual(self.gateway._send_queued(), 0, "never sent twice")
-        self.assertFalse(self.server.requests)
-        self.post(
-            webhook_payload([status("wamid.LOST123", "delivered", datetime(2026, 3, 16, 10, 2), callback=callback)])
-        )
-        self.assertEqual(event.state, "delivered")
-
-    def test_unknown_message_is_ignored(self):
-        _customer, _invoice, event = self.sent_event("Someone Else")
-        before = self.snapshot(event)
-        response = self.post(
-            webhook_payload(
-                [
-                    status("wamid.UNKNOWN", "read", datetime(2026, 3, 16, 10, 1)),
-                    status("wamid.OTHER", "read", datetime(2026, 3, 16, 10, 1), callback="collections.event:999999999"),
-                ]
-            )
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.snapshot(event), before)
-
-    # ------------------------------------------------------------------
-    # Refused calls
-    # ------------------------------------------------------------------
-
-    @mute_logger("odoo.addons.collections_addon.collections_addon.controllers.whatsapp")
-    def test_forged_or_missing_signature_is_refused(self):
-        _customer, _invoice, event = self.sent_event("Forged")
-        before = self.snapshot(event)
-        payload = webhook_payload([status(event.external_id, "read", datetime(2026, 3, 16, 10, 1))])
-        response = self.post(payload, secret="not-the-app-secret")
-        self.assertEqual(response.status_code, 403)
-        response = self.post(payload, secret=None)
-        self.assertEqual(response.status_code, 403)
-        response = self.post(payload, signature="sha256=" + "0" * 64)
-        self.assertEqual(response.status_code, 403)
-        # Signed, but not this body.
-        other = json.dumps(webhook_payload()).encode()
-        response = self.post(payload, signature=wa.sign(other, APP_SECRET))
-        self.assertEqual(response.status_code, 403)
-        self.assertEqual(self.snapshot(event), before)
-
-    @mute_logger("odoo.addons.collections_addon.collections_addon.controllers.whatsapp")
-    def test_malformed_payload_is_refused(self):
-        _customer, _invoice, event = self.sent_event("Malformed")
-        before = self.snapshot(event)
-        response = self.post(None, raw=b'{"object": "whatsapp_business_account", "entry": [')
-        self.assertEqual(response.status_code, 400)
-        response = self.post({"object": "page", "entry": []})
-        self.assertEqual(response.status_code, 400)
-        response = self.post({"object": "whatsapp_business_account", "entry": {"not": "a list"}})
-        self.assertEqual(response.status_code, 400)
-        # One good status and one broken one in the same call: nothing is applied.
-        good = status(event.external_id, "read", datetime(2026, 3, 16, 10, 1))
-        broken = {"id": event.external_id, "status": "delivered", "timestamp": "yesterday"}
-        response = self.post(webhook_payload([good, broken]))
-        self.assertEqual(response.status_code, 400)
-        self.assertEqual(self.snapshot(event), before)
-
-    # ------------------------------------------------------------------
-    # Opt-out
-    # ------------------------------------------------------------------
-
-    def blacklisted(self, number):
-        return self.env["phone.blacklist"].search([("number", "=", number)])
-
-    def test_stop_blacklists_the_sender(self):
-        response = self.post(webhook_payload(messages=[text_message("5511977776666", "STOP", datetime(2026, 3, 16))]))
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(self.blacklisted("+5511977776666"))
-        # Said twice: still one entry, and Meta gets its 200 (else it would resend the call for days).
-        response = self.post(webhook_payload(messages=[text_message("5511977776666", "stop", datetime(2026, 3, 17))]))
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(len(self.blacklisted("+5511977776666")), 1)
-
-    def test_parar_blacklists_the_customer_and_stops_the_next_message(self):
-        customer, _invoice, _event = self.sent_event("Parar Customer", phone="+5511966665555")
-        self.assertFalse(customer.phone_sanitized_blacklisted)
-        response = self.post(
-            webhook_payload(messages=[text_message("5511966665555", " Parar! ", datetime(2026, 3, 16, 10, 1))])
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(self.blacklisted("+5511966665555"))
-        customer.invalidate_recordset()
-        self.assertTrue(customer.phone_sanitized_blacklisted)
-
-    def test_other_text_does_not_blacklist(self):
-        response = self.post(
-            webhook_payload(
-                messages=[text_message("5511955554444", "Please don't stop, I'll pay tomorrow", datetime(2026, 3, 16))]
-            )
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertFalse(self.blacklisted("+5511955554444"))
-
-    def test_only_the_signing_companys_events_change(self):
-        _customer, _invoice, event = self.sent_event("Company Bound")
-        before = self.snapshot(event)
-        other = self.setup_other_company(name="Other WhatsApp Co")["company"]
-        other.write({"collections_whatsapp_phone_number_id": "999", "collections_whatsapp_app_secret": "other-secret"})
-        payload = webhook_payload([status(event.external_id, "read", datetime(2026, 3, 16, 10, 5))])
-        payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999"
-        response = self.post(payload, secret="other-secret")
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.snapshot(event), before, "another company's app cannot touch our messages")
-
-    def test_stop_from_a_whatsapp_id_blacklists_the_number_on_file(self):
-        # Brazilian mobiles may have a WhatsApp id without the ninth digit.
-        customer, _invoice, event = self.sent_event("Short Id", phone="+5511966665555")
-        short_id = "551166665555"
-        self.post(webhook_payload([status(event.external_id, "delivered", datetime(2026, 3, 16, 10, 1), short_id)]))
-        self.assertEqual(event.whatsapp_wa_id, short_id)
-        self.post(webhook_payload(messages=[text_message(short_id, "SAIR", datetime(2026, 3, 16, 10, 2))]))
-        self.assertTrue(self.blacklisted("+5511966665555"))
-        customer.invalidate_recordset()
-        self.assertTrue(customer.phone_sanitized_blacklisted)

@@ -10,8 +10,8 @@ https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
 import itertools
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .local_server import JsonHandler, LocalHTTPServer
 
 _PATH = re.compile(r"^/(v\d+\.\d+)/([^/]+)/messages$")
 
@@ -49,24 +49,13 @@ def hang():
     return {"kind": "hang"}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, format, *args):
-        pass
-
-    def _send_json(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    content_type = "application/json; charset=UTF-8"
 
     def do_POST(self):
         server = self.server
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        raw = self.read_body()
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
@@ -77,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
             answer = server.responses.pop(0) if server.responses else success()
         match = _PATH.match(self.path)
         if not match or match.group(2) != server.phone_number_id:
-            self._send_json(
+            self.reply_json(
                 400,
                 {
                     "error": {
@@ -91,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         if self.headers.get("Authorization") != f"Bearer {server.token}":
-            self._send_json(
+            self.reply_json(
                 401,
                 {
                     "error": {
@@ -108,10 +97,10 @@ class _Handler(BaseHTTPRequestHandler):
             server.stopping.wait(60)
             return
         if answer["kind"] == "answer":
-            self._send_json(answer["status"], answer["body"])
+            self.reply_json(answer["status"], answer["body"])
             return
         if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp" or not body.get("to"):
-            self._send_json(
+            self.reply_json(
                 400,
                 {
                     "error": {
@@ -126,7 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         wamid = f"wamid.HBgN{next(server.counter):06d}"
         with server.lock:
             server.message_ids.append(wamid)
-        self._send_json(
+        self.reply_json(
             200,
             {
                 "messaging_product": "whatsapp",
@@ -136,33 +125,23 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
 
-class LocalWhatsAppServer(ThreadingHTTPServer):
+class LocalWhatsAppServer(LocalHTTPServer):
     """``with LocalWhatsAppServer(token=..., phone_number_id=...) as server:`` then ``server.url``."""
 
-    daemon_threads = True
-    block_on_close = False
-
     def __init__(self, token="test-token", phone_number_id="1234567890", version="v23.0"):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(_Handler)
         self.token = token
         self.phone_number_id = phone_number_id
         self.version = version
         self.requests = []
         self.responses = []
         self.message_ids = []
-        self.lock = threading.Lock()
         self.counter = itertools.count(1)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    @property
-    def port(self):
-        return self.server_address[1]
 
     @property
     def url(self):
         """The API base URL the company's settings point at."""
-        return f"http://127.0.0.1:{self.port}/{self.version}"
+        return f"{self.base_url}/{self.version}"
 
     def answer(self, *responses):
         """Queue the answers of the next requests (then: success)."""
@@ -174,19 +153,3 @@ class LocalWhatsAppServer(ThreadingHTTPServer):
             self.requests.clear()
             self.responses.clear()
             self.message_ids.clear()
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.stopping.set()
-        self.shutdown()
-        self.server_close()
-        self.thread.join(timeout=5)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()

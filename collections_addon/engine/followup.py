@@ -27,6 +27,8 @@ from itertools import pairwise
 
 from .bounds import AMOUNT, CONTACT_GAP_DAYS
 from .business_calendar import BusinessCalendar
+from .customer_status import TO_CONTACT, resting_status
+from .open_items import OpenItem, claimed_items, is_overdue
 
 CHANNELS = ("email", "sms", "whatsapp", "letter", "call")
 # The contact history also records what is not a contact with the customer: a promise to pay that
@@ -34,25 +36,13 @@ CHANNELS = ("email", "sms", "whatsapp", "letter", "call")
 HISTORY_CHANNELS = (*CHANNELS, "promise", "task")
 # Only these count as contacts for the minimum gap between contacts.
 CONTACT_CHANNELS = CHANNELS
-
-# Why an open item is kept out of the follow-up, in the order that names the customer's status when
-# everything it owes late is held: at the notary, in an agreement waiting or running, disputed,
-# promised, or marked "no follow-up" by hand (Odoo's own flag, which says nothing more than overdue).
-HOLD_CODES = ("notary", "agreement", "dispute", "promise", "no_followup")
-_HOLD_STATUS = {
-    "notary": "notary",
-    "agreement": "agreement",
-    "dispute": "disputed",
-    "promise": "promised",
-    "no_followup": "overdue",
-}
-# The customer's collection status: what is going on, never "up to date" while something is overdue.
-STATUSES = ("ok", "overdue", "to_contact", "promised", "agreement", "disputed", "notary", "paused", "excluded")
-# Work waiting for a person (an open task of the follow-up): the customer stays on the worklist.
-TASK_CODES = ("call", "failed_contact", "broken_promise", "manual_step")
+# An entry in these states never reached the customer: it counts neither as a contact nor as a step done.
+UNSENT_STATES = ("failed", "cancelled")
 
 # Channels a collector acts on by hand: they need no contact point on file.
 _MANUAL_CHANNELS = frozenset({"call"})
+# Channels that need no contact point of the customer's: a letter goes to the address on the invoice.
+_ALWAYS_REACHABLE = frozenset({"letter"})
 
 DEFAULT_CALENDAR = BusinessCalendar()
 
@@ -73,41 +63,6 @@ class FollowupLevel:
         unknown = set(self.channels) - set(CHANNELS)
         if unknown:
             raise ValueError(f"Level {self.id}: unknown channel(s) {sorted(unknown)}.")
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    """An open receivable of the customer.
-
-    ``residual`` is in the item's own currency, ``residual_company`` in the
-    company currency; ``reached_days`` is the ``days`` of the last level the
-    item already received (``None`` when it received none).
-    """
-
-    move_id: int
-    due_date: date
-    currency: str | int
-    residual: float
-    residual_company: float | None = None
-    reached_days: int | None = None
-    excluded: bool = False
-    # An invoice split by payment terms has one item per instalment: each follows its own levels.
-    line_id: int | None = None
-    # Why the item is held (one of HOLD_CODES); a held item is also ``excluded``.
-    hold: str | None = None
-
-    def __post_init__(self):
-        if self.hold is not None and self.hold not in HOLD_CODES:
-            raise ValueError(f"Unknown hold {self.hold!r}: expected one of {HOLD_CODES}.")
-
-    @property
-    def key(self) -> int:
-        """What ``item_levels`` is keyed by: the receivable line, else the invoice."""
-        return self.move_id if self.line_id is None else self.line_id
-
-    @property
-    def company_amount(self) -> float:
-        return self.residual if self.residual_company is None else self.residual_company
 
 
 @dataclass(frozen=True)
@@ -186,7 +141,7 @@ class PartnerDecision:
         A step that went out fixes the failed contact it retried; other open tasks still wait.
         """
         if "call" in self.channels or self.open_tasks - {"failed_contact"}:
-            return "to_contact"
+            return TO_CONTACT
         return self.resting_status
 
 
@@ -221,60 +176,21 @@ def on_hold(today: date, paused_until: date | None, excluded: bool, excluded_unt
     return (paused_until is not None and paused_until >= today) or is_excluded(today, excluded, excluded_until)
 
 
-def claimable_items(items: Iterable[OpenItem], today: date) -> list[OpenItem]:
-    """What a collector claims from the customer today: the open items the follow-up does not hold
-    (disputed, promised, at the notary, no follow-up), the overdue ones, else those coming due.
+def contact_points(*, email: bool, mobile: bool) -> frozenset[str]:
+    """The channels a customer can be reached on: an e-mail address that did not opt out, a valid
+    mobile number that did not opt out (SMS and WhatsApp); a letter always goes.
 
-    >>> old = OpenItem(move_id=1, due_date=date(2026, 3, 1), currency="BRL", residual=100.0)
-    >>> held = OpenItem(move_id=2, due_date=date(2026, 3, 2), currency="BRL", residual=50.0, excluded=True)
-    >>> soon = OpenItem(move_id=3, due_date=date(2026, 3, 20), currency="BRL", residual=70.0)
-    >>> [item.move_id for item in claimable_items([old, held, soon], date(2026, 3, 16))]
-    [1]
-    >>> [item.move_id for item in claimable_items([held, soon], date(2026, 3, 16))]
-    [3]
+    >>> sorted(contact_points(email=True, mobile=False))
+    ['email', 'letter']
+    >>> sorted(contact_points(email=False, mobile=True))
+    ['letter', 'sms', 'whatsapp']
     """
-    open_items = [item for item in items if not item.excluded and item.residual > 0]
-    return [item for item in open_items if item.due_date < today] or open_items
-
-
-def is_overdue(item: OpenItem, today: date) -> bool:
-    """Overdue from the day after the due date, as the customer's *Total Overdue* counts it.
-
-    >>> is_overdue(OpenItem(1, date(2026, 3, 15), "EUR", 10.0), date(2026, 3, 16))
-    True
-    >>> is_overdue(OpenItem(1, date(2026, 3, 16), "EUR", 10.0), date(2026, 3, 16))
-    False
-    """
-    return item.due_date < today
-
-
-def split_by_due(items: Iterable[OpenItem], today: date) -> tuple[list[OpenItem], list[OpenItem]]:
-    """(overdue, coming due): the two parts of a reminder's invoice table, in the given order."""
-    overdue, coming = [], []
-    for item in items:
-        (overdue if is_overdue(item, today) else coming).append(item)
-    return overdue, coming
-
-
-def claimed_items(items: Iterable[OpenItem], today: date) -> list[OpenItem]:
-    """What a reminder asks the customer to pay.
-
-    Whatever is overdue (overdue credits deduct from it), so the amount claimed is the
-    customer's overdue total; a reminder before the due date, with nothing overdue, names
-    what comes due. Items not yet due are listed apart in the reminder, never claimed
-    alongside overdue ones.
-
-    >>> late, soon = OpenItem(1, date(2026, 3, 1), "EUR", 100.0), OpenItem(2, date(2026, 3, 18), "EUR", 40.0)
-    >>> [item.move_id for item in claimed_items([late, soon], date(2026, 3, 16))]
-    [1]
-    >>> [item.move_id for item in claimed_items([soon], date(2026, 3, 16))]
-    [2]
-    """
-    items = [item for item in items if item.residual and not item.excluded]
-    overdue, _coming = split_by_due(items, today)
-    if any(item.residual > 0 for item in overdue):
-        return overdue
-    return items
+    points = set(_ALWAYS_REACHABLE)
+    if email:
+        points.add("email")
+    if mobile:
+        points.update(("sms", "whatsapp"))
+    return frozenset(points)
 
 
 def sorted_levels(levels: Iterable[FollowupLevel]) -> list[FollowupLevel]:
@@ -323,33 +239,185 @@ def _next_level_date(
     return None
 
 
-def resting_status(today: date, items: Iterable[OpenItem], agreement_running: bool = False) -> str:
-    """What the customer's status says when no step is due: overdue, or why its late items are held.
-
-    Late debt never reads "up to date": when everything late is held, the hold names the status.
-
-    >>> late = OpenItem(move_id=1, due_date=date(2026, 3, 2), currency="EUR", residual=10.0)
-    >>> resting_status(date(2026, 3, 16), [late])
-    'overdue'
-    >>> promised = OpenItem(move_id=1, due_date=date(2026, 3, 2), currency="EUR", residual=10.0,
-    ...                     excluded=True, hold="promise")
-    >>> resting_status(date(2026, 3, 16), [promised])
-    'promised'
-    >>> resting_status(date(2026, 3, 16), [], agreement_running=True)
-    'agreement'
-    """
-    late = [item for item in items if item.residual > 0 and item.due_date < today]
-    if any(not item.excluded for item in late):
-        return "overdue"
-    holds = {item.hold or "no_followup" for item in late}
-    for code in HOLD_CODES:
-        if code in holds:
-            return _HOLD_STATUS[code]
-    return "agreement" if agreement_running else "ok"
-
-
 def _round(amount: float, digits: int) -> float:
     return round(amount, digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass(frozen=True)
+class _Review:
+    """What :func:`decide_partner` works out of the open items before applying the contact rules."""
+
+    today: date
+    levels: list[FollowupLevel]
+    active: list[OpenItem]
+    covered: list[OpenItem]
+    # The level each covered item is due for, by ``OpenItem.key``; the customer's step is the highest.
+    due_levels: dict[int, FollowupLevel]
+    level: FollowupLevel | None
+    # The values every decision of the customer carries (totals, claimed amount, resting status...).
+    common: dict
+    # The status while the step waits: open tasks keep the customer on the worklist whatever the day.
+    status_waiting: str
+
+    @property
+    def total_company(self) -> float:
+        return self.common["total_company"]
+
+
+def _covered_items(levels: list[FollowupLevel], items: list[OpenItem], today: date) -> list[OpenItem]:
+    """The items a step lists: every overdue item, those in the plan's window, and then the credits.
+
+    Everything overdue is listed with the step, even below the first level's days (a plan may start
+    later than the day after the due date): the reminder claims the customer's whole overdue total.
+    Credits (credit notes, unapplied payments) never reach a level but reduce what is claimed.
+    """
+    if not levels:
+        return []
+    first_days = levels[0].days
+    in_window = [
+        item
+        for item in items
+        if item.residual > 0
+        and not item.excluded
+        and ((today - item.due_date).days >= first_days or is_overdue(item, today))
+    ]
+    credits = [item for item in items if item.residual < 0 and not item.excluded] if in_window else []
+    return sorted(in_window + credits, key=lambda item: (item.due_date, item.move_id, item.key))
+
+
+def _amounts(covered: list[OpenItem], today: date, currency_digits: Mapping, company_digits: int) -> dict:
+    """Totals by currency and in company currency, and what the reminder claims."""
+    totals: dict[str | int, float] = {}
+    for item in covered:
+        totals[item.currency] = totals.get(item.currency, 0.0) + item.residual
+    claimed = claimed_items(covered, today)
+    return {
+        "totals": tuple(
+            (currency, _round(amount, currency_digits.get(currency, 2))) for currency, amount in totals.items()
+        ),
+        "total_company": _round(math.fsum(item.company_amount for item in covered), company_digits),
+        "claimed_company": _round(math.fsum(item.company_amount for item in claimed), company_digits),
+        "claimed_move_ids": tuple(dict.fromkeys(item.move_id for item in claimed)),
+    }
+
+
+def _review(
+    today: date,
+    levels: list[FollowupLevel],
+    items: list[OpenItem],
+    situation: PartnerSituation,
+    currency_digits: Mapping,
+    company_digits: int,
+) -> _Review:
+    active = [item for item in items if item.residual > 0 and not item.excluded]
+    covered = _covered_items(levels, items, today)
+    due_levels = {item.key: level_due_for_item(levels, item, today) for item in covered}
+    due_levels = {key: level for key, level in due_levels.items() if level}
+    resting = resting_status(today, items, situation.agreement_running)
+    common = {
+        "max_days_late": max(((today - item.due_date).days for item in active if item.due_date < today), default=0),
+        "resting_status": resting,
+        "open_tasks": situation.open_tasks,
+        **_amounts(covered, today, currency_digits, company_digits),
+    }
+    return _Review(
+        today=today,
+        levels=levels,
+        active=active,
+        covered=covered,
+        due_levels=due_levels,
+        level=max(due_levels.values(), key=lambda level: level.days, default=None),
+        common=common,
+        status_waiting=TO_CONTACT if situation.open_tasks else resting,
+    )
+
+
+def _next_date(review: _Review, rules: ContactRules, contact_day: date | None, assume_received: bool) -> date | None:
+    """The first day a level falls due (after the step, when ``assume_received``), past the contact gap."""
+    candidates = []
+    for item in review.active:
+        reached = item.reached_days
+        if assume_received and item.key in review.due_levels:
+            reached = review.due_levels[item.key].days
+        candidate = _next_level_date(review.levels, item, reached, review.today)
+        if candidate:
+            candidates.append(candidate)
+    if not candidates:
+        return None
+    earliest = min(candidates)
+    if contact_day is not None:
+        earliest = max(earliest, rules.calendar.add_business_days(contact_day, rules.min_gap_business_days))
+    return rules.calendar.add_business_days(max(earliest, review.today), 0)
+
+
+def _without_step(review: _Review, situation: PartnerSituation, rules: ContactRules) -> PartnerDecision | None:
+    """The decision when the customer is excluded or paused, or no step is due: else None."""
+    partner_id, common = situation.partner_id, review.common
+    held_action = "skip" if review.level else "none"
+    if situation.excluded:
+        return PartnerDecision(partner_id, held_action, "excluded", "excluded", **common)
+    if situation.paused_until and situation.paused_until >= review.today:
+        resume = rules.calendar.add_business_days(situation.paused_until + timedelta(days=1), 0)
+        return PartnerDecision(partner_id, held_action, "paused", "paused", next_date=resume, **common)
+    if review.level is None:
+        next_date = _next_date(review, rules, situation.last_contact, assume_received=False)
+        return PartnerDecision(partner_id, "none", "nothing_due", review.status_waiting, next_date=next_date, **common)
+    return None
+
+
+def _step_values(review: _Review) -> dict:
+    """The values of a decision about the customer's step: its level and the invoices it covers."""
+    item_levels = {key: level.id for key, level in review.due_levels.items()}
+    return {
+        "level": review.level,
+        "move_ids": tuple(dict.fromkeys(item.move_id for item in review.covered)),
+        "item_levels": item_levels,
+        "newly_due_move_ids": frozenset(
+            item.move_id for item in review.covered if item_levels.get(item.key) == review.level.id
+        ),
+        **review.common,
+    }
+
+
+def _held_back(review: _Review, situation: PartnerSituation, rules: ContactRules, step: dict) -> PartnerDecision | None:
+    """The decision when a rule holds the due step back today (calendar, gap, credits, minimum): else None."""
+    partner_id, today, calendar = situation.partner_id, review.today, rules.calendar
+    allowed = today
+    if situation.last_contact is not None and rules.min_gap_business_days:
+        allowed = calendar.add_business_days(situation.last_contact, rules.min_gap_business_days)
+    if not calendar.is_business_day(today):
+        next_date = max(calendar.next_business_day(today), allowed)
+        return PartnerDecision(
+            partner_id, "skip", "not_business_day", review.status_waiting, next_date=next_date, **step
+        )
+    if allowed > today:
+        return PartnerDecision(partner_id, "skip", "contact_gap", review.status_waiting, next_date=allowed, **step)
+    if review.total_company <= 0:
+        return PartnerDecision(partner_id, "skip", "covered_by_credit", "ok", next_date=None, **step)
+    if review.total_company < review.level.min_amount:
+        next_date = _next_date(review, rules, situation.last_contact, assume_received=True)
+        return PartnerDecision(partner_id, "skip", "below_minimum", review.status_waiting, next_date=next_date, **step)
+    return None
+
+
+def _contact(review: _Review, situation: PartnerSituation, rules: ContactRules, step: dict) -> PartnerDecision:
+    """The step goes out today on the level's channels; those without a contact point are missing."""
+    level = review.level
+    channels = tuple(channel for channel in CHANNELS if channel in level.channels)
+    missing = tuple(
+        channel for channel in channels if channel not in _MANUAL_CHANNELS and channel not in situation.contact_points
+    )
+    needs_collector = missing or not level.auto_execute or "call" in channels
+    return PartnerDecision(
+        situation.partner_id,
+        "contact",
+        "due",
+        TO_CONTACT if needs_collector else review.status_waiting,
+        channels=channels,
+        missing_channels=missing,
+        next_date=_next_date(review, rules, review.today, assume_received=True),
+        **step,
+    )
 
 
 def decide_partner(
@@ -362,145 +430,18 @@ def decide_partner(
     currency_digits: Mapping[str | int, int] | None = None,
     company_digits: int = 2,
 ) -> PartnerDecision:
+    """What the run does for one customer today (see :class:`PartnerDecision`).
+
+    In order: no open items; excluded, paused or nothing due; a due step held back by the plan's
+    calendar, the contact gap, open credits or the level's minimum; else the step goes out.
+    """
     rules = rules or ContactRules()
-    calendar = rules.calendar
-    currency_digits = currency_digits or {}
-    levels = sorted_levels(levels)
     items = [item for item in items if item.residual]
-    partner_id = situation.partner_id
-
     if not items:
-        return PartnerDecision(partner_id, "none", "no_open_items", "ok")
-    # Credits (credit notes, unapplied payments) never reach a level but reduce what is claimed.
-    credits = [item for item in items if item.residual < 0 and not item.excluded]
-    active = [item for item in items if item.residual > 0 and not item.excluded]
-    overdue = [item for item in active if item.due_date < today]
-    max_days_late = max(((today - item.due_date).days for item in overdue), default=0)
-    first_days = levels[0].days if levels else None
-    # Everything overdue is listed with the step, even below the first level's days (a plan may start
-    # later than the day after the due date): the reminder claims the customer's whole overdue total.
-    in_window = [
-        item
-        for item in active
-        if first_days is not None and ((today - item.due_date).days >= first_days or is_overdue(item, today))
-    ]
-    covered = sorted(
-        in_window + (credits if in_window else []), key=lambda item: (item.due_date, item.move_id, item.key)
-    )
-    due_levels = {item.key: level_due_for_item(levels, item, today) for item in covered}
-    due_levels = {key: level for key, level in due_levels.items() if level}
-    partner_level = max(due_levels.values(), key=lambda level: level.days, default=None)
-
-    totals: dict[str | int, float] = {}
-    for item in covered:
-        totals[item.currency] = totals.get(item.currency, 0.0) + item.residual
-    rounded_totals = tuple(
-        (currency, _round(amount, currency_digits.get(currency, 2))) for currency, amount in totals.items()
-    )
-    total_company = _round(math.fsum(item.company_amount for item in covered), company_digits)
-    claimed = claimed_items(covered, today)
-    claimed_company = _round(math.fsum(item.company_amount for item in claimed), company_digits)
-    claimed_move_ids = tuple(dict.fromkeys(item.move_id for item in claimed))
-
-    def next_date_after(contact_day: date | None, assume_received: bool) -> date | None:
-        candidates = []
-        for item in active:
-            reached = item.reached_days
-            if assume_received and item.key in due_levels:
-                reached = due_levels[item.key].days
-            candidate = _next_level_date(levels, item, reached, today)
-            if candidate:
-                candidates.append(candidate)
-        if not candidates:
-            return None
-        earliest = min(candidates)
-        if contact_day is not None:
-            earliest = max(earliest, calendar.add_business_days(contact_day, rules.min_gap_business_days))
-        return calendar.add_business_days(max(earliest, today), 0)
-
-    resting = resting_status(today, items, situation.agreement_running)
-    common = {
-        "max_days_late": max_days_late,
-        "totals": rounded_totals,
-        "total_company": total_company,
-        "resting_status": resting,
-        "open_tasks": situation.open_tasks,
-        "claimed_company": claimed_company,
-        "claimed_move_ids": claimed_move_ids,
-    }
-    # Open tasks keep the customer on the worklist whatever the day: the work is waiting for a person.
-    status_waiting = "to_contact" if situation.open_tasks else resting
-
-    if situation.excluded:
-        return PartnerDecision(partner_id, "skip" if partner_level else "none", "excluded", "excluded", **common)
-    if situation.paused_until and situation.paused_until >= today:
-        return PartnerDecision(
-            partner_id,
-            "skip" if partner_level else "none",
-            "paused",
-            "paused",
-            next_date=calendar.add_business_days(situation.paused_until + timedelta(days=1), 0),
-            **common,
-        )
-    if partner_level is None:
-        return PartnerDecision(
-            partner_id,
-            "none",
-            "nothing_due",
-            status_waiting,
-            next_date=next_date_after(situation.last_contact, assume_received=False),
-            **common,
-        )
-
-    move_ids = tuple(dict.fromkeys(item.move_id for item in covered))
-    item_levels = {key: level.id for key, level in due_levels.items()}
-    newly_due = frozenset(item.move_id for item in covered if item_levels.get(item.key) == partner_level.id)
-    decision_base = {
-        "level": partner_level,
-        "move_ids": move_ids,
-        "item_levels": item_levels,
-        "newly_due_move_ids": newly_due,
-        **common,
-    }
-
-    allowed = today
-    if situation.last_contact is not None and rules.min_gap_business_days:
-        allowed = calendar.add_business_days(situation.last_contact, rules.min_gap_business_days)
-    if not calendar.is_business_day(today):
-        return PartnerDecision(
-            partner_id,
-            "skip",
-            "not_business_day",
-            status_waiting,
-            next_date=max(calendar.next_business_day(today), allowed),
-            **decision_base,
-        )
-    if allowed > today:
-        return PartnerDecision(partner_id, "skip", "contact_gap", status_waiting, next_date=allowed, **decision_base)
-    if total_company <= 0:
-        return PartnerDecision(partner_id, "skip", "covered_by_credit", "ok", next_date=None, **decision_base)
-    if total_company < partner_level.min_amount:
-        return PartnerDecision(
-            partner_id,
-            "skip",
-            "below_minimum",
-            status_waiting,
-            next_date=next_date_after(situation.last_contact, assume_received=True),
-            **decision_base,
-        )
-
-    channels = tuple(channel for channel in CHANNELS if channel in partner_level.channels)
-    missing = tuple(
-        channel for channel in channels if channel not in _MANUAL_CHANNELS and channel not in situation.contact_points
-    )
-    needs_collector = missing or not partner_level.auto_execute or "call" in channels
-    return PartnerDecision(
-        partner_id,
-        "contact",
-        "due",
-        "to_contact" if needs_collector else status_waiting,
-        channels=channels,
-        missing_channels=missing,
-        next_date=next_date_after(today, assume_received=True),
-        **decision_base,
-    )
+        return PartnerDecision(situation.partner_id, "none", "no_open_items", "ok")
+    review = _review(today, sorted_levels(levels), items, situation, currency_digits or {}, company_digits)
+    decision = _without_step(review, situation, rules)
+    if decision is None:
+        step = _step_values(review)
+        decision = _held_back(review, situation, rules, step) or _contact(review, situation, rules, step)
+    return decision

@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine import AMOUNT, LEVEL_DAYS, WHATSAPP_HOURS, FollowupLevel
+from ..engine.whatsapp import FALLBACK_CHANNELS
+
+# The codes are the engine's; only their labels live here.
+_FALLBACK_LABELS = {"sms": "Send an SMS", "letter": "Print a letter"}
 
 # The channels that send a text of their own, with the level field of its script.
 SCRIPT_FIELDS = {
@@ -87,7 +91,7 @@ class CollectionsLevel(models.Model):
         "like one. 0: wait for WhatsApp's own failure report.",
     )
     whatsapp_fallback = fields.Selection(
-        [("none", "Nothing"), ("sms", "Send an SMS"), ("letter", "Print a letter")],
+        [("none", "Nothing")] + [(channel, _FALLBACK_LABELS[channel]) for channel in FALLBACK_CHANNELS],
         string="If WhatsApp Fails",
         default="sms",
         required=True,

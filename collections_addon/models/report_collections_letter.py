@@ -65,7 +65,7 @@ class ReportCollectionsLetter(models.AbstractModel):
             "greeting": not whole_message and not opens_with_greeting,
             "body": body,
             "text": text,
-            "sections": self.env["collections.runner"]._invoice_sections(
+            "sections": self.env["collections.channel"]._invoice_sections(
                 lines, event.move_ids.ids, partner.lang, today
             ),
             "link": self._letter_link(claimed_moves),

@@ -21,7 +21,7 @@ class ResourceCalendar(models.Model):
             ],
             ["date_from", "date_to"],
         )
-        tz = tz or self.env["collections.runner"]._company_tz(company)
+        tz = tz or company._collections_tz()
         days = set()
         for leave in leaves:
             start = fields.Datetime.context_timestamp(self.with_context(tz=tz), leave.date_from).date()

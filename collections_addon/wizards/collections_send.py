@@ -91,11 +91,10 @@ class CollectionsSend(models.TransientModel):
         return table
 
     def _single_values(self, company, decision):
-        runner = self.env["collections.runner"]
         level = self.env["collections.level"].browse(decision.engine.level.id)
         values = {}
         if "email" in decision.engine.channels and level.mail_template_id:
-            subject, body = runner._render_email(company, decision)
+            subject, body = self.env["collections.channel"]._render_email(company, decision)
             values.update(
                 {
                     "has_email": True,

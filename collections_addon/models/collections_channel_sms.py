@@ -1,0 +1,146 @@
+"""The SMS channel: the level's SMS script, posted in the customer's chatter and queued in Odoo's SMS queue.
+
+It also replaces a WhatsApp message that failed, when the level falls back to SMS.
+"""
+
+from odoo import api, models
+from odoo.fields import Command
+from odoo.tools import plaintext2html
+
+
+class CollectionsChannel(models.AbstractModel):
+    _inherit = "collections.channel"
+
+    @api.model
+    def _sms_problem(self, company, decision):
+        return self._phone_problem(decision, self._level(decision).sms_script_id)
+
+    @api.model
+    def _sms_fix_summary(self, state):
+        if state == "cancelled":
+            return self.env._("Customer opted out of text messages: use another channel")
+        return self.env._("SMS not sent: fix the mobile number")
+
+    @api.model
+    def _sms_undelivered_summary(self):
+        return self.env._("Reminder SMS not delivered")
+
+    @api.model
+    def _sms_fallback(self, event, partner, values):
+        script = event.level_id.sms_script_id
+        if (
+            not script
+            or not partner.phone_sanitized
+            or partner.phone_sanitized_blacklisted
+            or partner.collections_phone_invalid
+            or script.tone_state == "blocked"
+        ):
+            return False
+        placeholders = self.env["collections.script"]._placeholder_values(
+            partner, event.company_id, event.move_ids, event.amount_due, event.user_id
+        )
+        body = script._render_body({partner.id: placeholders})[partner.id]
+        message = self._post_sms(event.company_id, [(partner, body)])
+        self.env["collections.event"].sudo().create(
+            {**values, "state": "queued", "message_id": message.id, "body": body, "recipient": partner.phone_sanitized}
+        )
+        return True
+
+    @api.model
+    def _sms_queue(self, company, today, decisions, overrides=None):
+        """Queue one SMS per customer in Odoo's SMS queue, posted in its chatter; returns event values."""
+        if not decisions:
+            return []
+        runner = self.env["collections.runner"]
+        values = self._values_by_partner(company, decisions)
+        to_send, sent_decisions = [], []
+        for script, script_decisions in self._by_script(decisions, "sms_script_id").items():
+            bodies = script._render_body({d.partner.id: values[d.partner.id] for d in script_decisions})
+            for decision in script_decisions:
+                to_send.append((decision.partner, bodies[decision.partner.id]))
+                sent_decisions.append(decision)
+        messages = self._post_sms(company, to_send)
+        return [
+            runner._event_vals(
+                decision,
+                "sms",
+                state="queued",
+                message_id=message.id,
+                body=body,
+                recipient=decision.partner.phone_sanitized,
+            )
+            for decision, (_partner, body), message in zip(sent_decisions, to_send, messages, strict=True)
+        ]
+
+    @api.model
+    def _post_sms(self, company, partner_bodies):
+        """Post SMS on customers and queue them, for a whole batch at once.
+
+        What ``_message_sms`` does for one record (a chatter message of type SMS, the
+        ``sms.sms`` to send, its notification and delivery tracker), in three creates
+        for the batch instead of a message_post per customer. The message carries the
+        company, so Odoo sends through that company's SMS account.
+        """
+        if not partner_bodies:
+            return self.env["mail.message"]
+        # From the webhook the user is the public one: the company's bot posts instead.
+        author = self.env.ref("base.partner_root") if self.env.user._is_public() else self.env.user.partner_id
+        note = self.env.ref("mail.mt_note")
+        # sudo: the run posts the SMS as the company; the SMS queue and notifications are technical.
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "model": "res.partner",
+                        "res_id": partner.id,
+                        "record_name": partner.display_name,
+                        "record_company_id": company.id,
+                        "message_type": "sms",
+                        "subtype_id": note.id,
+                        "author_id": author.id,
+                        # Set here: mail.message would compute both one message at a time.
+                        "email_from": author.sudo().email_formatted,
+                        "reply_to": False,
+                        "body": plaintext2html(body),
+                        "partner_ids": [Command.link(partner.id)],
+                    }
+                    for partner, body in partner_bodies
+                ]
+            )
+        )
+        sms_records = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "body": body,
+                        "mail_message_id": message.id,
+                        "partner_id": partner.id,
+                        "number": partner.phone_sanitized,
+                        "state": "outgoing",
+                    }
+                    for (partner, body), message in zip(partner_bodies, messages, strict=True)
+                ]
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": author.id,
+                    "mail_message_id": sms.mail_message_id.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
+                    "is_read": True,
+                    "notification_status": "ready",
+                }
+                for sms in sms_records
+            ]
+        )
+        self._trigger_cron("sms.ir_cron_sms_scheduler_action")
+        return messages

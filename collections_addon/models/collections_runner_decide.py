@@ -1,0 +1,133 @@
+"""Deciding in the follow-up run: each customer's situation turned into an engine decision.
+
+The records and facts gathered for a batch become plain values (plan levels and
+contact rules, open items, the customer's situation); ``engine.decide_partner``
+says what to do, and the decision goes back with the records the act step needs.
+"""
+
+import dataclasses
+
+from odoo import api, models
+
+from ..engine import (
+    BusinessCalendar,
+    ContactRules,
+    PartnerSituation,
+    calendar_window,
+    contact_points,
+    decide_partner,
+    is_excluded,
+)
+from .collections_runner import _Decision, _PolicyContext
+
+# What deciding reads of every customer of the batch, fetched at once.
+_PARTNER_FIELDS = [
+    "is_company",
+    "email",
+    "email_normalized",
+    "collections_policy_id",
+    "collections_paused_until",
+    "collections_excluded",
+    "collections_excluded_until",
+    "lang",
+    "collections_responsible_id",
+    "collections_level_id",
+    "collections_last_date",
+    "collections_review_date",
+    "collections_due_level_id",
+    "phone_sanitized",
+    "phone_sanitized_blacklisted",
+    "collections_phone_invalid",
+]
+
+
+class CollectionsRunner(models.AbstractModel):
+    _inherit = "collections.runner"
+
+    @api.model
+    def _policy_contexts(self, company, today, manual):
+        """The levels and contact rules of each plan of the company; ``manual`` lifts the rules."""
+        policies = self.env["collections.policy"].search([("company_id", "=", company.id)])
+        contexts = {}
+        for policy in policies:
+            rules = policy._engine_rules(*calendar_window(today))
+            if manual:
+                rules = ContactRules.unrestricted()
+            contexts[policy.id] = _PolicyContext(policy, policy._engine_levels(), rules)
+        return contexts
+
+    @api.model
+    def _decide_batch(self, company, partners, today, policies, manual):
+        partners = partners.with_company(company)
+        partners.fetch(_PARTNER_FIELDS)
+        facts = self._gather_batch(company, partners)
+        default_policy = {}
+        digits = {currency.id: currency.decimal_places for currency in self.env["res.currency"].search([])}
+        return [
+            self._decide_one(company, partner, today, policies, facts, default_policy, digits) for partner in partners
+        ]
+
+    def _decide_one(self, company, partner, today, policies, facts, default_policy, digits):
+        policy = self._partner_policy(company, partner, default_policy)
+        context = policies.get(policy.id)
+        recipients = facts.recipients[partner.id]
+        reachable = recipients.filtered(lambda contact: contact.email_normalized not in facts.blacklisted)
+        items = facts.items.get(partner.id, [])
+        decision = decide_partner(
+            today=today,
+            levels=context.levels if context else [],
+            items=items,
+            situation=self._situation(partner, today, facts, has_email=bool(reachable)),
+            rules=context.rules if context else None,
+            currency_digits=digits,
+            company_digits=company.currency_id.decimal_places,
+        )
+        if context is None and decision.action == "none" and decision.reason == "nothing_due":
+            # Archived plan, a plan of another company, or no default plan for this kind of customer.
+            decision = dataclasses.replace(decision, reason="no_policy")
+        return _Decision(
+            engine=decision,
+            partner=partner,
+            policy=policy,
+            lines=items,
+            recipients=reachable,
+            blacklisted=recipients - reachable,
+            engine_calendar=context.rules.calendar if context else BusinessCalendar(),
+        )
+
+    def _partner_policy(self, company, partner, default_policy):
+        """The customer's plan, else the company's default plan for its kind (cached in ``default_policy``)."""
+        if partner.collections_policy_id:
+            return partner.collections_policy_id
+        key = bool(partner.is_company)
+        if key not in default_policy:
+            default_policy[key] = self.env["collections.policy"]._default_for(company, partner.is_company)
+        return default_policy[key]
+
+    def _situation(self, partner, today, facts, has_email):
+        mobile = partner.phone_sanitized
+        has_mobile = bool(mobile and not partner.phone_sanitized_blacklisted and not partner.collections_phone_invalid)
+        return PartnerSituation(
+            partner_id=partner.id,
+            excluded=is_excluded(today, partner.collections_excluded, partner.collections_excluded_until or None),
+            paused_until=partner.collections_paused_until or None,
+            last_contact=facts.last_contacts.get(partner.id),
+            contact_points=contact_points(email=has_email, mobile=has_mobile),
+            agreement_running=partner.id in facts.agreements,
+            open_tasks=frozenset(facts.open_tasks.get(partner.id, ())),
+        )
+
+    def _reason_label(self, reason):
+        labels = {
+            "due": self.env._("a follow-up step is due"),
+            "nothing_due": self.env._("no invoice reached a new follow-up level"),
+            "no_open_items": self.env._("no open receivable"),
+            "excluded": self.env._("the customer is excluded from follow-up"),
+            "paused": self.env._("the follow-up is paused"),
+            "not_business_day": self.env._("today is not a business day of the plan's calendar"),
+            "contact_gap": self.env._("the customer was contacted too recently (minimum gap between contacts)"),
+            "below_minimum": self.env._("the overdue amount is under the level's minimum amount"),
+            "covered_by_credit": self.env._("open credit notes or payments cover what would be claimed"),
+            "no_policy": self.env._("no collections plan applies to this customer"),
+        }
+        return labels.get(reason, reason)
