@@ -50,6 +50,7 @@ from . import (
     collections_whatsapp_webhook,
     ir_actions_report,
     mail_activity,
+    mail_compose_message,
     mail_mail,
     mail_template,
     report_collections_letter,

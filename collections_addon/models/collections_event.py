@@ -147,6 +147,20 @@ class CollectionsEvent(models.Model):
             )
 
     @api.model
+    def _open_task_domain(self, company, partners):
+        """The events that are a collector's open task for ``partners``: a follow-up task not done yet, or a call
+        still planned. The worklist lists these customers and words the tasks; the run reads their kind."""
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id", "in", partners.ids),
+            "|",
+            ("activity_id.active", "=", True),
+            "&",
+            ("channel", "=", "call"),
+            ("state", "=", "queued"),
+        ]
+
+    @api.model
     def _cancel_pending(self, partners, company, reason, channels=("call", "whatsapp", "letter"), moves=None):
         """Cancel the contacts still waiting for these customers (queued calls, messages, letters).
 

@@ -108,21 +108,12 @@ class CollectionsNegotiation(models.Model):
     def action_send(self):
         self.ensure_one()
         self._check_step("send")
-        template = self.env.ref("collections_addon.mail_template_collections_agreement")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Agreement"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "force_email": True,
-            },
-        }
+        return self.env["mail.compose.message"]._collections_dialog(
+            self,
+            "collections_addon.mail_template_collections_agreement",
+            self.env._("Send Agreement"),
+            force_email=True,
+        )
 
     def action_preview(self):
         self.ensure_one()

@@ -89,22 +89,12 @@ class CollectionsProtest(models.Model):
         self.ensure_one()
         if not self.release_letter_attachment_id:
             raise UserError(self.env._("The release letter is not issued yet."))
-        template = self.env.ref("collections_addon.mail_template_collections_protest_release")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": self._name,
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_attachment_ids": [Command.set(self.release_letter_attachment_id.ids)],
-                "force_email": True,
-            },
-        }
+        return self.env["mail.compose.message"]._collections_dialog(
+            self,
+            "collections_addon.mail_template_collections_protest_release",
+            default_attachment_ids=[Command.set(self.release_letter_attachment_id.ids)],
+            force_email=True,
+        )
 
     def action_download_release_letter(self):
         self.ensure_one()

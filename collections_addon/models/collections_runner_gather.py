@@ -258,15 +258,7 @@ class CollectionsRunner(models.AbstractModel):
             self.env["collections.event"]
             .sudo()
             ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "in", partners.ids),
-                    "|",
-                    ("activity_id.active", "=", True),
-                    "&",
-                    ("channel", "=", "call"),
-                    ("state", "=", "queued"),
-                ],
+                self.env["collections.event"]._open_task_domain(company, partners),
                 ["partner_id", "channel", "state"],
             )
         ):

@@ -147,22 +147,13 @@ class ResPartner(models.Model):
     def action_collections_send_statement(self):
         """Odoo's composer with the statement template: the PDF is attached, the message posted in each chatter."""
         customers = self.commercial_partner_id
-        template = self.env.ref("collections_addon.mail_template_collections_statement")
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Statement"),
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_model": "res.partner",
-                "default_res_ids": customers.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment" if len(customers) == 1 else "mass_mail",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-            },
-        }
+        return self.env["mail.compose.message"]._collections_dialog(
+            customers,
+            "collections_addon.mail_template_collections_statement",
+            self.env._("Send Statement"),
+            mode="comment" if len(customers) == 1 else "mass_mail",
+            default_email_layout_xmlid="mail.mail_notification_light",
+        )
 
     def _collections_statement_recipient_ids(self):
         """Who the statement template writes to: the customer's invoice contacts with an e-mail, else the

@@ -61,15 +61,7 @@ class ResPartner(models.Model):
         channels = dict(env["collections.event"]._fields["channel"]._description_selection(env))
         shown = defaultdict(set)
         events = env["collections.event"].search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", customers.ids),
-                "|",
-                ("activity_id.active", "=", True),
-                "&",
-                ("channel", "=", "call"),
-                ("state", "=", "queued"),
-            ],
+            env["collections.event"]._open_task_domain(company, customers),
             ["partner_id", "channel", "state", "error", "level_id", "call_planned_at"],
             order="date desc, id desc",
         )
