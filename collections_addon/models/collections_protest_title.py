@@ -7,6 +7,7 @@ from odoo.tools import format_date
 
 from ..engine import eligibility_problem
 from ..engine.negotiation import AGREEMENT_HOLDING_STATES
+from ..engine.promise import DISPUTE_PAUSING_STATES, PROMISE_PAUSING_STATES
 from ..engine.protest import OPEN_STATES
 from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
 
@@ -85,7 +86,7 @@ class CollectionsProtest(models.Model):
         disputes = (
             self.env["collections.dispute"]
             .sudo()
-            .search_fetch([("move_ids", "in", moves.ids), ("state", "=", "open")], ["move_ids"])
+            .search_fetch([("move_ids", "in", moves.ids), ("state", "in", DISPUTE_PAUSING_STATES)], ["move_ids"])
         )
         negotiations = (
             self.env["collections.negotiation"]
@@ -97,7 +98,9 @@ class CollectionsProtest(models.Model):
         promises = (
             self.env["collections.promise"]
             .sudo()
-            .search_fetch([("move_ids", "in", moves.ids), ("state", "=", "open")], ["move_ids", "date"])
+            .search_fetch(
+                [("move_ids", "in", moves.ids), ("state", "in", PROMISE_PAUSING_STATES)], ["move_ids", "date"]
+            )
         )
         protests = self.sudo().search_fetch(
             [("move_line_id", "in", lines.ids), ("state", "in", tuple(OPEN_STATES)), ("id", "not in", exclude.ids)],

@@ -2,6 +2,7 @@ from odoo import models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 
+from ..engine.promise import DISPUTE_PAUSING_STATES, PROMISE_PAUSING_STATES
 from ..engine.receivable import CLAIMABLE_MOVE_TYPES
 
 
@@ -56,9 +57,13 @@ class ResPartner(models.Model):
         # The invoices nothing else is about yet: a collector adds others if the customer disputes them too.
         # sudo: whether an invoice is disputed or promised, not the details.
         busy = (
-            self.env["collections.dispute"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
+            self.env["collections.dispute"]
+            .sudo()
+            .search([("state", "in", DISPUTE_PAUSING_STATES), ("move_ids", "in", invoices.ids)])
         ).move_ids | (
-            self.env["collections.promise"].sudo().search([("state", "=", "open"), ("move_ids", "in", invoices.ids)])
+            self.env["collections.promise"]
+            .sudo()
+            .search([("state", "in", PROMISE_PAUSING_STATES), ("move_ids", "in", invoices.ids)])
         ).move_ids
         return {
             "type": "ir.actions.act_window",
