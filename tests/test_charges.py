@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
 from ..collections_addon.engine.charges import CORRECTION_MODES, INTEREST_MODES, RATE_INDEXES, charges_for
@@ -51,7 +51,11 @@ class TestCharges(CollectionsCase):
         form = Form(self.Profile.with_user(self.manager))
         form.name = "Ten percent"
         form.fine_percent = 10
-        with self.assertRaisesRegex(ValidationError, r"Fine \(%\): 10.0 % is above the cap for individuals \(2.0 %\)"):
+        with self.assertRaisesRegex(
+            ValidationError,
+            r"Fine \(%\): 10 % is above the cap for individuals \(2 %\) of the profile 'Ten percent'\. "
+            r"Lower the fine to 2 % or less",
+        ):
             form.save()
         form.applies_to_individuals = False
         self.assertEqual(form.save().fine_percent, 10)
@@ -106,6 +110,18 @@ class TestCharges(CollectionsCase):
         )
         self.assertEqual(charges[second.id], expected)
         self.assertGreater(expected.correction, 0)
+
+    def test_a_profile_for_companies_is_refused_for_an_individual(self):
+        invoice = self.make_invoice(self.customer, 100, 10)
+        self.customer.collections_charges_profile_id = self.Profile.create(
+            {"name": "Companies only", "fine_percent": 10, "applies_to_individuals": False}
+        )
+        with self.assertRaisesRegex(UserError, f"The charges of {invoice.name} cannot be computed: The fine"):
+            self.customer.with_user(self.collector)._collections_charges(invoice, date(2026, 3, 16))
+        business = self.make_customer("Busy Company", is_company=True)
+        business.collections_charges_profile_id = self.customer.collections_charges_profile_id
+        other = self.make_invoice(business, 100, 10)
+        self.assertEqual(business._collections_charges(other, date(2026, 3, 16))[other.id].fine, 10)
 
     def test_a_profile_of_another_company_is_not_visible(self):
         other = self.Profile.create({"name": "Branch profile", "company_id": self.company_2.id})

@@ -101,8 +101,8 @@ class CollectionsChargesProfile(models.Model):
                         "Fine (%%): %(fine)s %% is above the cap for individuals (%(cap)s %%) of the profile "
                         "'%(profile)s'. Lower the fine to %(cap)s %% or less, or untick 'Applies to "
                         "Individuals' if only companies follow this profile.",
-                        fine=profile.fine_percent,
-                        cap=profile.fine_cap_individual,
+                        fine=f"{profile.fine_percent:g}",
+                        cap=f"{profile.fine_cap_individual:g}",
                         profile=profile.name,
                     )
                 )
