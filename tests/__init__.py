@@ -2,6 +2,7 @@ if __name__.startswith("odoo.addons."):
     from . import (
         test_business_day,
         test_calls,
+        test_charges,
         test_clock,
         test_codes,
         test_demo,

@@ -138,6 +138,15 @@ AMOUNT = Bound(0, MAX_AMOUNT)
 POSITIVE_AMOUNT = Bound(0, MAX_AMOUNT, exclusive_minimum=True)
 
 # ----------------------------------------------------------------------
+# Legal charges (engine/charges.py)
+# ----------------------------------------------------------------------
+
+# A fine, its cap and a monthly interest rate are percents; above 100 is a typo (Brazil: 2 % fine, about 1 % a month).
+CHARGE_PERCENT = Bound(0, 100)
+# A month's price-index variation (IPCA); deflation is real (IPCA was negative in some months), -100 % is not.
+INDEX_VARIATION_PERCENT = Bound(-100, 100, exclusive_minimum=True)
+
+# ----------------------------------------------------------------------
 # Notary protests
 # ----------------------------------------------------------------------
 

@@ -51,6 +51,12 @@ class CollectionsPolicy(models.Model):
         string="Default Plan",
         help="Customers of this kind in this company follow this plan unless their form names another one.",
     )
+    charges_profile_id = fields.Many2one(
+        "collections.charges.profile",
+        string="Charges Profile",
+        check_company=True,
+        help="Fine, interest and correction for the customers of this plan. Empty: the company's default profile.",
+    )
     level_ids = fields.One2many("collections.level", "policy_id", string="Levels", copy=True)
     level_count = fields.Integer(compute="_compute_level_count")
     calendar_id = fields.Many2one(

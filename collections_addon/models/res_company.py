@@ -35,6 +35,14 @@ class ResCompany(models.Model):
         domain=f"[('account_type', 'in', {EXPENSE_ACCOUNT_TYPES}), ('company_ids', 'in', id)]",
         help="Expense account of the notary fees retained out of payments at the notary.",
     )
+    collections_charges_profile_id = fields.Many2one(
+        "collections.charges.profile",
+        string="Default Charges Profile",
+        domain="[('company_id', '=', id)]",
+        help="Fine, interest and correction on late invoices, unless a plan or a customer names another profile. "
+        "Empty: no charges.",
+        groups="collections_addon.group_collections_user",
+    )
     collections_release_letter_days = fields.Integer(
         string="Release Letter Within (days)",
         default=5,

@@ -1,0 +1,65 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..engine.charges import charges_for
+
+
+class ResPartner(models.Model):
+    """The charges profile of a customer, and the legal charges on its open invoices (``engine/charges.py``)."""
+
+    _inherit = "res.partner"
+
+    # Company-dependent: a customer of two companies follows each company's profile.
+    collections_charges_profile_id = fields.Many2one(
+        "collections.charges.profile",
+        string="Charges Profile",
+        company_dependent=True,
+        domain="[('company_id', '=', current_company_id)]",
+        help="Fine, interest and correction on this customer's late invoices in the current company. Empty: the "
+        "profile of the customer's plan, else the company's default profile.",
+        groups="collections_addon.group_collections_user",
+    )
+
+    def _collections_charges_profile(self, company):
+        """The profile that applies to this customer in ``company``: the customer's, else its plan's, else the
+        company's default (empty: no charges)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(company)
+        if partner.collections_charges_profile_id:
+            return partner.collections_charges_profile_id
+        policy = partner.collections_policy_id or self.env["collections.policy"]._default_for(
+            company, partner.is_company
+        )
+        return policy.charges_profile_id or company.collections_charges_profile_id
+
+    def _collections_charges(self, moves, on_date):
+        """``{move id: engine Charges}`` of each open invoice in ``moves`` on ``on_date``, by its customer's
+        effective profile; the rate tables are read once. A profile or a table the engine refuses is a UserError
+        naming the invoice and what to fix."""
+        tables = self.env["collections.rate.index"]._collections_tables()
+        profiles = {}
+        result = {}
+        for move in moves:
+            partner = move.commercial_partner_id
+            key = (partner.id, move.company_id.id)
+            if key not in profiles:
+                profiles[key] = partner._collections_charges_profile(move.company_id)._collections_engine_profile()
+            try:
+                result[move.id] = charges_for(
+                    abs(move.amount_residual),
+                    move.invoice_date_due or move.date,
+                    on_date,
+                    profiles[key],
+                    not partner.is_company,
+                    tables,
+                    move.currency_id.decimal_places,
+                )
+            except ValueError as error:
+                raise UserError(
+                    self.env._(
+                        "The charges of %(invoice)s cannot be computed: %(reason)s",
+                        invoice=move.name,
+                        reason=str(error),
+                    )
+                )
+        return result
