@@ -33,6 +33,7 @@ class CollectionsRunner(models.AbstractModel):
         result.skipped += sum(1 for decision in decisions if decision.engine.action == "skip")
         waiting = [decision for decision in decisions if decision.engine.action == "contact" and decision not in to_act]
         self._schedule_manual_steps(company, today, waiting)
+        self._schedule_reconcile_tasks(company, today, decisions)
         self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)

@@ -1,0 +1,121 @@
+"""Paid customers are thanked and never chased: the daily run as its job does it, the collector's worklist.
+
+An incoming payment registered but not matched to its invoice holds the customer's reminder back, with a
+task for the collector to reconcile it; credit notes keep being netted against what is claimed.
+"""
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common_run import RunCase
+
+RECONCILE = "Reconcile the payment of %s before reminding"
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestUnmatchedPayments(RunCase):
+    """The accountant registers payments; the cron runs the follow-up; the collector reads the worklist."""
+
+    def receive_payment(self, customer, amount):
+        """A customer payment registered in the bank journal, matched to no invoice."""
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": customer.id,
+                "amount": amount,
+                "journal_id": self.company_data["default_journal_bank"].id,
+            }
+        )
+        payment.action_post()
+        return payment
+
+    def reconcile_tasks(self, customer):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", customer.id),
+                ("summary", "=", RECONCILE % customer.name),
+            ]
+        )
+
+    def why(self, customer):
+        self.env.invalidate_all()
+        return customer.with_user(self.collector).with_company(self.company).collections_status_note or ""
+
+    def test_an_unmatched_payment_holds_the_reminder_with_one_task_until_it_is_reconciled(self):
+        customer = self.make_customer("Paid Unmatched")
+        invoice = self.make_invoice(customer, 100, 8)
+        payment = self.receive_payment(customer, 40)
+        result = self.run_followup()
+        self.assertFalse(self.mails_of(customer), "no reminder to a customer whose payment waits to be matched")
+        self.assertFalse(self.events_of(customer))
+        self.assertIn("reconcile", result.reasons[customer.id])
+        task = self.reconcile_tasks(customer)
+        self.assertEqual(len(task), 1)
+        self.assertEqual(task.user_id, self.cron_runner.env.user, "no collector set: the job's user")
+        partner = customer.with_company(self.company)
+        self.assertEqual(partner.collections_status, "to_contact", "on the collector's worklist")
+        self.assertIn("Unmatched payment of", self.why(customer))
+        self.assertIn("reconcile it before reminding", self.why(customer))
+        with freeze_time("2026-03-17 10:00:00"):
+            self.run_followup()
+        self.assertEqual(len(self.reconcile_tasks(customer)), 1, "one task, not one a day")
+        self.assertFalse(self.mails_of(customer))
+
+        receivable = (payment.move_id.line_ids | invoice.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.reconcile()
+        self.assertNotIn("Unmatched payment", self.why(customer))
+        with freeze_time("2026-03-18 10:00:00"):
+            self.run_followup()
+        mail = self.mails_of(customer)
+        self.assertEqual(len(mail), 1, "once matched, what is still open is reminded")
+        self.assertIn("60.00", mail.body_html)
+        self.assertEqual(self.events_of(customer).amount_due, 60.0)
+
+    def test_credit_notes_are_netted_and_ask_for_no_reconciliation(self):
+        partly = self.make_customer("Partly Credited")
+        self.make_invoice(partly, 100, 8)
+        self.make_invoice(partly, 40, 2, move_type="out_refund")
+        self.run_followup()
+        self.assertEqual(self.events_of(partly).amount_due, 60.0)
+        self.assertEqual(len(self.mails_of(partly)), 1)
+        self.assertFalse(self.reconcile_tasks(partly))
+        self.assertNotIn("Unmatched payment", self.why(partly))
+
+    def test_a_payment_of_another_company_holds_nothing_back(self):
+        customer = self.make_customer("Two Companies")
+        self.make_invoice(customer, 100, 8)
+        other_bank = self.env["account.journal"].search(
+            [("company_id", "=", self.company_2.id), ("type", "=", "bank")], limit=1
+        )
+        payment = (
+            self.env["account.payment"]
+            .with_company(self.company_2)
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": customer.id,
+                    "amount": 100,
+                    "journal_id": other_bank.id,
+                }
+            )
+        )
+        payment.action_post()
+        self.run_followup()
+        self.assertEqual(len(self.mails_of(customer)), 1, "the branch's payment says nothing of this company's debt")
+        self.assertFalse(self.reconcile_tasks(customer))
+
+    def test_a_collector_sending_by_hand_is_held_back_too(self):
+        customer = self.make_customer("Paid By Hand")
+        self.make_invoice(customer, 100, 8)
+        self.receive_payment(customer, 100)
+        with self.assertRaisesRegex(UserError, "not reconciled yet: reconcile it before reminding"):
+            self.send_now(customer)
+        self.assertFalse(self.mails_of(customer), "the payment is matched first: the reminder may not be due")
