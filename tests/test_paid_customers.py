@@ -4,10 +4,12 @@ An incoming payment registered but not matched to its invoice holds the customer
 task for the collector to reconcile it; credit notes keep being netted against what is claimed.
 """
 
+from datetime import timedelta
+
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
 
 from .common_run import RunCase
 
@@ -119,3 +121,83 @@ class TestUnmatchedPayments(RunCase):
         with self.assertRaisesRegex(UserError, "not reconciled yet: reconcile it before reminding"):
             self.send_now(customer)
         self.assertFalse(self.mails_of(customer), "the payment is matched first: the reminder may not be due")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestBankFreshness(RunCase):
+    """The admin sets how old the bank statements may be; the cron runs; the manager previews; the collector
+    reads the worklist and may still send by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank = cls.company_data["default_journal_bank"]
+
+    def bank_line(self, days_ago, amount=10.0):
+        """A bank statement line imported for the company's bank journal, dated ``days_ago`` days ago."""
+        return self.env["account.bank.statement.line"].create(
+            {
+                "journal_id": self.bank.id,
+                "date": self.today() - timedelta(days=days_ago),
+                "amount": amount,
+                "payment_ref": f"Transfer {days_ago}",
+            }
+        )
+
+    def set_max_age(self, days):
+        settings = Form(self.env["res.config.settings"])
+        settings.collections_bank_max_age_days = days
+        settings.save().execute()
+
+    def test_off_by_default_an_old_statement_holds_nothing_back(self):
+        self.bank_line(90)
+        customer = self.make_customer("Old Bank")
+        self.make_invoice(customer, 100, 8)
+        self.assertEqual(self.company.collections_bank_max_age_days, 0)
+        result = self.run_followup()
+        self.assertFalse(result.bank_warning)
+        self.assertEqual(len(self.mails_of(customer)), 1)
+
+    def test_stale_bank_data_holds_every_automatic_reminder_with_a_warning(self):
+        self.set_max_age(3)
+        self.bank_line(5)
+        customer = self.make_customer("Stale Bank")
+        self.make_invoice(customer, 100, 8)
+        with self.assertLogs("odoo.addons.collections_addon.collections_addon.models.collections_runner", "WARNING"):
+            result = self.run_followup()
+        self.assertFalse(self.mails_of(customer), "nothing goes out while the bank data is stale")
+        self.assertFalse(self.events_of(customer))
+        self.assertIn(self.bank.name, result.bank_warning)
+        self.assertIn("Import and reconcile the bank statement", result.reasons[customer.id])
+        self.assertFalse(
+            self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", customer.id)])
+        )
+
+        action = self.env["collections.preview"].with_user(self.manager)._open_for(self.company)
+        preview = self.env["collections.preview"].with_user(self.manager).browse(action["res_id"])
+        self.assertIn(self.bank.name, preview.bank_warning)
+        line = preview.line_ids.filtered(lambda line: line.partner_id == customer)
+        self.assertEqual(line.action, "skip")
+        self.assertIn("bank", line.reason)
+
+        self.env.invalidate_all()
+        why = customer.with_user(self.collector).with_company(self.company).collections_status_note
+        self.assertIn(f"the bank statement of {self.bank.name} is older than 3 days", why)
+
+        self.bank_line(1)
+        result = self.run_followup()
+        self.assertFalse(result.bank_warning)
+        self.assertEqual(len(self.mails_of(customer)), 1, "fresh statements: the reminder goes out")
+
+    def test_a_collector_may_still_send_by_hand(self):
+        self.set_max_age(3)
+        self.bank_line(10)
+        customer = self.make_customer("By Hand")
+        self.make_invoice(customer, 100, 8)
+        self.send_now(customer)
+        self.assertEqual(len(self.mails_of(customer)), 1)
+
+    def test_a_negative_age_is_refused_naming_the_field(self):
+        with self.assertRaisesRegex(ValidationError, "Bank statements at most"):
+            self.company.collections_bank_max_age_days = -1

@@ -4,6 +4,7 @@ Nothing in this package imports ``odoo``: models translate records into the
 plain values below and turn the returned decisions back into records.
 """
 
+from .bank_freshness import BANK_AGE_DAYS, stale_journals
 from .bounds import (
     AMOUNT,
     CALL_INTERVAL_HOURS,
@@ -208,6 +209,7 @@ __all__ = [
     "AGREEMENT_STEPS",
     "AMOUNT",
     "ANSWER_SOURCES",
+    "BANK_AGE_DAYS",
     "BLOCKING_CODES",
     "BOARD_STATES",
     "CALENDAR_FUTURE_DAYS",
@@ -362,6 +364,7 @@ __all__ = [
     "schedule_problem",
     "sign",
     "split_by_due",
+    "stale_journals",
     "step_outcome",
     "step_problem",
     "target_state",

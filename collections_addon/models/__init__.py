@@ -57,6 +57,7 @@ from . import (
     report_collections_protest_release,
     report_collections_statement,
     res_company,
+    res_company_bank,
     res_config_settings,
     res_partner,
     res_partner_actions,
