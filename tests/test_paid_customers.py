@@ -201,3 +201,83 @@ class TestBankFreshness(RunCase):
     def test_a_negative_age_is_refused_naming_the_field(self):
         with self.assertRaisesRegex(ValidationError, "Bank statements at most"):
             self.company.collections_bank_max_age_days = -1
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestThanks(RunCase):
+    """The manager gives the plan a thank-you e-mail; the cron runs the follow-up; the accountant registers
+    the payments."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.template_thanks = cls.env.ref("collections_addon.mail_template_collections_thanks")
+
+    def choose_thanks(self, template):
+        with Form(self.as_manager(self.policy)) as plan:
+            plan.thanks_template_id = template
+
+    def thanks_of(self, customer):
+        return self.mails_of(customer).filtered(lambda mail: "thank you for your payment" in mail.subject)
+
+    def reminded_then_paid(self, name, amount=100):
+        customer = self.make_customer(name)
+        invoice = self.make_invoice(customer, amount, 8)
+        self.run_followup()
+        self.assertEqual(len(self.mails_of(customer)), 1, "the reminder went out")
+        letter = self.make_event(customer, "letter", "queued", moves=invoice)
+        return customer, invoice, letter
+
+    def test_a_reminded_customer_who_pays_is_thanked_once_and_pending_contacts_are_cancelled(self):
+        self.choose_thanks(self.template_thanks)
+        customer, invoice, letter = self.reminded_then_paid("Good Payer")
+        self._register_payment(invoice)
+        with freeze_time("2026-03-17 10:00:00"):
+            self.run_followup()
+        thanks = self.thanks_of(customer)
+        self.assertEqual(len(thanks), 1)
+        self.assertEqual(thanks.recipient_ids, customer)
+        self.assertIn("Good Payer", thanks.body_html)
+        self.assertEqual(thanks.state, "outgoing", "in the real mail queue")
+        self.assertEqual(letter.state, "cancelled", "the letter waiting to be printed is not sent")
+        partner = customer.with_company(self.company)
+        self.assertEqual(str(partner.collections_thanked_date), "2026-03-17")
+        self.assertEqual(partner.collections_status, "ok")
+        with freeze_time("2026-03-18 10:00:00"):
+            self.run_followup()
+        self.run_followup(partners=customer)
+        self.assertEqual(len(self.thanks_of(customer)), 1, "never twice for the same episode")
+
+    def test_no_template_no_thanks_but_pending_contacts_are_cancelled(self):
+        customer, invoice, letter = self.reminded_then_paid("Quiet Payer")
+        self._register_payment(invoice)
+        with freeze_time("2026-03-17 10:00:00"):
+            self.run_followup()
+        self.assertFalse(self.thanks_of(customer))
+        self.assertEqual(letter.state, "cancelled")
+
+    def test_a_partial_payment_is_not_thanked(self):
+        self.choose_thanks(self.template_thanks)
+        customer, invoice, letter = self.reminded_then_paid("Partial Payer", amount=300)
+        self._register_payment(invoice, amount=100)
+        with freeze_time("2026-03-17 10:00:00"):
+            self.run_followup()
+        self.assertFalse(self.thanks_of(customer))
+        self.assertEqual(letter.state, "queued")
+
+    def test_a_customer_only_reminded_before_the_due_date_is_not_thanked(self):
+        self.choose_thanks(self.template_thanks)
+        customer = self.make_customer("On Time")
+        invoice = self.make_invoice(customer, 100, -2)
+        self.run_followup()
+        self.assertEqual(customer.with_company(self.company).collections_level_id, self.level_pre)
+        self._register_payment(invoice)
+        with freeze_time("2026-03-17 10:00:00"):
+            self.run_followup()
+        self.assertFalse(self.thanks_of(customer), "nothing was ever overdue: nothing to thank for")
+
+    def test_a_template_on_another_model_is_refused(self):
+        invoice_template = self.env["mail.template"].search([("model", "=", "account.move")], limit=1)
+        with self.assertRaisesRegex(ValidationError, "template on Contact"):
+            self.as_manager(self.policy).thanks_template_id = invoice_template

@@ -56,6 +56,7 @@ from .customer_status import (
     resting_status,
     step_outcome,
     task_code,
+    thanks_due,
 )
 from .followup import (
     CHANNELS,
@@ -369,6 +370,7 @@ __all__ = [
     "step_problem",
     "target_state",
     "task_code",
+    "thanks_due",
     "to_decimal",
     "verify_signature",
     "verify_subscription",

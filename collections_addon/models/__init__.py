@@ -43,6 +43,7 @@ from . import (
     collections_runner_gather,
     collections_runner_manual,
     collections_runner_state,
+    collections_runner_thanks,
     collections_script,
     collections_tone_term,
     collections_whatsapp,

@@ -40,6 +40,7 @@ class CollectionsRunner(models.AbstractModel):
         ]
         self._schedule_manual_steps(company, today, waiting)
         self._schedule_reconcile_tasks(company, today, decisions)
+        self._thank_paid_customers(company, today, decisions)
         self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)
