@@ -281,3 +281,19 @@ class TestThanks(RunCase):
         invoice_template = self.env["mail.template"].search([("model", "=", "account.move")], limit=1)
         with self.assertRaisesRegex(ValidationError, "template on Contact"):
             self.as_manager(self.policy).thanks_template_id = invoice_template
+
+    def test_a_new_episode_is_thanked_again(self):
+        self.choose_thanks(self.template_thanks)
+        customer, invoice, _letter = self.reminded_then_paid("Regular Payer")
+        self._register_payment(invoice)
+        with freeze_time("2026-03-17 10:00:00"):
+            self.run_followup()
+        self.assertEqual(len(self.thanks_of(customer)), 1)
+        later = self.make_invoice(customer, 50, -20)  # due 04-05: "First" on 04-10
+        with freeze_time("2026-04-10 10:00:00"):
+            self.run_followup()
+        self.assertEqual(len(self.mails_of(customer)) - len(self.thanks_of(customer)), 2, "a new reminder")
+        self._register_payment(later)
+        with freeze_time("2026-04-13 10:00:00"):
+            self.run_followup()
+        self.assertEqual(len(self.thanks_of(customer)), 2, "a new reminder, a new thank-you")
