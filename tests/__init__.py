@@ -15,6 +15,7 @@ if __name__.startswith("odoo.addons."):
         test_input_validation,
         test_mail_delivery,
         test_negotiation,
+        test_paid_customers,
         test_performance,
         test_portal,
         test_promise,

@@ -4,6 +4,7 @@ Nothing in this package imports ``odoo``: models translate records into the
 plain values below and turn the returned decisions back into records.
 """
 
+from .bank_freshness import BANK_AGE_DAYS, stale_journals
 from .bounds import (
     AMOUNT,
     CALL_INTERVAL_HOURS,
@@ -57,6 +58,7 @@ from .customer_status import (
     resting_status,
     step_outcome,
     task_code,
+    thanks_due,
 )
 from .followup import (
     CHANNELS,
@@ -67,6 +69,7 @@ from .followup import (
     FollowupLevel,
     PartnerDecision,
     PartnerSituation,
+    awaits_reconciliation,
     contact_points,
     decide_partner,
     is_excluded,
@@ -209,6 +212,7 @@ __all__ = [
     "AGREEMENT_STEPS",
     "AMOUNT",
     "ANSWER_SOURCES",
+    "BANK_AGE_DAYS",
     "BLOCKING_CODES",
     "BOARD_STATES",
     "CALENDAR_FUTURE_DAYS",
@@ -313,6 +317,7 @@ __all__ = [
     "WebhookBatch",
     "add_interval",
     "after_call",
+    "awaits_reconciliation",
     "blocking",
     "board_folded",
     "build_schedule",
@@ -364,10 +369,12 @@ __all__ = [
     "schedule_problem",
     "sign",
     "split_by_due",
+    "stale_journals",
     "step_outcome",
     "step_problem",
     "target_state",
     "task_code",
+    "thanks_due",
     "to_decimal",
     "verify_signature",
     "verify_subscription",

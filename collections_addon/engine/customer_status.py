@@ -96,6 +96,38 @@ def resting_status(today: date, items: Iterable[OpenItem], agreement_running: bo
     return "agreement" if agreement_running else "ok"
 
 
+def thanks_due(
+    today: date,
+    items: Iterable[OpenItem],
+    *,
+    reminded_days: int | None,
+    last_contact: date | None,
+    thanked: date | None,
+    agreement_running: bool = False,
+) -> bool:
+    """Whether the customer is thanked today: it was reminded of overdue debt and nothing is overdue anymore.
+
+    ``reminded_days`` is the ``days`` of the level the customer reached (None: never reminded; negative: only
+    a reminder before the due date, nothing was ever chased). Once per episode: a thank-you on or after
+    the last contact is not repeated until a new reminder goes out. Late debt held by a promise, a dispute or
+    the notary is still owed, and an agreement under way replaced the invoices rather than paid them.
+
+    >>> paid = []
+    >>> thanks_due(date(2026, 3, 16), paid, reminded_days=5, last_contact=date(2026, 3, 2), thanked=None)
+    True
+    >>> thanks_due(date(2026, 3, 16), paid, reminded_days=5, last_contact=date(2026, 3, 2), thanked=date(2026, 3, 9))
+    False
+    >>> late = OpenItem(move_id=1, due_date=date(2026, 3, 2), currency="EUR", residual=10.0)
+    >>> thanks_due(date(2026, 3, 16), [late], reminded_days=5, last_contact=date(2026, 3, 9), thanked=None)
+    False
+    """
+    if reminded_days is None or reminded_days < 0 or last_contact is None or agreement_running:
+        return False
+    if thanked is not None and thanked >= last_contact:
+        return False
+    return not any(item.residual > 0 and item.due_date < today for item in items)
+
+
 def task_code(channel: str, state: str) -> str:
     """The kind of open task (one of TASK_CODES) an event with an open task stands for.
 

@@ -77,6 +77,9 @@ class PartnerSituation:
     agreement_running: bool = False
     # Open tasks of the follow-up (TASK_CODES): a person has something to do for this customer.
     open_tasks: frozenset[str] = frozenset()
+    # Incoming payments of the customer not matched to any invoice yet (payments and bank statement lines,
+    # not credit notes), in company currency: the books may say "overdue" for money already received.
+    unmatched_payments: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,21 @@ REASONS = {
     "contact_gap": "contacted too recently (minimum gap between contacts)",
     "below_minimum": "amount covered by the step under the level minimum",
     "covered_by_credit": "open credits cover what the step would claim",
+    "unmatched_payment": "an incoming payment of the customer is not reconciled yet",
 }
+
+
+def awaits_reconciliation(unmatched_payments: float, company_digits: int = 2) -> bool:
+    """Whether unmatched incoming payments hold the customer's reminders back until someone reconciles them.
+
+    A payment registered but not matched to its invoice leaves the invoice open in the books: reminding would
+    chase a customer who paid. Credit notes are not payments: they are netted against the claim instead.
+    Amounts are compared at the company currency's precision (a rounding residue holds nothing back).
+
+    >>> awaits_reconciliation(0.0), awaits_reconciliation(0.004), awaits_reconciliation(50.0)
+    (False, False, True)
+    """
+    return round(unmatched_payments, company_digits) > 0
 
 
 def is_excluded(today: date, excluded: bool, excluded_until: date | None = None) -> bool:
@@ -258,6 +275,7 @@ class _Review:
     common: dict
     # The status while the step waits: open tasks keep the customer on the worklist whatever the day.
     status_waiting: str
+    company_digits: int = 2
 
     @property
     def total_company(self) -> float:
@@ -329,6 +347,7 @@ def _review(
         level=max(due_levels.values(), key=lambda level: level.days, default=None),
         common=common,
         status_waiting=TO_CONTACT if situation.open_tasks else resting,
+        company_digits=company_digits,
     )
 
 
@@ -392,6 +411,9 @@ def _held_back(review: _Review, situation: PartnerSituation, rules: ContactRules
         )
     if allowed > today:
         return PartnerDecision(partner_id, "skip", "contact_gap", review.status_waiting, next_date=allowed, **step)
+    if awaits_reconciliation(situation.unmatched_payments, review.company_digits):
+        # Someone must match the payment first: the collector's task keeps the customer on today's worklist.
+        return PartnerDecision(partner_id, "skip", "unmatched_payment", TO_CONTACT, next_date=today, **step)
     if review.total_company <= 0:
         return PartnerDecision(partner_id, "skip", "covered_by_credit", "ok", next_date=None, **step)
     if review.total_company < review.level.min_amount:
@@ -433,7 +455,16 @@ def decide_partner(
     """What the run does for one customer today (see :class:`PartnerDecision`).
 
     In order: no open items; excluded, paused or nothing due; a due step held back by the plan's
-    calendar, the contact gap, open credits or the level's minimum; else the step goes out.
+    calendar, the contact gap, unmatched incoming payments, open credits or the level's minimum; else the
+    step goes out.
+
+    >>> from datetime import date
+    >>> late = OpenItem(move_id=1, due_date=date(2026, 3, 2), currency="EUR", residual=100.0)
+    >>> paid = PartnerSituation(partner_id=7, unmatched_payments=100.0)
+    >>> held = decide_partner(today=date(2026, 3, 16), levels=[FollowupLevel(id=2, days=5)], items=[late],
+    ...                       situation=paid)
+    >>> held.action, held.reason, held.status
+    ('skip', 'unmatched_payment', 'to_contact')
     """
     rules = rules or ContactRules()
     items = [item for item in items if item.residual]

@@ -70,6 +70,14 @@ class CollectionsPolicy(models.Model):
         default=3,
         help="At most one contact per customer every this many business days, across all channels.",
     )
+    thanks_template_id = fields.Many2one(
+        "mail.template",
+        string="Thank-you E-mail",
+        domain="[('model', '=', 'res.partner')]",
+        ondelete="restrict",
+        help="Sent once when a customer who was reminded has nothing overdue anymore. Empty: no thank-you "
+        "(pending calls, WhatsApp messages and letters are cancelled all the same).",
+    )
     responsible_id = fields.Many2one(
         "res.users",
         string="Default Collector",
@@ -257,6 +265,21 @@ class CollectionsPolicy(models.Model):
                         "working days, or leave the calendar empty for Monday to Friday.",
                         calendar=policy.calendar_id.display_name,
                         plan=policy.display_name,
+                    )
+                )
+
+    @api.constrains("thanks_template_id")
+    def _check_thanks_template(self):
+        for policy in self:
+            template = policy.thanks_template_id
+            if template and template.model != "res.partner":
+                raise ValidationError(
+                    self.env._(
+                        "The thank-you e-mail '%(template)s' of plan '%(plan)s' is for '%(model)s': choose a "
+                        "template on Contact (res.partner), or leave it empty for no thank-you.",
+                        template=template.display_name,
+                        plan=policy.display_name,
+                        model=template.model,
                     )
                 )
 

@@ -45,6 +45,8 @@ class RunResult:
     failed: int = 0
     reasons: dict = field(default_factory=dict)
     decisions: list = field(default_factory=list)
+    # Stale bank data (see res_company_bank.py): the run sends nothing automatically and says why.
+    bank_warning: str | bool = False
 
 
 @dataclass
@@ -134,7 +136,9 @@ class CollectionsRunner(models.AbstractModel):
         today = company._collections_today()
         partner_ids = partners.ids if partners is not None else self._partners_to_review(company)
         progress = progress or _Progress(remaining=len(partner_ids))
-        result = RunResult()
+        result = RunResult(bank_warning=company._collections_bank_warning(today))
+        if result.bank_warning and not dry_run and not manual:
+            _logger.warning("Collections: the run of %s sends nothing: %s", company.name, result.bank_warning)
         policies = self._policy_contexts(company, today, manual)
         batch_size = batch_size or self._batch_size
         for start in range(0, len(partner_ids), batch_size):
@@ -151,15 +155,17 @@ class CollectionsRunner(models.AbstractModel):
             if commit and self.env["ir.cron"]._commit_progress(len(batch), remaining=progress.remaining) <= 0:
                 result.out_of_time = start + len(batch) < len(partner_ids) or bool(progress.remaining)
                 break
-        self._log_result(company, result, dry_run)
+        self._log_result(company, result, dry_run, manual)
         return result
 
-    def _log_result(self, company, result, dry_run):
+    def _log_result(self, company, result, dry_run, manual=False):
         """Why customers were held back (in ``result.reasons``) and one summary line in the log."""
         held_back = Counter()
         for decision in result.decisions:
             engine = decision.engine
-            if engine.action != "contact" and engine.reason != "no_open_items":
+            if engine.action == "contact" and result.bank_warning and not manual:
+                result.reasons.setdefault(engine.partner_id, result.bank_warning)
+            elif engine.action != "contact" and engine.reason != "no_open_items":
                 result.reasons.setdefault(engine.partner_id, self._reason_label(engine.reason))
                 if engine.action == "skip":
                     held_back[engine.reason] += 1

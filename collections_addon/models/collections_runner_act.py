@@ -23,16 +23,24 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _act_batch(self, company, partners, today, decisions, policies, manual, result, email_overrides=None):
+        # Stale bank data: nothing goes out automatically (a collector's own 'Send now' still does).
         to_act = [
             decision
             for decision in decisions
-            if decision.engine.action == "contact" and (manual or decision.engine.auto_execute)
+            if decision.engine.action == "contact"
+            and (manual or (decision.engine.auto_execute and not result.bank_warning))
         ]
         executed = self._execute_isolated(company, today, to_act, result, email_overrides) if to_act else set()
         result.contacted += len(executed)
         result.skipped += sum(1 for decision in decisions if decision.engine.action == "skip")
-        waiting = [decision for decision in decisions if decision.engine.action == "contact" and decision not in to_act]
+        waiting = [
+            decision
+            for decision in decisions
+            if decision.engine.action == "contact" and decision not in to_act and not decision.engine.auto_execute
+        ]
         self._schedule_manual_steps(company, today, waiting)
+        self._schedule_reconcile_tasks(company, today, decisions)
+        self._thank_paid_customers(company, today, decisions)
         self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)

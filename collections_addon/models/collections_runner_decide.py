@@ -115,6 +115,7 @@ class CollectionsRunner(models.AbstractModel):
             contact_points=contact_points(email=has_email, mobile=has_mobile),
             agreement_running=partner.id in facts.agreements,
             open_tasks=frozenset(facts.open_tasks.get(partner.id, ())),
+            unmatched_payments=(facts.unmatched_payments or {}).get(partner.id, 0.0),
         )
 
     def _reason_label(self, reason):
@@ -128,6 +129,9 @@ class CollectionsRunner(models.AbstractModel):
             "contact_gap": self.env._("the customer was contacted too recently (minimum gap between contacts)"),
             "below_minimum": self.env._("the overdue amount is under the level's minimum amount"),
             "covered_by_credit": self.env._("open credit notes or payments cover what would be claimed"),
+            "unmatched_payment": self.env._(
+                "an incoming payment of the customer is not reconciled yet: reconcile it before reminding"
+            ),
             "no_policy": self.env._("no collections plan applies to this customer"),
         }
         return labels.get(reason, reason)

@@ -36,6 +36,8 @@ class BatchFacts:
     last_contacts: dict
     recipients: dict
     blacklisted: set
+    # Incoming payments not matched to an invoice yet, in company currency (see ``_unmatched_payments``).
+    unmatched_payments: dict = None
 
 
 class CollectionsRunner(models.AbstractModel):
@@ -48,7 +50,45 @@ class CollectionsRunner(models.AbstractModel):
         last_contacts = self._last_contacts(company, partners)
         recipients = self._email_recipients(partners)
         blacklisted = self._blacklisted(recipients)
-        return BatchFacts(items, agreements, open_tasks, last_contacts, recipients, blacklisted)
+        unmatched = self._unmatched_payments(company, partners)
+        return BatchFacts(items, agreements, open_tasks, last_contacts, recipients, blacklisted, unmatched)
+
+    @api.model
+    def _unmatched_payments(self, company, partners):
+        """{customer id: amount} of incoming payments not matched to an invoice, one query for the batch.
+
+        A payment (``account.payment``) or a bank statement line left on the customer's receivable account
+        unreconciled: the customer paid, the books do not say for what yet. Lines of the customer's contacts
+        count for the customer (its commercial partner). Credit notes are not payments: the engine nets them.
+        """
+        if not partners:
+            return {}
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "company_id", "parent_state", "reconciled", "amount_residual", "move_id", "account_id"]
+        )
+        self.env["account.move"].flush_model(["origin_payment_id", "statement_line_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id, -SUM(line.amount_residual)
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE line.company_id = %(company)s
+                   AND partner.commercial_partner_id = ANY(%(partners)s)
+                   AND %(open_line)s
+                   AND line.amount_residual < 0
+                   AND (move.origin_payment_id IS NOT NULL OR move.statement_line_id IS NOT NULL)
+                 GROUP BY partner.commercial_partner_id
+                """,
+                company=company.id,
+                partners=partners.ids,
+                open_line=SQL(open_line_sql("line", "account")),
+            )
+        )
+        return dict(rows)
 
     @api.model
     def _partners_to_review(self, company, pending_only=False):

@@ -70,6 +70,55 @@ class CollectionsRunner(models.AbstractModel):
             ],
         )
 
+    def _schedule_reconcile_tasks(self, company, today, decisions):
+        """Customers held back by an unmatched incoming payment: their collector gets a task to reconcile it.
+
+        One open task per customer: while it is open, later runs add none (the worklist's Why says it too).
+        """
+        held = [decision for decision in decisions if decision.engine.reason == "unmatched_payment"]
+        if not held:
+            return
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        # A task names its customer: read every name in one go, not once per task.
+        self.env["res.partner"].sudo().browse([decision.partner.id for decision in held]).mapped("display_name")
+        summaries = {
+            decision.partner.id: self.env._(
+                "Reconcile the payment of %(customer)s before reminding", customer=decision.partner.display_name
+            )
+            for decision in held
+        }
+        Activity = self.env["mail.activity"].sudo()
+        open_tasks = {
+            (activity.res_id, activity.summary)
+            for activity in Activity.search_fetch(
+                [("res_model", "=", "res.partner"), ("res_id", "in", list(summaries))], ["res_id", "summary"]
+            )
+        }
+        new = [decision for decision in held if (decision.partner.id, summaries[decision.partner.id]) not in open_tasks]
+        if not new:
+            return
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        note = self.env._(
+            "The customer has an incoming payment that is not matched to any invoice: the reminder waits. "
+            "Match it to the invoices it pays (Accounting > Customers > Payments or the bank reconciliation); "
+            "the next run reminds only what is still open."
+        )
+        # sudo: the task goes to the customer's collector, who may not be the user running the job.
+        Activity.create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": decision.partner.id,
+                    "activity_type_id": todo_type.id,
+                    "summary": summaries[decision.partner.id],
+                    "note": Markup("<p>%s</p>") % note,
+                    "user_id": self._collector(decision).id,
+                    "date_deadline": today,
+                }
+                for decision in new
+            ]
+        )
+
     def _task_events(self, company, today, decisions):
         """{(partner id, level id): event} of the tasks given for these steps: still open, or given today."""
         # sudo: the event log is written by the follow-up only; collectors run it with 'Send now'.

@@ -16,6 +16,7 @@ class ResConfigSettings(models.TransientModel):
     collections_protest_cost_account_id = fields.Many2one(
         related="company_id.collections_protest_cost_account_id", readonly=False
     )
+    collections_bank_max_age_days = fields.Integer(related="company_id.collections_bank_max_age_days", readonly=False)
     collections_release_letter_days = fields.Integer(
         related="company_id.collections_release_letter_days", readonly=False
     )

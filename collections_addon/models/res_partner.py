@@ -79,6 +79,14 @@ class ResPartner(models.Model):
         copy=False,
         groups="collections_addon.group_collections_user",
     )
+    collections_thanked_date = fields.Date(
+        string="Thanked for Paying",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="The day the follow-up last thanked the customer for settling what was overdue (once per reminder).",
+        groups="collections_addon.group_collections_user",
+    )
     collections_responsible_id = fields.Many2one(
         "res.users",
         string="Collector",

@@ -42,6 +42,8 @@ class ResPartner(models.Model):
         next_call = {}
         shown = self._collections_task_notes(customers, company, notes, next_call)
         self._collections_step_due_notes(customers, shown, notes)
+        self._collections_unmatched_payment_notes(customers, company, notes)
+        self._collections_bank_notes(customers, company, notes)
         self._collections_promise_notes(customers, company, notes)
         self._collections_agreement_notes(customers, company, notes)
         self._collections_dispute_notes(customers, company, notes)
@@ -105,6 +107,32 @@ class ResPartner(models.Model):
             level = partner.collections_due_level_id
             if level and ("step", level.id) not in shown[partner.id] and partner.collections_status == "to_contact":
                 notes[partner.id].append(self.env._("Step due: %(step)s", step=level.name))
+
+    def _collections_unmatched_payment_notes(self, customers, company, notes):
+        """Incoming payments not matched to an invoice: the run holds the reminders back until they are."""
+        unmatched = self.env["collections.runner"]._unmatched_payments(company, customers)
+        for partner_id, amount in unmatched.items():
+            if company.currency_id.compare_amounts(amount, 0) > 0:
+                notes[partner_id].append(
+                    self.env._(
+                        "Unmatched payment of %(amount)s: reconcile it before reminding",
+                        amount=company.currency_id.format(amount),
+                    )
+                )
+
+    def _collections_bank_notes(self, customers, company, notes):
+        """Stale bank data holds every automatic reminder of the company: each customer with debt says so."""
+        stale = company.sudo()._collections_stale_bank_journals(company._collections_today())
+        if not stale:
+            return
+        text = self.env._(
+            "Reminders wait: the bank statement of %(journals)s is older than %(days)s days; import and reconcile it",
+            journals=", ".join(stale_journal.name for stale_journal in stale),
+            days=company.collections_bank_max_age_days,
+        )
+        for partner in customers:
+            if partner.collections_status not in (False, "ok"):
+                notes[partner.id].append(text)
 
     # ------------------------------------------------------------------
     # What holds the overdue invoices

@@ -11,6 +11,8 @@ class CollectionsPreview(models.TransientModel):
     line_ids = fields.One2many("collections.preview.line", "preview_id", string="What the run would do")
     contact_count = fields.Integer(compute="_compute_counts")
     skip_count = fields.Integer(compute="_compute_counts")
+    # Stale bank data: the run would send nothing automatically (see res_company_bank.py).
+    bank_warning = fields.Char(readonly=True)
 
     @api.depends("date")
     def _compute_display_name(self):
@@ -34,7 +36,9 @@ class CollectionsPreview(models.TransientModel):
             engine = decision.engine
             if engine.action == "none":
                 continue
-            if engine.action == "contact" and engine.auto_execute:
+            if engine.action == "contact" and engine.auto_execute and result.bank_warning:
+                action, reason = "skip", self.env._("bank data is stale: import and reconcile the bank statement")
+            elif engine.action == "contact" and engine.auto_execute:
                 action, reason = "contact", ""
             elif engine.action == "contact":
                 action, reason = "worklist", self.env._("manual step: the collector decides")
@@ -58,6 +62,7 @@ class CollectionsPreview(models.TransientModel):
             {
                 "company_id": company.id,
                 "date": company._collections_today(),
+                "bank_warning": result.bank_warning or False,
                 "line_ids": [fields.Command.create(vals) for vals in lines],
             }
         )
