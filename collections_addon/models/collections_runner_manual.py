@@ -87,6 +87,8 @@ class CollectionsRunner(models.AbstractModel):
             )
             for decision in held
         }
+        # sudo: the tasks go to each customer's collector, who may not be the user running the job; whether one
+        # is still open is read across collectors so that nobody gets a second one.
         Activity = self.env["mail.activity"].sudo()
         open_tasks = {
             (activity.res_id, activity.summary)

@@ -122,6 +122,7 @@ class ResPartner(models.Model):
 
     def _collections_bank_notes(self, customers, company, notes):
         """Stale bank data holds every automatic reminder of the company: each customer with debt says so."""
+        # sudo: a collector may not read bank statements; only the journals' last dates are read.
         stale = company.sudo()._collections_stale_bank_journals(company._collections_today())
         if not stale:
             return
