@@ -48,6 +48,10 @@ class RunResult:
     # Stale bank data (see res_company_bank.py): the run sends nothing automatically and says why.
     bank_warning: str | bool = False
 
+    def bank_holds(self, engine):
+        """Whether stale bank data holds back this automatic contact (the run and its preview agree on it)."""
+        return bool(self.bank_warning) and engine.action == "contact" and engine.auto_execute
+
 
 @dataclass
 class _PolicyContext:

@@ -28,7 +28,7 @@ class CollectionsRunner(models.AbstractModel):
             decision
             for decision in decisions
             if decision.engine.action == "contact"
-            and (manual or (decision.engine.auto_execute and not result.bank_warning))
+            and (manual or (decision.engine.auto_execute and not result.bank_holds(decision.engine)))
         ]
         executed = self._execute_isolated(company, today, to_act, result, email_overrides) if to_act else set()
         result.contacted += len(executed)

@@ -36,7 +36,7 @@ class CollectionsPreview(models.TransientModel):
             engine = decision.engine
             if engine.action == "none":
                 continue
-            if engine.action == "contact" and engine.auto_execute and result.bank_warning:
+            if result.bank_holds(engine):
                 action, reason = "skip", self.env._("bank data is stale: import and reconcile the bank statement")
             elif engine.action == "contact" and engine.auto_execute:
                 action, reason = "contact", ""
