@@ -41,14 +41,16 @@ class CollectionsNegotiation(models.Model):
     def _terms_digest(self):
         """A fingerprint of what was approved: the invoices, the terms and the schedule."""
         self.ensure_one()
+        # Instalments are money: compared at the currency's precision (three decimals in some currencies).
+        digits = self.currency_id.decimal_places
         terms = (
             tuple(sorted(self.move_ids.ids)),
             self.discount_type,
-            round(self.discount_value or 0, 2),
+            round(self.discount_value or 0, 2),  # the field stores two decimals
             self.installment_count,
             str(self.first_date),
             self.interval,
-            tuple((str(item.date), round(item.amount, 2)) for item in self.installment_ids.sorted("sequence")),
+            tuple((str(item.date), round(item.amount, digits)) for item in self.installment_ids.sorted("sequence")),
         )
         return hashlib.sha256(repr(terms).encode()).hexdigest()
 
