@@ -5,7 +5,8 @@
     "category": "Accounting/Accounting",
     "author": "collections_addon contributors",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "phone_validation", "portal", "resource", "sms"],
+    # account_payment: Odoo's online payment link of an invoice (installed with Accounting by default).
+    "depends": ["account", "account_payment", "mail", "phone_validation", "portal", "resource", "sms"],
     # Phone numbers in E.164 form for SMS, WhatsApp and the phone blacklist.
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [

@@ -270,6 +270,49 @@ start_fake_clock() {
     say "the clock starts at $FAKE_CLOCK and runs on from there"
 }
 
+# Install MODULES on a fresh database DB with the tests TAGS; sets ODOO_PASSED, ODOO_FAILED (failures and
+# errors) and ODOO_SKIPPED; returns 1 when anything failed, was skipped, logged an error or did not run.
+run_odoo_tests() {
+    local db=$1 modules=$2 tags=$3 log=$4 rc=0
+    say "Odoo tests ($tags) on a fresh database $db with $modules (log: $log)"
+    drop_db "$db"
+    set +e
+    odoo -d "$db" -i "$modules" --test-enable --test-tags "$tags" \
+        --stop-after-init --log-level=info --http-port="$((HTTP_PORT + 100))" > "$log" 2>&1
+    local odoo_rc=$?
+    set -e
+    grep -E "(ERROR|CRITICAL|FAIL:|odoo\.tests\.result|Traceback)" "$log" | grep -v "^\s*$" | tail -n 60 || true
+    ODOO_PASSED=0; ODOO_FAILED=0; ODOO_SKIPPED=0
+    local summary
+    summary=$(grep -E "odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1 || true)
+    if [ -z "$summary" ]; then
+        say "no Odoo test summary found: the Odoo tests did not run (see $log)"
+        ODOO_FAILED=1
+        return 1
+    fi
+    local failed errors total skipped
+    failed=$(sed -E 's/.*: ([0-9]+) failed.*/\1/' <<<"$summary")
+    errors=$(sed -E 's/.* ([0-9]+) error\(s\).*/\1/' <<<"$summary")
+    total=$(sed -E 's/.* of ([0-9]+) tests.*/\1/' <<<"$summary")
+    # Odoo's test result logs "<test module logger>: skipped <test> : <reason>".
+    local skip_pattern="odoo\.addons\.collections_addon\.tests\.[a-z_.]+: skipped "
+    skipped=$(grep -cE "$skip_pattern" "$log" || true)
+    if [ "$total" -eq 0 ]; then say "Odoo ran no test of collections_addon ($tags)"; rc=1; fi
+    if [ "$skipped" -gt 0 ]; then
+        grep -E "$skip_pattern" "$log" >&2
+        say "$skipped Odoo test(s) skipped: a skipped test is a failure here (is chromium installed?)"
+        rc=1
+    fi
+    if [ "$odoo_rc" -ne 0 ]; then say "odoo-bin exited with code $odoo_rc"; rc=1; fi
+    if [ "$failed" -ne 0 ] || [ "$errors" -ne 0 ]; then rc=1; fi
+    if grep -qE " (ERROR|CRITICAL) $db " "$log"; then
+        say "errors were logged during the Odoo run (see above)"
+        rc=1
+    fi
+    ODOO_PASSED=$((total - failed - errors - skipped)); ODOO_FAILED=$((failed + errors)); ODOO_SKIPPED=$skipped
+    return "$rc"
+}
+
 cmd_test() {
     local at="" tz=$TEST_TZ tags=/collections_addon
     while [ $# -gt 0 ]; do
@@ -289,41 +332,20 @@ cmd_test() {
     if [ -n "$at" ]; then start_fake_clock "$at" "$tz"; fi
     say "engine tests (pytest tests/engine)"
     "$VENV/bin/python" -m pytest "$ROOT/tests/engine" || rc=1
-    say "Odoo tests on a fresh database $db (log: $log)"
-    drop_db "$db"
-    set +e
     # Sales too: the protested-customer warning on quotations is tested against the real sale module.
-    odoo -d "$db" -i collections_addon,sale --test-enable --test-tags "$tags" \
-        --stop-after-init --log-level=info --http-port="$((HTTP_PORT + 100))" > "$log" 2>&1
-    local odoo_rc=$?
-    set -e
-    grep -E "(ERROR|CRITICAL|FAIL:|odoo\.tests\.result|Traceback)" "$log" | grep -v "^\s*$" | tail -n 60 || true
-    local summary
-    summary=$(grep -E "odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n 1 || true)
-    if [ -z "$summary" ]; then
-        say "no Odoo test summary found: the Odoo tests did not run (see $log)"
-        exit 1
+    local modules=collections_addon,sale
+    # Tests tagged collections_l10n_br need the Brazilian localization (./dev.sh test --tags collections_l10n_br/collections_addon).
+    if [[ "$tags" == *collections_l10n_br* ]]; then modules=collections_addon,l10n_br; fi
+    run_odoo_tests "$db" "$modules" "$tags" "$log" || rc=1
+    local passed=$ODOO_PASSED failed=$ODOO_FAILED skipped=$ODOO_SKIPPED
+    if [ "$tags" = /collections_addon ]; then
+        # The Brazilian localization (Pix QR codes) on a second database: the first one proves the module
+        # works without it. Only the tests tagged collections_l10n_br run there.
+        run_odoo_tests "${db}_br" collections_addon,l10n_br collections_l10n_br/collections_addon \
+            "$STATE/test-odoo-br.log" || rc=1
+        passed=$((passed + ODOO_PASSED)); failed=$((failed + ODOO_FAILED)); skipped=$((skipped + ODOO_SKIPPED))
     fi
-    local failed errors total skipped
-    failed=$(sed -E 's/.*: ([0-9]+) failed.*/\1/' <<<"$summary")
-    errors=$(sed -E 's/.* ([0-9]+) error\(s\).*/\1/' <<<"$summary")
-    total=$(sed -E 's/.* of ([0-9]+) tests.*/\1/' <<<"$summary")
-    # Odoo's test result logs "<test module logger>: skipped <test> : <reason>".
-    local skip_pattern="odoo\.addons\.collections_addon\.tests\.[a-z_.]+: skipped "
-    skipped=$(grep -cE "$skip_pattern" "$log" || true)
-    if [ "$total" -eq 0 ]; then say "Odoo ran no test of collections_addon"; rc=1; fi
-    if [ "$skipped" -gt 0 ]; then
-        grep -E "$skip_pattern" "$log" >&2
-        say "$skipped Odoo test(s) skipped: a skipped test is a failure here (is chromium installed?)"
-        rc=1
-    fi
-    if [ "$odoo_rc" -ne 0 ]; then say "odoo-bin exited with code $odoo_rc"; rc=1; fi
-    if [ "$failed" -ne 0 ] || [ "$errors" -ne 0 ]; then rc=1; fi
-    if grep -qE " (ERROR|CRITICAL) $db " "$log"; then
-        say "errors were logged during the Odoo run (see above)"
-        rc=1
-    fi
-    echo "odoo: $((total - failed - errors - skipped)) passed, $((failed + errors)) failed, $skipped skipped${FAKE_CLOCK:+ (clock started at $FAKE_CLOCK)}"
+    echo "odoo: $passed passed, $failed failed, $skipped skipped${FAKE_CLOCK:+ (clock started at $FAKE_CLOCK)}"
     exit "$rc"
 }
 

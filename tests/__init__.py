@@ -16,6 +16,8 @@ if __name__.startswith("odoo.addons."):
         test_mail_delivery,
         test_negotiation,
         test_paid_customers,
+        test_pay_now,
+        test_pay_now_pix,
         test_performance,
         test_portal,
         test_promise,

@@ -27,6 +27,7 @@ from . import (
     collections_negotiation_daily,
     collections_negotiation_installment,
     collections_negotiation_steps,
+    collections_pay_now,
     collections_policy,
     collections_promise,
     collections_protest,

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 
 from ..engine import CHARGE_PERCENT, GRACE_DAYS
 from ..engine.charges import CORRECTION_MODES, DEFAULT_FINE_CAP_INDIVIDUAL, INTEREST_MODES, NO_CHARGES, ChargesProfile
+from ..engine.pay_now import CHARGES_IN_PAYMENT, DEFAULT_CHARGES_IN_PAYMENT
 
 _INTEREST_LABELS = {
     "none": "No interest",
@@ -10,6 +11,11 @@ _INTEREST_LABELS = {
     "legal": "Legal rate table (Taxa Legal)",
 }
 _CORRECTION_LABELS = {"none": "No correction", "ipca": "IPCA index table"}
+_CHARGES_IN_PAYMENT_LABELS = {
+    "collect": "Shown and asked in the payment QR code and link",
+    "inform": "Shown for information; the QR code and link ask for the principal",
+    "hide": "Not shown",
+}
 # Charges are income of the company when collected or agreed.
 INCOME_ACCOUNT_TYPES = ("income", "income_other")
 
@@ -74,6 +80,15 @@ class CollectionsChargesProfile(models.Model):
     )
     grace_days = fields.Integer(
         help="Days after the due date without any charge; once they have passed, charges count from the due date.",
+    )
+    charges_in_payment = fields.Selection(
+        [(code, _CHARGES_IN_PAYMENT_LABELS[code]) for code in CHARGES_IN_PAYMENT],
+        string="Charges in Reminders",
+        required=True,
+        default=DEFAULT_CHARGES_IN_PAYMENT,
+        help="What reminders, the statement and the portal do with the charges. Asked: the payment QR code and link "
+        "ask for the updated amount (principal plus charges). For information: the charges are listed, the QR code "
+        "and link ask for the principal. Not shown: only the principal appears.",
     )
     account_id = fields.Many2one(
         "account.account",

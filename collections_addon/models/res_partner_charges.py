@@ -36,30 +36,47 @@ class ResPartner(models.Model):
         """``{move id: engine Charges}`` of each open invoice in ``moves`` on ``on_date``, by its customer's
         effective profile; the rate tables are read once. A profile or a table the engine refuses is a UserError
         naming the invoice and what to fix."""
+        charges, _profiles, problems = self._collections_charges_by_customer(moves, on_date)
+        if problems:
+            raise UserError(next(iter(problems.values())))
+        return charges
+
+    def _collections_charges_by_customer(self, moves, on_date):
+        """The charges of ``moves`` on ``on_date`` without raising: ``(charges, profiles, problems)``.
+
+        ``charges``: ``{move id: engine Charges}``; ``profiles``: ``{(customer id, company id): profile}`` (empty
+        recordset: none applies); ``problems``: ``{customer id: text}`` for customers whose charges the engine
+        refuses (their invoices are left out of ``charges``). A run or a page shows the principal of such a
+        customer and the problem, rather than failing for every other customer.
+        """
         tables = self.env["collections.rate.index"]._collections_tables()
-        profiles = {}
-        result = {}
+        profiles, engine_profiles, charges, problems = {}, {}, {}, {}
         for move in moves:
             partner = move.commercial_partner_id
             key = (partner.id, move.company_id.id)
             if key not in profiles:
-                profiles[key] = partner._collections_charges_profile(move.company_id)._collections_engine_profile()
+                profiles[key] = partner._collections_charges_profile(move.company_id)
+                engine_profiles[key] = profiles[key]._collections_engine_profile()
+            if partner.id in problems:
+                continue
             try:
-                result[move.id] = charges_for(
+                charges[move.id] = charges_for(
                     abs(move.amount_residual),
                     move.invoice_date_due or move.date,
                     on_date,
-                    profiles[key],
+                    engine_profiles[key],
                     not partner.is_company,
                     tables,
                     move.currency_id.decimal_places,
                 )
             except ValueError as error:
-                raise UserError(
-                    self.env._(
-                        "The charges of %(invoice)s cannot be computed: %(reason)s",
-                        invoice=move.name,
-                        reason=str(error),
-                    )
+                problems[partner.id] = self.env._(
+                    "The charges of %(invoice)s cannot be computed: %(reason)s", invoice=move.name, reason=str(error)
                 )
-        return result
+        if problems:
+            charges = {
+                move_id: item
+                for move_id, item in charges.items()
+                if moves.browse(move_id).commercial_partner_id.id not in problems
+            }
+        return charges, profiles, problems
