@@ -57,3 +57,30 @@ class TestDemo(TransactionCase):
         self.assertTrue({"draft", "protocolled", "protested"} <= set(Protest.search([]).mapped("state")))
         Dispute = self.env["collections.dispute"].with_user(carla).with_company(brazil)
         self.assertEqual(Dispute.search([]).state, "open")
+
+
+@tagged("-standard", "collections_l10n_br", "post_install", "-at_install")
+@freeze_time(datetime(2026, 12, 13, 15, 0))
+class TestDemoPix(TransactionCase):
+    """With the Brazilian localization (``./dev.sh demo`` installs it), Aurora's reminders carry a Pix code."""
+
+    load_demo = TestDemo.load_demo
+
+    def test_aurora_asks_for_the_updated_amount_by_pix(self):
+        self.load_demo()
+        brazil = self.env.ref("collections_addon.demo_company_br")
+        lucas = self.env.ref("collections_addon.demo_partner_lucas")
+        carla = self.env.ref("collections_addon.user_carla_collector")
+        invoices = self.env["account.move"].search(
+            [
+                ("partner_id", "=", lucas.id),
+                ("company_id", "=", brazil.id),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+        )
+        PayNow = self.env["collections.pay.now"].with_user(carla).with_company(brazil)
+        pay = PayNow._pay_now(brazil, {lucas.id: invoices.with_user(carla)})[lucas.id]
+        self.assertGreater(pay.amount.charges, 0)
+        self.assertEqual(pay.amount.asked, pay.amount.total)
+        self.assertIn("br.gov.bcb.pix", pay.qr_text)
+        self.assertIn(f"54{len(f'{pay.amount.asked:.2f}'):02d}{pay.amount.asked:.2f}", pay.qr_text)

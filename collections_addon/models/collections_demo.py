@@ -153,6 +153,11 @@ class CollectionsDemo(models.AbstractModel):
             # The generic chart: the demo must not depend on the Brazilian localization.
             self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
             company.currency_id = self.env.ref("base.BRL")
+        sale_journals = self.env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "sale")])
+        if "l10n_latam_use_documents" in sale_journals._fields:
+            # With the Brazilian localization installed, a Brazilian sale journal asks for fiscal document types
+            # (NF-e…): the demo's invoices on the generic chart are plain invoices.
+            sale_journals.l10n_latam_use_documents = False
         brl = self.env.ref("base.BRL")
         if not brl.active:
             brl.active = True

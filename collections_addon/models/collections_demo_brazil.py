@@ -15,6 +15,7 @@ class CollectionsDemo(models.AbstractModel):
         demo = self.with_env(env)
         today = company._collections_today()
         carla = demo.env.ref("collections_addon.user_carla_collector")
+        demo._demo_payments(company)
         demo._demo_reminders(company, today)
         demo._demo_planned_call(company, today)
         demo._demo_letter(company, today)
@@ -23,6 +24,42 @@ class CollectionsDemo(models.AbstractModel):
         demo._demo_dispute(company, carla)
         # Horizonte's titles at several steps of a notary protest in Rio de Janeiro.
         demo._populate_protests(company)
+
+    def _demo_payments(self, company):
+        """Aurora charges 2 % and 1 % a month, asked in payments; with the Brazilian localization installed
+        (``./dev.sh demo`` installs it) its bank account has a Pix key, so every reminder, the statement and the
+        portal carry a Pix QR code and its "copia e cola" at the updated amount. With Odoo's demo payment
+        provider installed, invoices can also be paid online from the reminder's link."""
+        profile = self.env["collections.charges.profile"].create(
+            {
+                "name": "Multa 2 % e juros 1 % a.m.",
+                "company_id": company.id,
+                "fine_percent": 2,
+                "interest_mode": "contract",
+                "monthly_rate": 1,
+                "correction_mode": "ipca",
+                "charges_in_payment": "collect",
+                "account_id": self.env["account.account"]
+                .search(
+                    [("company_ids", "in", company.id), ("account_type", "=", "income_other")], order="code", limit=1
+                )
+                .id,
+            }
+        )
+        profile.is_company_default = True
+        bank_values = {"acc_number": "0001 12345-6", "partner_id": company.partner_id.id}
+        Bank = self.env["res.partner.bank"]
+        proxy_types = Bank._fields["proxy_type"].get_values(self.env) if "proxy_type" in Bank._fields else []
+        if "br_random" in proxy_types:  # the Brazilian localization's Pix keys
+            bank_values.update(proxy_type="br_random", proxy_value="5c3a9d2e-8f41-4b6a-9e07-1d2c3b4a5f60")
+        bank = Bank.create(bank_values)
+        self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], order="sequence, id", limit=1
+        ).bank_account_id = bank
+        company.qr_code = True
+        provider = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+        if provider and provider.module_state == "installed":
+            provider.copy({"company_id": company.id, "state": "test"})
 
     def _demo_reminders(self, company, today):
         """Ana's reminder before the due date; João's failed for want of an e-mail address."""
