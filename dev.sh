@@ -204,9 +204,11 @@ cmd_demo() {
             "SELECT 1 FROM ir_module_module WHERE name='collections_addon' AND state='installed'" | grep -q 1; then
         say "creating database $db with demo data (a few minutes)"
         drop_db "$db"
-        # The Brazilian localization and Odoo's demo payment provider: Aurora's reminders carry a Pix QR code and a
-        # payment link that can be tried (the addon itself depends on neither).
-        odoo -d "$db" -i collections_addon,l10n_br,payment_demo --with-demo --stop-after-init --log-level=warn
+        # The Brazilian localization and Odoo's demo payment provider first (the addon depends on neither, so
+        # one install could load them after the demo is built): Aurora's reminders carry a Pix QR code and a
+        # payment link that can be tried.
+        odoo -d "$db" -i l10n_br,payment_demo --with-demo --stop-after-init --log-level=warn
+        odoo -d "$db" -i collections_addon --stop-after-init --log-level=warn
     else
         # The code may be newer than the database: bring the schema and data up to it.
         odoo -d "$db" -u collections_addon --stop-after-init --log-level=warn

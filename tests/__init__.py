@@ -17,6 +17,7 @@ if __name__.startswith("odoo.addons."):
         test_negotiation,
         test_paid_customers,
         test_pay_now,
+        test_pay_now_messages,
         test_pay_now_pix,
         test_performance,
         test_portal,

@@ -40,6 +40,11 @@ class TestPayNow(PayNowMixin, CollectionsCase):
         self.assertTrue(amount.show_charges)
         self.assertEqual(pay.currency, self.company.currency_id)
 
+    def test_a_credit_note_is_deducted_and_never_charged(self):
+        refund = self.make_invoice(self.customer, 200, 5, move_type="out_refund")
+        amount = self.pay_now(moves=self.older | self.newer | refund).amount
+        self.assertEqual((amount.principal, amount.charges), (Decimal("1300.00"), Decimal("41.67")))
+
     def test_informed_charges_leave_the_principal_asked(self):
         self.charges_profile.charges_in_payment = "inform"
         amount = self.pay_now().amount

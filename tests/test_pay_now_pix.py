@@ -6,8 +6,9 @@ itself never depends on the localization.
 
 from odoo.tests import freeze_time, tagged
 
-from .common import NOON, CollectionsCase
+from .common import NOON, CollectionsCase, text_of
 from .common_pay_now import PayNowMixin
+from .common_run import RunCase
 
 PIX_KEY = "71d6c6e1-64ea-4a11-9560-a10870c40ca2"
 
@@ -49,3 +50,62 @@ class TestPixPayNow(PayNowMixin, CollectionsCase):
         self.pay_bank.proxy_type = "none"
         pay = self.pay_now()
         self.assertEqual((pay.qr_url, pay.qr_text), ("", ""))
+
+
+@tagged("-standard", "collections_l10n_br", "post_install", "-at_install")
+@freeze_time(NOON)
+class TestPixInMessages(PayNowMixin, RunCase):
+    """The Pix QR code and its "copia e cola" in the e-mail, the text messages and the printed letter."""
+
+    @classmethod
+    @CollectionsCase.setup_country("br")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.city = "São Paulo"
+        cls.setup_pay_now(cls.company, bank_values={"proxy_type": "br_random", "proxy_value": PIX_KEY})
+        cls.customer = cls.make_customer("Paula Pagadora", phone="+55 11 91234-5678")
+        cls.invoice = cls.make_invoice(cls.customer, 1000, 8)  # fine 20.00 + interest 2.67
+
+    def copia_e_cola(self):
+        pay = self.env["collections.pay.now"]._pay_now(self.company, {1: self.invoice})[1]
+        self.assertIn("54071022.67", pay.qr_text)
+        return pay
+
+    def test_the_e_mail_shows_the_pix_qr_code_and_its_copia_e_cola(self):
+        self.run_followup()
+        mail = self.mails_of(self.customer)
+        pay = self.copia_e_cola()
+        self.assertIn(pay.qr_text, text_of(mail.body_html))
+        self.assertIn(f'src="{pay.qr_url.replace("&", "&amp;")}"', mail.body_html)
+        self.assertIn("/report/barcode/?barcode_type=QR", pay.qr_url)
+        self.assertIn(pay.qr_text, text_of(mail.mail_message_id.body), "the chatter keeps the code")
+
+    def test_an_sms_carries_the_copia_e_cola_when_it_fits_else_the_link(self):
+        short = self.make_script("sms", "{{ customer }}, Pix: {{ pay_code }}")
+        self.level_first.write({"send_email": False, "send_sms": True, "sms_script_id": short.id})
+        self.run_followup()
+        pay = self.copia_e_cola()
+        self.assertEqual(self.events_of(self.customer, channel="sms").body, f"Paula Pagadora, Pix: {pay.qr_text}")
+
+    def test_an_sms_too_long_for_the_copia_e_cola_carries_the_short_link(self):
+        long_text = "{{ customer }}: {{ pay_code }} " + "Obrigado. " * 30
+        self.level_first.write(
+            {"send_email": False, "send_sms": True, "sms_script_id": self.make_script("sms", long_text).id}
+        )
+        self.run_followup()
+        body = self.events_of(self.customer, channel="sms").body
+        self.assertNotIn(self.copia_e_cola().qr_text, body)
+        short_link = f"{self.company.get_base_url()}/pay/{self.invoice.id}/"
+        self.assertTrue(body.startswith(f"Paula Pagadora: {short_link}"), body)
+        self.assertLessEqual(len(body), 459)
+
+    def test_the_letter_prints_the_pix_qr_code_and_its_copia_e_cola(self):
+        script = self.make_script("letter", "Please pay {{ amount_due_now }}.")
+        self.level_first.write({"send_email": False, "send_letter": True, "letter_script_id": script.id})
+        self.run_followup()
+        letter = self.events_of(self.customer, channel="letter")
+        html = self.render_html("collections_addon.action_report_collections_letter", letter, user=self.collector)
+        pay = self.copia_e_cola()
+        self.assertIn(pay.qr_text, text_of(html))
+        self.assertIn('src="data:image/png;base64,', html, "printed: the QR image is in the page")
+        self.assertIn("Please pay R$", text_of(html))

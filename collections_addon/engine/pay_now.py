@@ -88,23 +88,26 @@ def amount_due_now(charges, mode: str = DEFAULT_CHARGES_IN_PAYMENT) -> AmountDue
     )
 
 
-def pay_code_for_text(qr_text: str, link: str, room: int) -> str:
+def pay_code_for_text(qr_text: str, link: str, room: int, short_link: str = "") -> str:
     """What a text message (SMS, WhatsApp) carries so that the customer can pay: never an image.
 
     The QR code's text form (the Pix "copia e cola": paste it in the bank app) when it fits in ``room``
-    characters, else the payment link when it fits, else nothing (the message stays deliverable).
+    characters, else the payment link, else the short link to the invoice's page (where the customer pays
+    online too), whichever fits first; else nothing (the message stays deliverable).
 
     >>> pix = "00020101021226" + "7" * 120 + "6304ABCD"
     >>> pay_code_for_text(pix, "https://pay.example/x", 200) == pix
     True
     >>> pay_code_for_text(pix, "https://pay.example/x", 100)
     'https://pay.example/x'
+    >>> pay_code_for_text(pix, "https://pay.example/" + "x" * 200, 100, "https://pay.example/p/1/ab")
+    'https://pay.example/p/1/ab'
     >>> pay_code_for_text("", "", 100)
     ''
     >>> pay_code_for_text(pix, "https://pay.example/x", 5)
     ''
     """
-    for candidate in (qr_text or "", link or ""):
+    for candidate in (qr_text or "", link or "", short_link or ""):
         if candidate and len(candidate) <= room:
             return candidate
     return ""

@@ -161,12 +161,23 @@ class CollectionsChannel(models.AbstractModel):
         return self.env["collections.level"].browse(decision.engine.level.id)
 
     @api.model
-    def _values_by_partner(self, company, decisions):
+    def _pay_nows(self, company, decisions, today=None):
+        """{partner id: PayNow}: how each customer pays what the message claims (``collections.pay.now``), in bulk."""
+        claimed = self.env["account.move"].browse({move_id for d in decisions for move_id in d.engine.claimed_move_ids})
+        moves_by_partner = {
+            d.partner.id: claimed.browse(d.engine.claimed_move_ids).with_prefetch(claimed._prefetch_ids)
+            for d in decisions
+        }
+        return self.env["collections.pay.now"]._pay_now(company, moves_by_partner, today)
+
+    @api.model
+    def _values_by_partner(self, company, decisions, pay_nows=None):
         """The placeholder values of each customer's script ({{ customer }}, {{ amount }}...), in bulk."""
         Script = self.env["collections.script"]
         all_moves = self.env["account.move"].browse({move_id for d in decisions for move_id in d.engine.move_ids})
         all_moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "access_token"])
         Script._ensure_access_tokens(all_moves)
+        pay_nows = self._pay_nows(company, decisions) if pay_nows is None else pay_nows
         values = {}
         for decision in decisions:
             # What the message claims: the overdue invoices and total, as the customer form counts them
@@ -174,7 +185,12 @@ class CollectionsChannel(models.AbstractModel):
             moves = all_moves.browse(decision.engine.claimed_move_ids).with_prefetch(all_moves._prefetch_ids)
             collector = decision.partner.collections_responsible_id or decision.policy.responsible_id or self.env.user
             values[decision.partner.id] = Script._placeholder_values(
-                decision.partner, company, moves, decision.engine.claimed_company, collector
+                decision.partner,
+                company,
+                moves,
+                decision.engine.claimed_company,
+                collector,
+                pay_now=pay_nows.get(decision.partner.id, False),
             )
         return values
 

@@ -67,7 +67,9 @@ class CollectionsChannel(models.AbstractModel):
         rendered = level.mail_template_id._generate_template([decision.partner.id], ["subject", "body_html"])[
             decision.partner.id
         ]
-        table = self._invoice_tables([decision], {}, company._collections_today())[decision.partner.id]
+        today = company._collections_today()
+        pays = self._pay_nows(company, [decision], today)
+        table = self._invoice_tables([decision], {}, today, pays=pays)[decision.partner.id]
         return rendered.get("subject") or level.mail_template_id.name, (rendered.get("body_html") or Markup()) + table
 
     # ------------------------------------------------------------------
@@ -99,9 +101,10 @@ class CollectionsChannel(models.AbstractModel):
             .sudo()
             ._notify_get_reply_to(default=email_from_default or None, author_id=author.id)
         )
+        pays = self._pay_nows(company, decisions, today)
         tables = {
-            "email": self._invoice_tables(decisions, formats, today),
-            "chatter": self._invoice_tables(decisions, formats, today, chatter=True),
+            "email": self._invoice_tables(decisions, formats, today, pays=pays),
+            "chatter": self._invoice_tables(decisions, formats, today, chatter=True, pays=pays),
         }
         mail_vals, event_vals = [], []
         for template, template_decisions in by_template.items():
@@ -233,14 +236,17 @@ class CollectionsChannel(models.AbstractModel):
                 )
         return sections
 
-    def _invoice_tables(self, decisions, formats, today, chatter=False):
+    def _invoice_tables(self, decisions, formats, today, chatter=False, pays=None):
         """The invoice table of each decision, rendered in one QWeb call per language.
 
         A QWeb render has a fixed cost that dominates a small table; the tables are cut
         apart on a comment that escaped customer data can never contain. ``chatter``
         gives the variant for the customer's chatter (styled by the web client) instead
-        of the e-mail one (inline styles, as mail clients drop style sheets).
+        of the e-mail one (inline styles, as mail clients drop style sheets). ``pays``:
+        {partner id: PayNow}, the "How to pay" block under each table.
         """
+        PayNow = self.env["collections.pay.now"]
+        pays = pays or {}
         separator = Markup("<!-- collections-table -->")
         tables = {}
         by_lang = defaultdict(list)
@@ -251,12 +257,16 @@ class CollectionsChannel(models.AbstractModel):
                 self._invoice_sections(decision.lines, decision.engine.move_ids, lang, today, formats)
                 for decision in lang_decisions
             ]
+            blocks = [
+                PayNow._pay_block(pays.get(decision.partner.id), lang or self.env.lang, formats)
+                for decision in lang_decisions
+            ]
             html = (
                 self.env["ir.qweb"]
                 .with_context(lang=lang)
                 ._render(
                     "collections_addon.collections_invoice_tables",
-                    {"tables": sections, "separator": separator, "chatter": chatter},
+                    {"tables": sections, "pays": blocks, "separator": separator, "chatter": chatter},
                 )
             )
             parts = str(html).split(str(separator))[: len(lang_decisions)]

@@ -7,6 +7,8 @@ from odoo import api, models
 from odoo.fields import Command
 from odoo.tools import plaintext2html
 
+from ..engine.pay_now import SMS_MAX_CHARS
+
 
 class CollectionsChannel(models.AbstractModel):
     _inherit = "collections.channel"
@@ -39,7 +41,7 @@ class CollectionsChannel(models.AbstractModel):
         placeholders = self.env["collections.script"]._placeholder_values(
             partner, event.company_id, event.move_ids, event.amount_due, event.user_id
         )
-        body = script._render_body({partner.id: placeholders})[partner.id]
+        body = script._render_body({partner.id: placeholders}, max_chars=SMS_MAX_CHARS)[partner.id]
         message = self._post_sms(event.company_id, [(partner, body)])
         self.env["collections.event"].sudo().create(
             {**values, "state": "queued", "message_id": message.id, "body": body, "recipient": partner.phone_sanitized}
@@ -55,7 +57,9 @@ class CollectionsChannel(models.AbstractModel):
         values = self._values_by_partner(company, decisions)
         to_send, sent_decisions = [], []
         for script, script_decisions in self._by_script(decisions, "sms_script_id").items():
-            bodies = script._render_body({d.partner.id: values[d.partner.id] for d in script_decisions})
+            bodies = script._render_body(
+                {d.partner.id: values[d.partner.id] for d in script_decisions}, max_chars=SMS_MAX_CHARS
+            )
             for decision in script_decisions:
                 to_send.append((decision.partner, bodies[decision.partner.id]))
                 sent_decisions.append(decision)

@@ -12,6 +12,7 @@ from odoo import api, models
 from odoo.fields import Command
 
 from ..engine import FALLBACK_CHANNELS, UNSENT_STATES
+from ..engine.pay_now import WHATSAPP_MAX_CHARS
 
 
 class CollectionsChannel(models.AbstractModel):
@@ -59,7 +60,7 @@ class CollectionsChannel(models.AbstractModel):
         result = []
         for script, script_decisions in self._by_script(decisions, "whatsapp_script_id").items():
             partner_values = {d.partner.id: values[d.partner.id] for d in script_decisions}
-            bodies = script._render_body(partner_values)
+            bodies = script._render_body(partner_values, max_chars=WHATSAPP_MAX_CHARS)
             parameters = script._render_whatsapp_parameters(partner_values)
             for decision in script_decisions:
                 partner = decision.partner

@@ -13,12 +13,14 @@ from decimal import Decimal
 from werkzeug.urls import url_encode
 
 from odoo import api, models
-from odoo.tools import str2bool
+from odoo.tools import formatLang, str2bool
 from odoo.tools.misc import hmac
 
-from ..engine.charges import NO_CHARGES, charges_for
+from ..engine.charges import Charges
 from ..engine.pay_now import CHARGES_HIDE, AmountDueNow, amount_due_now, pay_code_for_text
 
+# Credit notes: deducted from the amount claimed, never charged.
+REFUND_TYPES = ("out_refund", "in_refund")
 # Provider states in which a payment form accepts payments (test: a sandbox account, payments are not real).
 PAYABLE_PROVIDER_STATES = ("enabled", "test")
 
@@ -54,12 +56,13 @@ class CollectionsPayNow(models.AbstractModel):
     _description = "Collections: how a customer pays now"
 
     @api.model
-    def _pay_now(self, company, moves_by_key, on_date=None):
+    def _pay_now(self, company, moves_by_key, on_date=None, embed_qr=False):
         """``{key: PayNow}`` for each ``{key: invoices claimed}`` of ``company`` (one customer per key).
 
         In bulk for a run's batch: charges with the rate tables read once, access tokens written in one
         statement, the bank account and the providers read once. A key whose invoices are in several
         currencies gets amounts in the first invoice's currency for those invoices only, and no QR code.
+        ``embed_qr``: the QR image is a data URI (a printed letter cannot load an image from the server).
         """
         on_date = on_date or company._collections_today()
         all_moves = self.env["account.move"].union(*moves_by_key.values()) if moves_by_key else self.env["account.move"]
@@ -75,7 +78,8 @@ class CollectionsPayNow(models.AbstractModel):
             partner = moves[0].commercial_partner_id
             profile = profiles.get((partner.id, company.id)) or self.env["collections.charges.profile"]
             mode = profile.charges_in_payment if profile else CHARGES_HIDE
-            result[key] = self._pay_now_of(moves, mode, charges, bank if company.qr_code else None, base_url)
+            qr_bank = bank if company.qr_code else None
+            result[key] = self._pay_now_of(moves, mode, charges, qr_bank, base_url, embed_qr)
             if problems.get(partner.id):
                 result[key] = replace(result[key], problem=problems[partner.id])
             if link_enabled:
@@ -83,6 +87,60 @@ class CollectionsPayNow(models.AbstractModel):
         if link_requests:
             self._add_links(result, link_requests)
         return result
+
+    @api.model
+    def _pay_block(self, pay, lang, formats=None):
+        """What the "How to pay" block of a message shows, formatted in ``lang``; None when nothing is asked.
+
+        ``formats`` caches formatted amounts across the customers of a batch (the same amounts repeat).
+        """
+        if not pay or pay.amount.asked <= 0:
+            return None
+        formats = {} if formats is None else formats
+        env = self.env(context=dict(self.env.context, lang=lang))
+
+        def money(value):
+            key = ("amount", float(value), pay.currency.id, lang)
+            if key not in formats:
+                formats[key] = formatLang(env, float(value), currency_obj=pay.currency)
+            return formats[key]
+
+        amount = pay.amount
+        return {
+            "show_charges": amount.show_charges,
+            "charges_asked": amount.asked == amount.total,
+            "principal": money(amount.principal),
+            "fine": money(amount.fine) if amount.fine else "",
+            "interest": money(amount.interest) if amount.interest else "",
+            "correction": money(amount.correction) if amount.correction else "",
+            "total": money(amount.total),
+            "asked": money(amount.asked),
+            "qr_url": pay.qr_url,
+            "qr_text": pay.qr_text,
+            "qr_name": pay.qr_name,
+            "link": pay.link,
+            # The link pays the oldest invoice only when the customer owes several.
+            "link_note": bool(pay.link) and Decimal(str(pay.link_amount)) != amount.asked,
+            "link_invoice": pay.link_move.name if pay.link_move else "",
+            "link_amount": money(pay.link_amount) if pay.link else "",
+        }
+
+    @api.model
+    def _charges_text(self, pay, lang):
+        """The charges of ``pay`` in words, for a script's ``{{ charges }}`` ("" when they are not shown)."""
+        if not pay or not pay.amount.show_charges:
+            return ""
+        block = self._pay_block(pay, lang)
+        if not block:
+            return ""
+        env = self.with_context(lang=lang).env
+        labels = (
+            ("fine", env._("late payment fine %(amount)s")),
+            ("interest", env._("interest %(amount)s")),
+            ("correction", env._("monetary correction %(amount)s")),
+        )
+        parts = [label % {"amount": block[key]} for key, label in labels if block[key]]
+        return env._("%(charges)s (updated amount %(total)s)", charges=", ".join(parts), total=block["total"])
 
     @api.model
     def _pay_now_for_amount(self, company, partner, amount, currency, reference):
@@ -98,7 +156,7 @@ class CollectionsPayNow(models.AbstractModel):
         return PayNow(amount=due, currency=currency, reference=reference, **qr)
 
     @api.model
-    def _pay_now_of(self, moves, mode, charges, bank, base_url):
+    def _pay_now_of(self, moves, mode, charges, bank, base_url, embed_qr=False):
         """The PayNow of one customer's ``moves`` (oldest first), its QR code on ``bank`` if any (no link yet)."""
         currency = moves[0].currency_id
         same_currency = moves.filtered(lambda move: move.currency_id == currency)
@@ -106,25 +164,24 @@ class CollectionsPayNow(models.AbstractModel):
         reference = moves[0].payment_reference or moves[0].name or ""
         qr = {}
         if bank and len(same_currency) == len(moves) and amount.asked > 0:
-            qr = self._qr(bank, float(amount.asked), reference, currency, moves[0].commercial_partner_id, base_url)
+            debtor = moves[0].commercial_partner_id
+            qr = self._qr(bank, float(amount.asked), reference, currency, debtor, base_url, embed_qr)
         return PayNow(amount=amount, currency=currency, reference=reference, **qr)
 
     @api.model
     def _move_charges(self, moves, charges):
-        """The engine Charges of each move; a move without computed charges counts its residual only."""
+        """The engine Charges of each move; a move without computed charges counts its residual only, and a
+        credit note counts negative (it is deducted from what is claimed, as in the invoice table)."""
         items = []
         for move in moves:
             item = charges.get(move.id)
             if item is None:
-                item = charges_for(
-                    abs(move.amount_residual),
-                    move.invoice_date_due or move.date,
-                    move.invoice_date_due or move.date,
-                    NO_CHARGES,
-                    False,
-                    None,
-                    move.currency_id.decimal_places,
-                )
+                digits = move.currency_id.decimal_places
+                zero = Decimal(0).scaleb(-digits)
+                principal = Decimal(f"{move.amount_residual:.{digits}f}")
+                if move.move_type in REFUND_TYPES:
+                    principal = -principal
+                item = Charges(principal, zero, zero, zero, 0)
             items.append(item)
         return items
 
@@ -144,18 +201,23 @@ class CollectionsPayNow(models.AbstractModel):
         return journal.bank_account_id or company.sudo().partner_id.bank_ids[:1]
 
     @api.model
-    def _qr(self, bank, amount, reference, currency, partner, base_url):
-        """The QR code of ``amount`` on ``bank`` by the first QR method Odoo offers for it, or {} when none applies."""
+    def _qr(self, bank, amount, reference, currency, partner, base_url, embed=False):
+        """The QR code of ``amount`` on ``bank`` by the first QR method Odoo offers for it, or {} when none applies.
+
+        ``embed``: the image is a data URI instead of the URL of Odoo's barcode route.
+        """
         vals = bank._build_qr_code_vals(amount, reference, None, currency, partner, silent_errors=True)
         if not vals:
             return {}
-        url = bank._get_qr_code_url(**vals)
+        url = bank._get_qr_code_base64(**vals) if embed else bank._get_qr_code_url(**vals)
         if not url:
             return {}
+        if not embed:
+            url = base_url + url
         text = bank._get_qr_vals(**vals)
         names = dict(bank.get_available_qr_methods_in_sequence())
         return {
-            "qr_url": base_url + url,
+            "qr_url": url,
             "qr_text": text if isinstance(text, str) else "",
             "qr_name": names.get(vals["qr_method"], ""),
         }

@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import check_translations, claimable_items
+from ..engine.pay_now import pay_code_for_text
 from ..engine.tone import TONE_STATES, tone_state
 
 SCRIPT_CHANNELS = [("call", "Call script"), ("whatsapp", "WhatsApp"), ("sms", "SMS"), ("letter", "Letter paragraph")]
@@ -24,7 +25,16 @@ PLACEHOLDERS = (
     "payment_link",
     "company",
     "collector",
+    "pay_code",
+    "amount_due_now",
+    "charges",
 )
+# Values a script's text cannot name: how {{ pay_code }} is fitted to a text message's length after rendering.
+_PAY_QR_TEXT = "_pay_qr_text"
+_PAY_LINK = "_pay_link"
+_PAY_SHORT_LINK = "_pay_short_link"
+# Stands for {{ pay_code }} while a text is rendered for a channel with a length limit; no customer data has it.
+_PAY_CODE_MARK = "@@collections-pay-code@@"
 _PLACEHOLDER = re.compile(r"\{\{\s*(" + "|".join(PLACEHOLDERS) + r")\s*\}\}")
 
 # The short payment link of printed letters: /pay/<invoice id>/<these first hex digits of its portal token>.
@@ -69,7 +79,9 @@ class CollectionsScript(models.Model):
         translate=True,
         render_engine="inline_template",
         help="Plain text. Placeholders: {{ customer }}, {{ month }}, {{ invoices }}, {{ amount }}, "
-        "{{ due_dates }}, {{ payment_link }}, {{ company }}, {{ collector }}.",
+        '{{ due_dates }}, {{ payment_link }}, {{ company }}, {{ collector }}, {{ pay_code }} (the Pix "copia e '
+        'cola", else the payment link), {{ amount_due_now }} (what the QR code and the link ask), {{ charges }} '
+        "(fine, interest and correction, when the charges profile shows them).",
     )
     lang = fields.Char(default="{{ object.lang }}")
     whatsapp_template_name = fields.Char(
@@ -284,15 +296,21 @@ class CollectionsScript(models.Model):
     # Rendering
     # ------------------------------------------------------------------
 
-    def _render_body(self, values_by_partner, field_name="body", keep_lines=False):
+    def _render_body(self, values_by_partner, field_name="body", keep_lines=False, max_chars=None):
         """Render ``field_name`` for each customer with its placeholder values.
 
         ``values_by_partner``: {partner id: {placeholder: text}} as built by
         :meth:`_placeholder_values`. Returns {partner id: text} in each customer's language.
         One rendering per language: the placeholders are read from a per-customer table.
+        ``max_chars``: the channel's length limit (SMS, WhatsApp): ``{{ pay_code }}`` becomes the "copia e
+        cola" when the whole text then fits, else the payment link when it fits, else nothing.
         """
         self.ensure_one()
         self._check_usable()
+        if max_chars:
+            marked = {pid: {**values, "pay_code": _PAY_CODE_MARK} for pid, values in values_by_partner.items()}
+            texts = self._render_body(marked, field_name, keep_lines)
+            return {pid: self._fit_pay_code(text, values_by_partner[pid], max_chars) for pid, text in texts.items()}
         partners = self.env["res.partner"].browse(list(values_by_partner))
         by_lang = defaultdict(list)
         for partner in partners:
@@ -315,6 +333,18 @@ class CollectionsScript(models.Model):
                 results[partner_id] = text if keep_lines else text.strip()
         return results
 
+    @api.model
+    def _fit_pay_code(self, text, values, max_chars):
+        """``text`` with its {{ pay_code }} marks replaced by what fits the channel (``engine.pay_code_for_text``)."""
+        marks = text.count(_PAY_CODE_MARK)
+        if not marks:
+            return text
+        room = (max_chars - (len(text) - marks * len(_PAY_CODE_MARK))) // marks
+        code = pay_code_for_text(
+            values.get(_PAY_QR_TEXT, ""), values.get(_PAY_LINK, ""), room, values.get(_PAY_SHORT_LINK, "")
+        )
+        return text.replace(_PAY_CODE_MARK, code)
+
     def _render_whatsapp_parameters(self, values_by_partner):
         """{partner id: [parameter, …]} from the template parameter lines."""
         self.ensure_one()
@@ -332,12 +362,14 @@ class CollectionsScript(models.Model):
         return parameters
 
     @api.model
-    def _placeholder_values(self, partner, company, moves, amount, collector, short_link=False):
+    def _placeholder_values(self, partner, company, moves, amount, collector, short_link=False, pay_now=None):
         """Placeholder values for one customer, formatted in its language.
 
         ``moves``: the overdue invoices concerned; ``amount``: their total in company currency.
         ``short_link``: the payment link is the short one, for paper (a portal URL with its token
         is about a hundred characters nobody types from a letter).
+        ``pay_now``: the customer's ``PayNow`` (``collections.pay.now``) when the caller computed it for a
+        batch; None computes it here, False means there is none.
         """
         lang = partner.lang or self.env.lang or "en_US"
         moves = moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
@@ -356,24 +388,35 @@ class CollectionsScript(models.Model):
                 lang_code=lang,
                 date_format="MMMM y",
             )
-        payment_link = ""
+        portal_link = short_portal_link = ""
         if oldest:
             self._ensure_access_tokens(oldest)
             # sudo: the link carries the invoice's access token, which the collector may not read.
             move_sudo = oldest.sudo()
-            if short_link:
-                payment_link = self._short_payment_url(move_sudo)
-            else:
-                payment_link = move_sudo.get_base_url() + move_sudo.get_portal_url()
+            short_portal_link = self._short_payment_url(move_sudo)
+            portal_link = short_portal_link if short_link else move_sudo.get_base_url() + move_sudo.get_portal_url()
+        if pay_now is None and moves:
+            pay_now = self.env["collections.pay.now"]._pay_now(company, {partner.id: moves}).get(partner.id)
+        # Odoo's online payment when a provider takes payments, else the invoice's page; on paper the short link.
+        link = pay_now.link if pay_now and pay_now.link and not short_link else portal_link
+        PayNow = self.env["collections.pay.now"]
+        block = PayNow._pay_block(pay_now, lang) if pay_now else None
+        qr_text = pay_now.qr_text if pay_now else ""
         return {
             "customer": partner.name or "",
             "month": month,
             "invoices": ", ".join(moves.mapped("name")),
             "amount": tools.format_amount(self.env, amount, company.currency_id, lang_code=lang),
             "due_dates": ", ".join(due_dates),
-            "payment_link": payment_link,
+            "payment_link": link,
             "company": company.name or "",
             "collector": collector.name or "",
+            "pay_code": qr_text or link,
+            "amount_due_now": block["asked"] if block else "",
+            "charges": PayNow._charges_text(pay_now, lang) if pay_now else "",
+            _PAY_QR_TEXT: qr_text,
+            _PAY_LINK: link,
+            _PAY_SHORT_LINK: short_portal_link,
         }
 
     @api.model
@@ -419,14 +462,20 @@ class CollectionsScript(models.Model):
         """Placeholder values for customers from what they are asked to pay now (call log, tasks)."""
         partners = partners.with_company(company)
         claimable = self._claimable_now(partners, company)
+        Move = self.env["account.move"]
+        moves = {
+            partner.id: Move.browse(list(dict.fromkeys(item.move_id for item in claimable[partner.id])))
+            for partner in partners
+        }
+        pay_nows = self.env["collections.pay.now"]._pay_now(company, moves)
         values = {}
         for partner in partners:
-            items = claimable[partner.id]
             values[partner.id] = self._placeholder_values(
                 partner,
                 company,
-                self.env["account.move"].browse(list(dict.fromkeys(item.move_id for item in items))),
-                company.currency_id.round(sum(item.company_amount for item in items)),
+                moves[partner.id],
+                company.currency_id.round(sum(item.company_amount for item in claimable[partner.id])),
                 collector or partner.collections_responsible_id or self.env.user,
+                pay_now=pay_nows.get(partner.id, False),
             )
         return values

@@ -49,7 +49,9 @@ class ReportCollectionsLetter(models.AbstractModel):
         claimed_ids = {item.move_id for item in claimed}
         claimed_moves = open_moves.filtered(lambda move: move.id in claimed_ids)
         level = event.level_id.with_context(lang=lang)
-        body, whole_message = self._letter_body(event, level, claimed, claimed_moves)
+        PayNow = self.env["collections.pay.now"]
+        pay_now = PayNow._pay_now(event.company_id, {partner.id: claimed_moves}, today, embed_qr=True).get(partner.id)
+        body, whole_message = self._letter_body(event, level, claimed, claimed_moves, pay_now or False)
         text = html2plaintext(body) if body else ""
         if lang not in greeting_terms:
             greeting_terms[lang] = self.env["collections.tone.term"]._engine_terms(lang)
@@ -69,13 +71,15 @@ class ReportCollectionsLetter(models.AbstractModel):
                 lines, event.move_ids.ids, partner.lang, today
             ),
             "link": self._letter_link(claimed_moves),
+            # Paper has no button: the short link above stands for the online payment.
+            "pay": dict(PayNow._pay_block(pay_now, lang) or {}, link=""),
             "closing": not whole_message,
             "signer": signer.name if signer else "",
             "open": bool(lines),
         }
 
     @api.model
-    def _letter_body(self, event, level, claimed, claimed_moves):
+    def _letter_body(self, event, level, claimed, claimed_moves, pay_now=None):
         """(body, whole message): the level's letter paragraph, else its e-mail template's text (a whole
         message, with its own greeting and closing), else nothing (the report's standard wording)."""
         partner, company = event.partner_id, event.company_id
@@ -90,6 +94,7 @@ class ReportCollectionsLetter(models.AbstractModel):
                 company.currency_id.round(sum(item.company_amount for item in claimed)),
                 event.user_id,
                 short_link=True,
+                pay_now=pay_now,
             )
             return Markup(plaintext2html(script._render_body({partner.id: values})[partner.id])), False
         if template:

@@ -57,8 +57,8 @@ class ResPartner(models.Model):
             if key not in profiles:
                 profiles[key] = partner._collections_charges_profile(move.company_id)
                 engine_profiles[key] = profiles[key]._collections_engine_profile()
-            if partner.id in problems:
-                continue
+            if partner.id in problems or move.move_type in ("out_refund", "in_refund"):
+                continue  # a credit note is deducted from the claim, never charged
             try:
                 charges[move.id] = charges_for(
                     abs(move.amount_residual),

@@ -3,8 +3,13 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..engine.pay_now import SMS_MAX_CHARS, WHATSAPP_MAX_CHARS
+
 # The channels whose text the dialog shows, with the level field of their script.
 from ..models.collections_level import SCRIPT_FIELDS as _SCRIPT_FIELDS
+
+# The length limit of each text channel: the preview fits {{ pay_code }} as the message will.
+_MAX_CHARS = {"sms": SMS_MAX_CHARS, "whatsapp": WHATSAPP_MAX_CHARS}
 
 
 class CollectionsSend(models.TransientModel):
@@ -113,7 +118,7 @@ class CollectionsSend(models.TransientModel):
             parts = []
             for channel in channels:
                 script = level[_SCRIPT_FIELDS[channel]]
-                text = script._render_body(placeholder_values)[decision.partner.id]
+                text = script._render_body(placeholder_values, max_chars=_MAX_CHARS.get(channel))[decision.partner.id]
                 parts.append(Markup("<h5>%s</h5><p style='white-space: pre-wrap'>%s</p>") % (labels[channel], text))
             values["texts"] = Markup().join(parts)
         return values
