@@ -115,3 +115,14 @@ class TestPayNowInMessages(PayNowMixin, RunCase):
         action = self.customer.with_user(self.collector).action_collections_log_call()
         dialog = self.open_call_log(action)
         self.assertIn(f"You owe {self.money(1022.67)}", text_of(dialog.script_text))
+
+    def test_the_preview_says_why_the_charges_are_left_out(self):
+        self.make_invoice(self.customer, 500, 40)  # late since February, a month the table below misses
+        self.charges_profile.interest_mode = "legal"
+        self.env.ref("collections_addon.collections_rate_index_taxa_legal").value_ids.filtered(
+            lambda value: (value.month.year, value.month.month) == (2026, 2)
+        ).unlink()
+        dialog = self.open_dialog()
+        self.assertIn("asks for the principal only", text_of(dialog.summary))
+        self.assertIn("2026-02", text_of(dialog.summary))
+        self.assertIn(f"Amount to pay now: {self.money(1500)}", text_of(dialog.email_body))

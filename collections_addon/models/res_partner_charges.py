@@ -20,16 +20,21 @@ class ResPartner(models.Model):
         groups="collections_addon.group_collections_user",
     )
 
-    def _collections_charges_profile(self, company):
+    def _collections_charges_profile(self, company, default_plans=None):
         """The profile that applies to this customer in ``company``: the customer's, else its plan's, else the
-        company's default (empty: no charges)."""
+        company's default (empty: no charges). ``default_plans`` caches the default plans across the customers of
+        a batch (``{(company id, is company): plan}``)."""
         self.ensure_one()
         partner = self.commercial_partner_id.with_company(company)
         if partner.collections_charges_profile_id:
             return partner.collections_charges_profile_id
-        policy = partner.collections_policy_id or self.env["collections.policy"]._default_for(
-            company, partner.is_company
-        )
+        policy = partner.collections_policy_id
+        if not policy:
+            default_plans = {} if default_plans is None else default_plans
+            key = (company.id, bool(partner.is_company))
+            if key not in default_plans:
+                default_plans[key] = self.env["collections.policy"]._default_for(company, partner.is_company)
+            policy = default_plans[key]
         return policy.charges_profile_id or company.collections_charges_profile_id
 
     def _collections_charges(self, moves, on_date):
@@ -51,12 +56,15 @@ class ResPartner(models.Model):
         """
         tables = self.env["collections.rate.index"]._collections_tables()
         profiles, engine_profiles, charges, problems = {}, {}, {}, {}
+        default_plans, engine_by_profile = {}, {}
         for move in moves:
             partner = move.commercial_partner_id
             key = (partner.id, move.company_id.id)
             if key not in profiles:
-                profiles[key] = partner._collections_charges_profile(move.company_id)
-                engine_profiles[key] = profiles[key]._collections_engine_profile()
+                profile = partner._collections_charges_profile(move.company_id, default_plans)
+                if profile.id not in engine_by_profile:
+                    engine_by_profile[profile.id] = profile._collections_engine_profile()
+                profiles[key], engine_profiles[key] = profile, engine_by_profile[profile.id]
             if partner.id in problems or move.move_type in ("out_refund", "in_refund"):
                 continue  # a credit note is deducted from the claim, never charged
             try:

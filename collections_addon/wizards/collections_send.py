@@ -57,6 +57,12 @@ class CollectionsSend(models.TransientModel):
         }
         if len(due) == 1:
             values.update(self._single_values(company, due[0]))
+            pay = self.env["collections.channel"]._pay_nows(company, due).get(due[0].partner.id)
+            if pay and pay.problem:
+                # The collector learns why the message asks for the principal only, before it goes out.
+                values["summary"] += Markup("<p class='text-warning'>%s</p>") % self.env._(
+                    "The reminder asks for the principal only: %(problem)s", problem=pay.problem
+                )
         wizard = self.create(values)
         return {
             "type": "ir.actions.act_window",
