@@ -4,8 +4,8 @@ from . import collections_input_mixin, collections_guarded_mixin, collections_ca
 from . import (
     account_chart_template,
     account_move,
-    account_payment,
     account_move_line,
+    account_payment,
     collections_call_window,
     collections_channel,
     collections_channel_call,

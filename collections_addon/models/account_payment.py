@@ -11,9 +11,11 @@ class AccountPayment(models.Model):
         """Book the late charges this payment collected with what is left of it (Book Late Charges)."""
         self.ensure_one()
         leftover = self.move_id.line_ids.filtered(
-            lambda line: line.account_type == RECEIVABLE_ACCOUNT_TYPE
-            and not line.reconciled
-            and line.company_currency_id.compare_amounts(line.amount_residual, 0) < 0
+            lambda line: (
+                line.account_type == RECEIVABLE_ACCOUNT_TYPE
+                and not line.reconciled
+                and line.company_currency_id.compare_amounts(line.amount_residual, 0) < 0
+            )
         )[:1]
         if self.partner_type != "customer" or not leftover:
             raise UserError(
