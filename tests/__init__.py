@@ -32,6 +32,7 @@ if __name__.startswith("odoo.addons."):
         test_security,
         test_sms_letters,
         test_status,
+        test_thanks_channel,
         test_tour,
         test_whatsapp,
         test_whatsapp_webhook,
