@@ -288,7 +288,8 @@ class CollectionsPolicy(models.Model):
     @api.constrains("thanks_sms_script_id", "thanks_whatsapp_script_id")
     def _check_thanks_scripts(self):
         for policy in self:
-            for channel, script in (("sms", policy.thanks_sms_script_id), ("whatsapp", policy.thanks_whatsapp_script_id)):
+            scripts = (("sms", policy.thanks_sms_script_id), ("whatsapp", policy.thanks_whatsapp_script_id))
+            for channel, script in scripts:
                 if script and script.channel != channel:
                     raise ValidationError(
                         self.env._(

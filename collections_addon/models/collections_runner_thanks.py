@@ -93,8 +93,8 @@ class CollectionsRunner(models.AbstractModel):
     def _thanks_ready(self, company, decision):
         """The channels the plan has a thank-you for and the customer can receive it on."""
         policy, partner = decision.policy, decision.partner
-        phone_ok = bool(
-            partner.phone_sanitized and not partner.phone_sanitized_blacklisted and not partner.collections_phone_invalid
+        phone_ok = bool(partner.phone_sanitized) and not (
+            partner.phone_sanitized_blacklisted or partner.collections_phone_invalid
         )
         ready = set()
         if policy.thanks_template_id and decision.recipients:
@@ -143,7 +143,7 @@ class CollectionsRunner(models.AbstractModel):
         for script, script_pairs in by_script.items():
             values, bodies = self._thanks_values(company, script, script_pairs, WHATSAPP_MAX_CHARS)
             parameters = script._render_whatsapp_parameters(values)
-            for decision, last in script_pairs:
+            for decision, _last in script_pairs:
                 partner = decision.partner
                 payload = {
                     "template": script.whatsapp_template_name,
