@@ -135,6 +135,9 @@ class TestThanksByWhatsapp(_ThanksMixin, WhatsappCase):
         thanks = self.events_of(customer, channel="whatsapp") - reminder
         self.assertEqual(len(thanks), 1)
         self.assertEqual((thanks.state, thanks.level_id.id), ("queued", False), "a contact, not a reminder step")
+        self.assertTrue(thanks.is_thanks)
+        history = self.env["report.collections_addon.report_collections_statement"]._customer_history(thanks, "en_US")
+        self.assertEqual(history, [], "queued: not on the statement yet")
         self.assertFalse(self.thank_you_mails(customer))
         with freeze_time("2026-03-17 10:05:00"):
             self.assertEqual(self.gateway._send_queued(), 1)
@@ -142,6 +145,8 @@ class TestThanksByWhatsapp(_ThanksMixin, WhatsappCase):
         self.assertEqual(body["template"]["name"], "collections_thanks")
         self.assertEqual(body["template"]["components"][0]["parameters"], [{"type": "text", "text": "Zap Payer"}])
         self.assertEqual(thanks.state, "sent")
+        history = self.env["report.collections_addon.report_collections_statement"]._customer_history(thanks, "en_US")
+        self.assertEqual(history[0]["title"], "Thank you for your payment", "the statement tells it as it was")
         with freeze_time("2026-03-18 10:00:00"):
             self.run_followup()
         self.assertEqual(len(self.events_of(customer, channel="whatsapp")), 2, "never twice")

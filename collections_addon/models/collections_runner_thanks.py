@@ -76,6 +76,7 @@ class CollectionsRunner(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partners.ids),
                     ("level_id", "!=", False),
+                    ("is_thanks", "=", False),
                     ("channel", "in", CONTACT_CHANNELS),
                     ("state", "not in", UNSENT_STATES),
                     ("date", ">=", min(day for day in partners.mapped("collections_last_date") if day)),
@@ -161,6 +162,7 @@ class CollectionsRunner(models.AbstractModel):
                         "recipient": partner.phone_sanitized,
                         "whatsapp_payload": json.dumps(payload),
                         "escalated": True,
+                        "is_thanks": True,
                     }
                 )
         if events:
