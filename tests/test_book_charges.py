@@ -136,3 +136,9 @@ class TestBookCharges(CollectionsCase):
         self.pay(self.make_invoice(self.customer, 1000, 30), 1030)
         with self.assertRaises(AccessError):
             self.customer.with_user(self.collector).action_collections_book_charges()
+
+    def test_another_company_books_only_its_own_payments(self):
+        self.pay(self.make_invoice(self.customer, 1000, 30), 1030)
+        customer = self.customer.with_user(self.manager).with_company(self.company_2)
+        with self.assertRaisesRegex(UserError, "has no payment with an unreconciled leftover in Collections Branch"):
+            customer.action_collections_book_charges()
