@@ -47,6 +47,7 @@
         "views/collections_protest_step_views.xml",
         "views/collections_notary_views.xml",
         "views/collections_charges_profile_views.xml",
+        "views/collections_book_charges_views.xml",
         "views/collections_rate_index_views.xml",
         "views/collections_menus.xml",
         "views/collections_portal_templates.xml",

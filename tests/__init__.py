@@ -1,5 +1,6 @@
 if __name__.startswith("odoo.addons."):
     from . import (
+        test_book_charges,
         test_business_day,
         test_calls,
         test_charges,
@@ -31,6 +32,7 @@ if __name__.startswith("odoo.addons."):
         test_security,
         test_sms_letters,
         test_status,
+        test_thanks_channel,
         test_tour,
         test_whatsapp,
         test_whatsapp_webhook,

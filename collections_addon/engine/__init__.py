@@ -58,6 +58,7 @@ from .customer_status import (
     resting_status,
     step_outcome,
     task_code,
+    thanks_channel,
     thanks_due,
 )
 from .followup import (
@@ -374,6 +375,7 @@ __all__ = [
     "step_problem",
     "target_state",
     "task_code",
+    "thanks_channel",
     "thanks_due",
     "to_decimal",
     "verify_signature",

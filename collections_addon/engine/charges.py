@@ -334,3 +334,39 @@ correction=Decimal('0.00'), days_late=6, total=Decimal('511.00'))
         _round_half_up(correction, digits),
         days_late,
     )
+
+
+# The kinds of charges, in the order a payment that does not cover them all books them (an interest invoice line
+# each): the fine first, then interest, then correction.
+CHARGE_KINDS = ("fine", "interest", "correction")
+
+
+def charges_to_book(totals: dict, amount=None, digits: int = 2) -> dict:
+    """What to book of each kind of ``totals`` (``{kind: amount}``), ``amount`` at most in all (None: everything),
+    in the order of CHARGE_KINDS; kinds at zero are left out. ValueError for a negative amount.
+
+    >>> totals = {"fine": Decimal("3.00"), "interest": Decimal("2.00"), "correction": Decimal("0.25")}
+    >>> charges_to_book(totals)
+    {'fine': Decimal('3.00'), 'interest': Decimal('2.00'), 'correction': Decimal('0.25')}
+    >>> charges_to_book(totals, "4")
+    {'fine': Decimal('3.00'), 'interest': Decimal('1.00')}
+    >>> charges_to_book({"fine": 0, "interest": "1.5"}, 10)
+    {'interest': Decimal('1.50')}
+    >>> charges_to_book(totals, -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: The amount to book must be 0 or more, got -1.00.
+    """
+    _check_digits(digits)
+    left = None if amount is None else _round_half_up(Fraction(_exact(amount, "The amount to book")), digits)
+    if left is not None and left < 0:
+        raise ValueError(f"The amount to book must be 0 or more, got {left}.")
+    booked = {}
+    for kind in CHARGE_KINDS:
+        value = _round_half_up(Fraction(_exact(totals.get(kind, 0), f"The {kind}")), digits)
+        if left is not None:
+            value = min(value, left)
+            left -= value
+        if value > 0:
+            booked[kind] = value
+    return booked

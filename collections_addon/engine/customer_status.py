@@ -128,6 +128,29 @@ def thanks_due(
     return not any(item.residual > 0 and item.due_date < today for item in items)
 
 
+# The channels a plan may thank on besides e-mail: a text message, like the reminder that came before it.
+THANKS_TEXT_CHANNELS = ("sms", "whatsapp")
+
+
+def thanks_channel(last_channels: Iterable[str], ready: Iterable[str]) -> str | None:
+    """The channel of a customer's thank-you: that of its last reminder (``last_channels``: the channels the last
+    reminder step went out on, latest first) when it is a text channel the plan has a thank-you for and the
+    customer can receive (``ready``), else e-mail when ready, else None.
+
+    >>> thanks_channel(["sms"], {"sms", "email"}), thanks_channel(["email", "whatsapp"], {"whatsapp", "email"})
+    ('sms', 'whatsapp')
+    >>> thanks_channel(["sms"], {"email", "whatsapp"}), thanks_channel(["letter"], {"sms", "email"})
+    ('email', 'email')
+    >>> thanks_channel([], {"sms"}) is None
+    True
+    """
+    ready = set(ready)
+    for channel in last_channels:
+        if channel in THANKS_TEXT_CHANNELS and channel in ready:
+            return channel
+    return "email" if "email" in ready else None
+
+
 def task_code(channel: str, state: str) -> str:
     """The kind of open task (one of TASK_CODES) an event with an open task stands for.
 

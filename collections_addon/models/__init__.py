@@ -5,6 +5,7 @@ from . import (
     account_chart_template,
     account_move,
     account_move_line,
+    account_payment,
     collections_call_window,
     collections_channel,
     collections_channel_call,

@@ -28,6 +28,28 @@ class AccountMove(models.Model):
         groups="collections_addon.group_collections_user",
     )
 
+    # The interest invoice booking the late charges a payment collected, and the invoices they were charged on
+    # (wizards/collections_book_charges.py): an invoice's charges are booked once, while that invoice is posted.
+    collections_charged_move_ids = fields.Many2many(
+        "account.move",
+        "collections_charges_booked_rel",
+        "charges_move_id",
+        "invoice_id",
+        string="Late Charges Of",
+        copy=False,
+        readonly=True,
+        help="The invoices paid late whose charges this invoice books.",
+    )
+    collections_charges_move_ids = fields.Many2many(
+        "account.move",
+        "collections_charges_booked_rel",
+        "invoice_id",
+        "charges_move_id",
+        string="Late Charges Booked On",
+        copy=False,
+        readonly=True,
+    )
+
     collections_protest_ids = fields.One2many(
         "collections.protest", "move_id", string="Protests", groups="collections_addon.group_collections_user"
     )

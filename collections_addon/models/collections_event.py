@@ -84,6 +84,11 @@ class CollectionsEvent(models.Model):
     manual = fields.Boolean(
         string="Logged by Hand", readonly=True, help="A call the collector logged outside a planned step."
     )
+    is_thanks = fields.Boolean(
+        string="Thank-you",
+        readonly=True,
+        help="The thank-you to a customer who paid (collections_runner_thanks.py), not a reminder step.",
+    )
     call_planned_at = fields.Datetime(
         string="Call Planned",
         help="The start of the call window the call is planned in (the run respects the plan's windows and caps).",

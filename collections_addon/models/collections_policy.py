@@ -78,6 +78,23 @@ class CollectionsPolicy(models.Model):
         help="Sent once when a customer who was reminded has nothing overdue anymore. Empty: no thank-you "
         "(pending calls, WhatsApp messages and letters are cancelled all the same).",
     )
+    # The thank-you goes on the channel of the customer's last reminder when the plan has one for it.
+    thanks_sms_script_id = fields.Many2one(
+        "collections.script",
+        string="Thank-you SMS",
+        domain="[('channel', '=', 'sms'), ('company_id', 'in', [company_id, False])]",
+        ondelete="restrict",
+        help="Sent instead of the thank-you e-mail to customers last reminded by SMS. Empty: they are thanked by "
+        "e-mail.",
+    )
+    thanks_whatsapp_script_id = fields.Many2one(
+        "collections.script",
+        string="Thank-you WhatsApp",
+        domain="[('channel', '=', 'whatsapp'), ('company_id', 'in', [company_id, False])]",
+        ondelete="restrict",
+        help="An approved WhatsApp template sent instead of the thank-you e-mail to customers last reminded by "
+        "WhatsApp. Empty, or without a template name: they are thanked by e-mail.",
+    )
     responsible_id = fields.Many2one(
         "res.users",
         string="Default Collector",
@@ -267,6 +284,30 @@ class CollectionsPolicy(models.Model):
                         plan=policy.display_name,
                     )
                 )
+
+    @api.constrains("thanks_sms_script_id", "thanks_whatsapp_script_id")
+    def _check_thanks_scripts(self):
+        for policy in self:
+            scripts = (("sms", policy.thanks_sms_script_id), ("whatsapp", policy.thanks_whatsapp_script_id))
+            for channel, script in scripts:
+                if script and script.channel != channel:
+                    raise ValidationError(
+                        self.env._(
+                            "The thank-you script '%(script)s' of plan '%(plan)s' is not a %(channel)s script: "
+                            "choose one of channel %(channel)s.",
+                            script=script.display_name,
+                            plan=policy.display_name,
+                            channel=channel,
+                        )
+                    )
+                if script.company_id and script.company_id != policy.company_id:
+                    raise ValidationError(
+                        self.env._(
+                            "The thank-you script '%(script)s' belongs to another company than plan '%(plan)s'.",
+                            script=script.display_name,
+                            plan=policy.display_name,
+                        )
+                    )
 
     @api.constrains("thanks_template_id")
     def _check_thanks_template(self):

@@ -115,7 +115,9 @@ class ReportCollectionsStatement(models.AbstractModel):
             history.append(
                 {
                     "date": day,
-                    "title": event.level_id.with_context(lang=env.lang)._customer_title()
+                    "title": env._("Thank you for your payment")
+                    if event.is_thanks
+                    else event.level_id.with_context(lang=env.lang)._customer_title()
                     if event.level_id
                     else env._("Payment reminder"),
                     "channel": channels[event.channel],

@@ -82,6 +82,11 @@ class ResPartner(models.Model):
         action["context"] = {}
         return action
 
+    def action_collections_book_charges(self):
+        """Book the late charges the customer's latest payment with a leftover collected (one interest invoice)."""
+        self.ensure_one()
+        return self.env["collections.book.charges"]._open_for(self)
+
     def action_collections_log_call(self):
         self.ensure_one()
         return self.env["collections.call.log"]._action_open(partner=self.commercial_partner_id)

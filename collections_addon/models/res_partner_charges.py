@@ -46,8 +46,11 @@ class ResPartner(models.Model):
             raise UserError(next(iter(problems.values())))
         return charges
 
-    def _collections_charges_by_customer(self, moves, on_date):
+    def _collections_charges_by_customer(self, moves, on_date, principals=None):
         """The charges of ``moves`` on ``on_date`` without raising: ``(charges, profiles, problems)``.
+
+        ``principals``: ``{move id: amount}`` charged instead of the open amount of those moves (what a payment
+        paid late of an invoice, for the charges it collected).
 
         ``charges``: ``{move id: engine Charges}``; ``profiles``: ``{(customer id, company id): profile}`` (empty
         recordset: none applies); ``problems``: ``{customer id: text}`` for customers whose charges the engine
@@ -68,8 +71,9 @@ class ResPartner(models.Model):
             if partner.id in problems or move.move_type in ("out_refund", "in_refund"):
                 continue  # a credit note is deducted from the claim, never charged
             try:
+                principal = (principals or {}).get(move.id, abs(move.amount_residual))
                 charges[move.id] = charges_for(
-                    abs(move.amount_residual),
+                    principal,
                     move.invoice_date_due or move.date,
                     on_date,
                     engine_profiles[key],

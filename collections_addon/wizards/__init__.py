@@ -1,4 +1,6 @@
 from . import (
+    collections_book_charges,
+    collections_book_charges_line,
     collections_call_log,
     collections_negotiation_decision,
     collections_preview,
