@@ -154,7 +154,8 @@ class CollectionsCustomerPortal(PortalAccount):
         PayNow = request.env["collections.pay.now"].sudo()
         lang = request.env.lang or agreement_sudo.partner_id.lang or "en_US"
         blocks = {installment_id: PayNow._pay_block(pay, lang) for installment_id, pay in pays.items()}
-        return {installment_id: block for installment_id, block in blocks.items() if block}
+        # Without a QR method for the company's bank account there is nothing to add to the schedule.
+        return {key: block for key, block in blocks.items() if block and (block["qr_url"] or block["qr_text"])}
 
     def _collections_answerable(self, agreement_id, access_token):
         """(agreement, None) when the visitor may answer it now, else (agreement or None, the redirect)."""
