@@ -3,6 +3,7 @@ portal page. Without a QR method for the company's bank account (this database h
 the pages show the charges and no QR code; the Pix code is checked in ``test_pay_now_pix_pages.py``."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, freeze_time, tagged
@@ -115,6 +116,23 @@ class TestPayNowPages(PayNowPagesCase):
         response = self.url_open(self.newer.get_portal_url())
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("o_collections_invoice_pay", response.text)
+
+    def test_a_late_instalment_is_asked_alone_with_its_charges(self):
+        """An agreement's entry has no residual of its own (Odoo counts it for invoices only): its late instalment
+        lines are what is due now, each charged from its own due date."""
+        payer = self.make_customer("Agreement Payer")
+        agreement = self.booked_agreement(self.make_invoice(payer, 1000, 30))
+        first = agreement.installment_ids.sorted("sequence")[0]
+        with freeze_time(NOON + timedelta(days=40)):
+            self.assertEqual((first.date - fields.Date.today()).days, -10, "the first instalment is 10 days late")
+            pay = self.env["collections.pay.now"]._pay_now(self.company, {1: agreement.move_id})[1]
+        self.assertEqual(
+            (pay.amount.principal, pay.amount.fine, pay.amount.interest, pay.amount.asked),
+            (500, 10, Decimal("1.67"), Decimal("511.67")),
+            "the late instalment only, with its fine and 10 days of interest; not the next one",
+        )
+        before = self.env["collections.pay.now"]._pay_now(self.company, {1: agreement.move_id})[1]
+        self.assertEqual((before.amount.principal, before.amount.charges), (1000, 0), "none late: what comes due")
 
     def test_the_agreement_page_without_a_qr_method_shows_the_schedule_only(self):
         agreement = self.booked_agreement(self.older)
