@@ -38,18 +38,23 @@ class ReportCollectionsStatement(models.AbstractModel):
                     claimed[(partner.id, section["currency"].id)] = moves
         if not claimed:
             return
-        all_moves = self.env["account.move"].sudo().union(*claimed.values())
-        charges = self.env["res.partner"].sudo()._collections_charges_by_customer(all_moves, today)[0]
         pays = PayNow._pay_now(company, claimed, today, embed_qr=embed_qr)
-        formats = {}
+        formats, shown = {}, []
         for partner in partners:
             lang = partner.lang or self.env.lang or "en_US"
             for section in statements[partner.id]["sections"]:
-                pay = pays.get((partner.id, section["currency"].id))
+                key = (partner.id, section["currency"].id)
+                pay = pays.get(key)
                 section["pay"] = PayNow._pay_block(pay, lang, formats)
                 section["show_charges"] = bool(pay and pay.amount.show_charges)
                 if section["show_charges"]:
-                    self._line_charges(section["lines"], charges)
+                    shown.append((section, claimed[key]))
+        if shown:
+            # Each line's own charges, for the sections that show them (the totals above have them summed).
+            moves = self.env["account.move"].sudo().union(*(moves for _section, moves in shown))
+            charges = self.env["res.partner"].sudo()._collections_charges_by_customer(moves, today)[0]
+            for section, _moves in shown:
+                self._line_charges(section["lines"], charges)
 
     @api.model
     def _claimed(self, line):
