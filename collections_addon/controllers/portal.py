@@ -139,10 +139,23 @@ class CollectionsCustomerPortal(PortalAccount):
                 "message": message,
                 "res_company": agreement_sudo.company_id,
                 "can_answer": AGREEMENT_STEPS.allows("accept", agreement_sudo.state),
+                "installment_pays": self._collections_installment_pays(agreement_sudo),
             }
         )
         values = self._get_page_view_values(agreement_sudo, access_token, values, "my_collections_history", True)
         return request.render("collections_addon.portal_agreement_page", values)
+
+    @staticmethod
+    def _collections_installment_pays(agreement_sudo):
+        """{instalment id: "How to pay" block} of each instalment still owed: its payment QR code and "copia e cola"."""
+        # sudo (already: the agreement is the superuser record the access check returned): the visitor cannot read
+        # the company's bank account; only the instalments' payment codes are shown.
+        pays = agreement_sudo.installment_ids.sudo()._pay_nows()
+        PayNow = request.env["collections.pay.now"].sudo()
+        lang = request.env.lang or agreement_sudo.partner_id.lang or "en_US"
+        blocks = {installment_id: PayNow._pay_block(pay, lang) for installment_id, pay in pays.items()}
+        # Without a QR method for the company's bank account there is nothing to add to the schedule.
+        return {key: block for key, block in blocks.items() if block and (block["qr_url"] or block["qr_text"])}
 
     def _collections_answerable(self, agreement_id, access_token):
         """(agreement, None) when the visitor may answer it now, else (agreement or None, the redirect)."""

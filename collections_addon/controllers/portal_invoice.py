@@ -54,6 +54,7 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
         today = invoice_sudo.company_id._collections_today() if answerable else None
         last_day = today and today + timedelta(days=PORTAL_PROMISE_DAYS)
         return {
+            "collections_pay": self._collections_pay_block(invoice_sudo) if answerable and not held else None,
             "collections_message": message,
             "collections_answerable": answerable,
             "collections_promise": promise,
@@ -64,6 +65,19 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
             "collections_max_date_value": last_day,
             "collections_max_days": PORTAL_PROMISE_DAYS,
         }
+
+    @staticmethod
+    def _collections_pay_block(invoice_sudo):
+        """The invoice's "How to pay" block (``collections.pay.now``): its charges when its customer's charges profile
+        shows them, and the company's payment QR code with its text form ("copia e cola") at the invoice's amount due
+        now; None when nothing applies. Odoo's own "Pay now" button stays the online payment: no second link."""
+        company = invoice_sudo.company_id
+        # sudo: the visitor (the customer, or anyone with the invoice's token) cannot read charges profiles nor the
+        # company's bank account; the page shows only this invoice's amounts and the company's payment code.
+        PayNow = request.env["collections.pay.now"].sudo().with_company(company)
+        pay = PayNow._pay_now(company, {invoice_sudo.id: invoice_sudo}).get(invoice_sudo.id)
+        block = PayNow._pay_block(pay, request.env.lang or invoice_sudo.partner_id.lang or "en_US")
+        return dict(block, link="") if block else None
 
     @staticmethod
     def _collections_invoice_open(invoice_sudo):

@@ -62,6 +62,7 @@ from . import (
     report_collections_letter,
     report_collections_protest_release,
     report_collections_statement,
+    report_collections_statement_pay,
     res_company,
     res_company_bank,
     res_config_settings,

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# Booked and not settled: the instalments are receivables the customer pays one by one.
+PAYABLE_AGREEMENT_STATES = ("active", "broken")
+
 
 class CollectionsNegotiationInstallment(models.Model):
     _name = "collections.negotiation.installment"
@@ -31,3 +34,28 @@ class CollectionsNegotiationInstallment(models.Model):
                 installment.payment_state = "partial"
             else:
                 installment.payment_state = "open"
+
+    def _pay_nows(self):
+        """{instalment id: PayNow} of each instalment still owed of a booked agreement (running, or broken: its
+        instalments stay receivables): the company's payment QR code and its text form ("copia e cola") at what the
+        instalment still owes, referenced by the agreement's name and the instalment's number. No payment link: Odoo's
+        link pays invoices, and a generic payment would not be matched to the instalment."""
+        PayNow = self.env["collections.pay.now"]
+        pays = {}
+        for installment in self:
+            agreement = installment.negotiation_id
+            if (
+                not agreement.move_id
+                or agreement.state not in PAYABLE_AGREEMENT_STATES
+                or installment.payment_state == "paid"
+                or installment.currency_id.compare_amounts(installment.amount_residual, 0) <= 0
+            ):
+                continue
+            pays[installment.id] = PayNow._pay_now_for_amount(
+                agreement.company_id,
+                agreement.partner_id,
+                installment.amount_residual,
+                installment.currency_id,
+                reference=f"{agreement.name}/{installment.sequence}",
+            )
+        return pays

@@ -43,6 +43,8 @@ class ReportCollectionsStatement(models.AbstractModel):
                                 "due_date": item.due_date,
                                 "days_late": (today - item.due_date).days,
                                 "residual": item.residual,
+                                # Held out of the follow-up (disputed, promised, in an agreement, at the notary).
+                                "excluded": item.excluded,
                             }
                             for item in currency_items
                         ],

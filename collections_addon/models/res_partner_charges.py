@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..engine.charges import charges_for
+from ..engine.charges import Charges, charges_for
+from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
 
 
 class ResPartner(models.Model):
@@ -71,15 +74,8 @@ class ResPartner(models.Model):
             if partner.id in problems or move.move_type in ("out_refund", "in_refund"):
                 continue  # a credit note is deducted from the claim, never charged
             try:
-                principal = (principals or {}).get(move.id, abs(move.amount_residual))
-                charges[move.id] = charges_for(
-                    principal,
-                    move.invoice_date_due or move.date,
-                    on_date,
-                    engine_profiles[key],
-                    not partner.is_company,
-                    tables,
-                    move.currency_id.decimal_places,
+                charges[move.id] = self._collections_move_charges(
+                    move, on_date, engine_profiles[key], tables, (principals or {}).get(move.id)
                 )
             except ValueError as error:
                 problems[partner.id] = self.env._(
@@ -92,3 +88,40 @@ class ResPartner(models.Model):
                 if moves.browse(move_id).commercial_partner_id.id not in problems
             }
         return charges, profiles, problems
+
+    def _collections_move_charges(self, move, on_date, profile, tables, principal=None):
+        """The engine Charges of one open receivable ``move`` on ``on_date`` (ValueError: the engine refuses).
+
+        An invoice counts its residual (or ``principal``) from its due date. A journal entry (an agreement's
+        instalments) has no residual of its own: its open receivable lines count, each from its own due date; the
+        overdue ones, or every one when none is overdue (what a reminder claims: ``engine.claimed_items``).
+        """
+        digits = move.currency_id.decimal_places
+        individual = not move.commercial_partner_id.is_company
+        if principal is not None or move.is_invoice(include_receipts=True):
+            principal = abs(move.amount_residual) if principal is None else principal
+            due = move.invoice_date_due or move.date
+            return charges_for(principal, due, on_date, profile, individual, tables, digits)
+        lines = move.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == RECEIVABLE_ACCOUNT_TYPE
+                and not line.reconciled
+                and not line.currency_id.is_zero(line.amount_residual_currency)
+            )
+        )
+        lines = lines.filtered(lambda line: (line.date_maturity or move.date) < on_date) or lines
+        # A credit on the receivable (rare in an entry) is deducted, never charged.
+        debts = lines.filtered(lambda line: line.amount_residual_currency > 0)
+        items = [
+            charges_for(line.amount_residual_currency, due, on_date, profile, individual, tables, digits)
+            for line, due in ((line, line.date_maturity or move.date) for line in debts)
+        ]
+        zero = Decimal(0).scaleb(-digits)
+        credit = Decimal(f"{sum((lines - debts).mapped('amount_residual_currency')):.{digits}f}")
+        return Charges(
+            sum((item.principal for item in items), zero) + credit,
+            sum((item.fine for item in items), zero),
+            sum((item.interest for item in items), zero),
+            sum((item.correction for item in items), zero),
+            max((item.days_late for item in items), default=0),
+        )
