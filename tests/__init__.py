@@ -15,6 +15,7 @@ if __name__.startswith("odoo.addons."):
         test_input_validation,
         test_mail_delivery,
         test_negotiation,
+        test_negotiation_charges,
         test_paid_customers,
         test_pay_now,
         test_pay_now_messages,

@@ -105,6 +105,8 @@ DEFAULT_MAX_WAIVER_PERCENT = 50.0
 AGREEMENT_HOLDING_STATES = ("proposed", "to_approve", "accepted", "active")
 # On its way and not booked yet: its invoices are promised by nobody else (a booked one settled them).
 AGREEMENT_PENDING_STATES = ("proposed", "to_approve", "accepted")
+# Booked: the agreement's entry settled its invoices (they show as settled by it).
+AGREEMENT_BOOKED_STATES = ("active", "done", "broken")
 # Internal: never shown to the customer.
 AGREEMENT_INTERNAL_STATES = ("draft", "to_approve")
 

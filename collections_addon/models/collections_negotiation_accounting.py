@@ -8,7 +8,7 @@ from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
 
 class CollectionsNegotiation(models.Model):
     """The agreement's bookkeeping: one entry settles the invoices into one receivable per instalment (and books
-    the discount); cancelling reverses it."""
+    the discount and the agreed charges); cancelling reverses it."""
 
     _inherit = "collections.negotiation"
 
@@ -51,6 +51,7 @@ class CollectionsNegotiation(models.Model):
                     account=account.display_name,
                 )
             )
+        self._charges_account()
         return journal, account
 
     def _post_entry(self):
@@ -72,7 +73,7 @@ class CollectionsNegotiation(models.Model):
                     "date": self.company_id._collections_today(),
                     "ref": self.env._("Agreement %(name)s", name=self.name),
                     "partner_id": partner.id,
-                    "line_ids": self._entry_lines(invoice_lines, discount_account),
+                    "line_ids": self._entry_lines(invoice_lines, discount_account, self._charges_account()),
                 }
             )
         )
@@ -87,8 +88,9 @@ class CollectionsNegotiation(models.Model):
             body=self.env._("Entry %(entry)s posted: the invoices are settled by the agreement.", entry=move.name)
         )
 
-    def _entry_lines(self, invoice_lines, discount_account):
-        """The entry's lines: one credit settling each invoice, one receivable per instalment, the discount."""
+    def _entry_lines(self, invoice_lines, discount_account, charges_account):
+        """The entry's lines: one credit settling each invoice, one receivable per instalment, the discount, the
+        agreed charges."""
         partner = self.partner_id.commercial_partner_id
         receivable_account = invoice_lines.account_id[:1]
         lines = [
@@ -135,6 +137,8 @@ class CollectionsNegotiation(models.Model):
                     }
                 )
             )
+        if not self.currency_id.is_zero(self.charges_kept):
+            lines.append(Command.create(self._charges_entry_line(charges_account)))
         return lines
 
     def _match_entry(self, move, invoice_lines):
