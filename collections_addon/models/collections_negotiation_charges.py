@@ -72,7 +72,9 @@ class CollectionsNegotiation(models.Model):
         company = self.company_id or self.env.company
         partner = self.partner_id.commercial_partner_id
         values = dict.fromkeys(_CHARGES_FIELDS[1:], 0.0)
-        values["charges_profile_id"] = partner and partner._collections_charges_profile(company)
+        values["charges_profile_id"] = (
+            partner._collections_charges_profile(company) if partner else self.env["collections.charges.profile"]
+        )
         moves = self.move_ids._origin.filtered(
             lambda move: move.commercial_partner_id == partner and move.company_id == company
         )
