@@ -73,6 +73,7 @@ class CollectionsNegotiation(models.Model):
             "limit_report",
             "name",
             "charges_date",
+            "discount_move_ids",
         }
     )
     _guarded_create_free = frozenset({"name"})
@@ -173,11 +174,15 @@ class CollectionsNegotiation(models.Model):
                 else False
             )
 
-    @api.depends("move_ids.amount_residual", "move_id", "discount_type", "discount_value", "charges_kept")
+    @api.depends(
+        "move_ids.amount_residual", "move_id", "discount_move_ids", "discount_type", "discount_value", "charges_kept"
+    )
     def _compute_amounts(self):
         for negotiation in self:
-            # Once the agreement's own entry settles the invoices, what it settled still counts as due.
-            settled = negotiation.move_id.sudo().line_ids.matched_debit_ids.filtered(
+            # Once the agreement's own entry (and discount credit notes) settle the invoices, what they settled
+            # still counts as due.
+            own_moves = negotiation.move_id | negotiation.discount_move_ids
+            settled = own_moves.sudo().line_ids.matched_debit_ids.filtered(
                 lambda partial, invoices=negotiation.move_ids: partial.debit_move_id.move_id in invoices
             )
             total = sum(negotiation.move_ids.mapped("amount_residual")) + sum(settled.mapped("amount"))

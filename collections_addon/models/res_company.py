@@ -48,6 +48,12 @@ class ResCompany(models.Model):
         "Empty: no charges.",
         groups="collections_addon.group_collections_user",
     )
+    collections_discount_credit_note = fields.Boolean(
+        string="Discounts on Taxed Invoices through a Credit Note",
+        help="An accepted agreement gives its discount on invoices with taxes by a credit note of each invoice "
+        "(Odoo's reversal, its lines scaled to the invoice's share of the discount), so that the tax base goes down "
+        "with the price. Untaxed invoices keep the discount line on the Agreement Discount Account.",
+    )
     collections_release_letter_days = fields.Integer(
         string="Release Letter Within (days)",
         default=5,
