@@ -200,3 +200,74 @@ class TestSettledByAgreement(ChargesCase, HttpCase):
         self.authenticate(portal_user.login, "negotia_portal")
         page = text_of(self.url_open("/my/invoices").text)
         self.assertIn(f"Settled by agreement {agreement.name}", page)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestDiscountCreditNote(NegotiationCase):
+    """Company setting *Discounts on Taxed Invoices through a Credit Note*: the discount lowers the tax base."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.collections_discount_credit_note = True
+        cls.taxed = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": cls.customer.id,
+                "invoice_date": TODAY - timedelta(days=30),
+                "invoice_date_due": TODAY - timedelta(days=10),
+                "invoice_payment_term_id": False,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Consulting", "quantity": 1, "price_unit": 1000, "tax_ids": cls.tax_sale_a.ids}
+                    )
+                ],
+            }
+        )
+        cls.taxed.action_post()
+
+    def test_the_setting_is_offered_in_the_collections_settings(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.collections_discount_credit_note = False
+        settings.save().execute()
+        self.assertFalse(self.company.collections_discount_credit_note)
+
+    def test_the_discount_on_a_taxed_invoice_is_a_proportional_credit_note(self):
+        total = self.taxed.amount_total  # 1000 + tax
+        form = Form(self.env["collections.negotiation"].with_user(self.collector))
+        form.partner_id = self.customer
+        form.move_ids.add(self.taxed)
+        form.move_ids.add(self.invoice_a)  # untaxed: its share of the discount stays on the discount account
+        form.installment_count = 2
+        form.discount_value = 10
+        agreement = form.save()
+        agreement.action_propose()
+        self.assertFalse(agreement.discount_move_ids, "nothing is posted before the customer accepts")
+        agreement.action_accept()
+        credit_note = agreement.discount_move_ids
+        self.assertEqual((credit_note.move_type, credit_note.state), ("out_refund", "posted"))
+        self.assertEqual(credit_note.reversed_entry_id, self.taxed)
+        self.assertAlmostEqual(credit_note.amount_untaxed, 100.0, places=2)
+        self.assertAlmostEqual(credit_note.amount_total, total * 0.1, places=2)
+        self.assertEqual(credit_note.line_ids.tax_line_id, self.tax_sale_a)
+        entry = agreement.move_id
+        self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), sum(entry.line_ids.mapped("credit")), places=2)
+        discount_line = entry.line_ids.filtered(lambda line: line.account_id == self.discount_account)
+        self.assertAlmostEqual(discount_line.debit, 60.0, places=2)  # 10 % of the untaxed invoice A
+        self.assertEqual(set((self.taxed | self.invoice_a).mapped("payment_state")), {"paid"})
+        self.assertAlmostEqual(agreement.amount_total, total + 600, places=2)
+        self.assertAlmostEqual(sum(agreement.installment_ids.mapped("amount")), (total + 600) * 0.9, places=2)
+        self.assertEqual(Form(self.taxed.with_user(self.collector)).collections_settled_by_id, agreement)
+        agreement.action_cancel()
+        self.assertEqual(credit_note.state, "cancel")
+        self.assertAlmostEqual(self.taxed.amount_residual, total, places=2)
+        self.assertEqual(self.invoice_a.payment_state, "not_paid")
+
+    def test_without_taxes_the_entry_books_the_discount_as_before(self):
+        agreement = self.negotiation(discount_value=5)
+        agreement.action_propose()
+        agreement.action_accept()
+        self.assertFalse(agreement.discount_move_ids)
+        discount_line = agreement.move_id.line_ids.filtered(lambda line: line.account_id == self.discount_account)
+        self.assertAlmostEqual(discount_line.debit, 50.0, places=2)
