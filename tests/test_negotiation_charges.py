@@ -255,7 +255,9 @@ class TestDiscountCreditNote(NegotiationCase):
         self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), sum(entry.line_ids.mapped("credit")), places=2)
         discount_line = entry.line_ids.filtered(lambda line: line.account_id == self.discount_account)
         self.assertAlmostEqual(discount_line.debit, 60.0, places=2)  # 10 % of the untaxed invoice A
-        self.assertEqual(set((self.taxed | self.invoice_a).mapped("payment_state")), {"paid"})
+        self.assertEqual(self.invoice_a.payment_state, "paid")
+        # Odoo calls an invoice matched with a credit note and an entry "reversed": the banner says what happened.
+        self.assertEqual((self.taxed.payment_state, self.taxed.amount_residual), ("reversed", 0.0))
         self.assertAlmostEqual(agreement.amount_total, total + 600, places=2)
         self.assertAlmostEqual(sum(agreement.installment_ids.mapped("amount")), (total + 600) * 0.9, places=2)
         self.assertEqual(Form(self.taxed.with_user(self.collector)).collections_settled_by_id, agreement)
