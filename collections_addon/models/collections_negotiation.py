@@ -2,7 +2,9 @@
 
 The model spans several files by concern: its steps and approval (collections_negotiation_steps.py), the
 customer's answer and the documents (collections_negotiation_answer.py), the accounting entry and its reversal
-(collections_negotiation_accounting.py) and the daily job (collections_negotiation_daily.py). Which step may be
+(collections_negotiation_accounting.py), the invoices' legal charges (collections_negotiation_charges.py), the
+discount by credit notes (collections_negotiation_credit_note.py) and the daily job
+(collections_negotiation_daily.py). Which step may be
 taken in which state is the engine's table (``engine.AGREEMENT_STEPS``).
 """
 
