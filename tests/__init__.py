@@ -16,6 +16,8 @@ if __name__.startswith("odoo.addons."):
         test_input_validation,
         test_mail_delivery,
         test_negotiation,
+        test_negotiation_charges,
+        test_negotiation_charges_br,
         test_paid_customers,
         test_pay_now,
         test_pay_now_messages,

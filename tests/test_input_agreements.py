@@ -52,6 +52,7 @@ class TestAgreementInputProperties(InputCase):
                 "move_ids": self.invoice_sets(),
                 "discount_type": st.sampled_from(["percent", "amount"]),
                 "discount_value": NUMBERS,
+                "charges_waived": NUMBERS,
                 "installment_count": COUNTS,
                 "first_date": DATES,
                 "interval": st.sampled_from(["weekly", "biweekly", "monthly"]),
@@ -67,6 +68,8 @@ class TestAgreementInputProperties(InputCase):
         self.assertLessEqual(agreement.discount_value, MAX_AMOUNT)
         if agreement.discount_type == "percent":
             self.assertLessEqual(agreement.discount_value, 100)
+        self.assertGreaterEqual(agreement.charges_waived, 0)
+        self.assertLessEqual(agreement.charges_waived, agreement.charges_amount)
         partner = agreement.partner_id.commercial_partner_id
         self.assertEqual(agreement.move_ids.commercial_partner_id, partner if agreement.move_ids else partner.browse())
         # The screen's next step either computes the schedule or says why not.
@@ -78,7 +81,7 @@ class TestAgreementInputProperties(InputCase):
         if schedule:
             self.assertAlmostEqual(
                 sum(agreement.installment_ids.mapped("amount")) + agreement.discount_amount,
-                agreement.amount_total,
+                agreement.amount_total + agreement.charges_kept,
                 places=2,
             )
             self.assertEqual(len(agreement.installment_ids), agreement.installment_count)

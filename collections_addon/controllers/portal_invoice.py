@@ -51,6 +51,8 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
             promise = self._collections_open_promise(invoice_sudo)
             dispute = self._collections_open_dispute(invoice_sudo)
             held = self._collections_held(invoice_sudo)
+        # The agreement whose entry settled the invoice: the customer pays its instalments, on its own page.
+        settled_by = invoice_sudo.collections_settled_by_id.sudo()
         today = invoice_sudo.company_id._collections_today() if answerable else None
         last_day = today and today + timedelta(days=PORTAL_PROMISE_DAYS)
         return {
@@ -60,6 +62,8 @@ class CollectionsInvoicePortal(CollectionsCustomerPortal):
             "collections_promise": promise,
             "collections_dispute": dispute,
             "collections_held": held,
+            "collections_settled_by": settled_by,
+            "collections_settled_by_url": settled_by and settled_by.get_portal_url(),
             "collections_min_date": today and fields.Date.to_string(today),
             "collections_max_date": last_day and fields.Date.to_string(last_day),
             "collections_max_date_value": last_day,

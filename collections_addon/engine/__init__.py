@@ -89,6 +89,7 @@ from .horizons import (
     call_rules_window,
 )
 from .negotiation import (
+    AGREEMENT_BOOKED_STATES,
     AGREEMENT_HOLDING_STATES,
     AGREEMENT_INTERNAL_STATES,
     AGREEMENT_PENDING_STATES,
@@ -204,6 +205,7 @@ from .whatsapp import (
 )
 
 __all__ = [
+    "AGREEMENT_BOOKED_STATES",
     "AGREEMENT_HOLDING_STATES",
     "AGREEMENT_HOLD_STATES",
     "AGREEMENT_INTERNAL_STATES",

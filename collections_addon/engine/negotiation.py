@@ -22,6 +22,13 @@ Beyond the plan's limits a manager must approve:
 >>> max_installments_for_minimum(850, 100)
 8
 
+Waiving the legal charges (fine, interest, correction) has a limit of its own, a percentage of the charges:
+
+>>> check_limits(1000, 0, build_schedule(1030, 0, 1, date(2026, 2, 2), "monthly"), limits, charges=40, waived=10)
+[LimitViolation(code='waiver', allowed=Decimal('0'), proposed=Decimal('25.00'))]
+>>> check_limits(1000, 0, build_schedule(1040, 0, 1, date(2026, 2, 2), "monthly"), limits, charges=40)
+[]
+
 A plan as time goes by:
 
 >>> plan_status([(date(2026, 2, 2), 0), (date(2026, 3, 2), "333.33")], date(2026, 3, 5), 3)
@@ -55,7 +62,7 @@ from .schedule import (
 )
 from .states import StateMachine
 
-LIMIT_CODES = ("discount", "installments", "min_installment")
+LIMIT_CODES = ("discount", "installments", "min_installment", "waiver")
 # What plan_status answers.
 PLAN_STATES = ("active", "done", "broken")
 
@@ -92,10 +99,14 @@ AGREEMENT_STEPS = StateMachine(
 DEFAULT_MAX_DISCOUNT_PERCENT = 10.0
 DEFAULT_MAX_INSTALLMENTS = 6
 DEFAULT_INSTALLMENT_GRACE_DAYS = 5
+# A collector may waive up to half of the legal charges (fine, interest, correction) without a manager.
+DEFAULT_MAX_WAIVER_PERCENT = 50.0
 # The agreement holds its invoices: no other agreement (or protest) on them.
 AGREEMENT_HOLDING_STATES = ("proposed", "to_approve", "accepted", "active")
 # On its way and not booked yet: its invoices are promised by nobody else (a booked one settled them).
 AGREEMENT_PENDING_STATES = ("proposed", "to_approve", "accepted")
+# Booked: the agreement's entry settled its invoices (they show as settled by it).
+AGREEMENT_BOOKED_STATES = ("active", "done", "broken")
 # Internal: never shown to the customer.
 AGREEMENT_INTERNAL_STATES = ("draft", "to_approve")
 
@@ -107,25 +118,34 @@ AGREEMENT_INTERNAL_STATES = ("draft", "to_approve")
 
 @dataclass(frozen=True)
 class NegotiationLimits:
-    """What a collector may agree to without a manager: 0 discount and a single instalment by default."""
+    """What a collector may agree to without a manager: no discount, a single instalment and no charges waived
+    by default."""
 
     max_discount_percent: Decimal = Decimal(0)
     max_installments: int = 1
     min_installment_amount: Decimal = Decimal(0)
+    max_waiver_percent: Decimal = Decimal(0)
 
     def __post_init__(self):
         # Models pass Float fields: keep exact Decimals whatever they pass.
-        percent = _exact(self.max_discount_percent, "the maximum discount")
+        percent = _limit_percent(self.max_discount_percent, "the maximum discount")
+        waiver = _limit_percent(self.max_waiver_percent, "the maximum waiver of the charges")
         minimum = _exact(self.min_installment_amount, "the minimum instalment")
-        if percent < DISCOUNT_PERCENT.minimum:
-            raise ValueError(f"the maximum discount cannot be negative (got {_plain(percent)}%): use 0 for none.")
-        if percent > DISCOUNT_PERCENT.maximum:
-            raise ValueError(f"the maximum discount cannot exceed 100% (got {_plain(percent)}%).")
         _check_count(self.max_installments, "the maximum number of instalments", INSTALLMENTS.minimum)
         if minimum < 0:
             raise ValueError(f"the minimum instalment cannot be negative (got {minimum}): use 0 for no minimum.")
         object.__setattr__(self, "max_discount_percent", percent)
         object.__setattr__(self, "min_installment_amount", minimum)
+        object.__setattr__(self, "max_waiver_percent", waiver)
+
+
+def _limit_percent(value, what: str) -> Decimal:
+    percent = _exact(value, what)
+    if percent < DISCOUNT_PERCENT.minimum:
+        raise ValueError(f"{what} cannot be negative (got {_plain(percent)}%): use 0 for none.")
+    if percent > DISCOUNT_PERCENT.maximum:
+        raise ValueError(f"{what} cannot exceed 100% (got {_plain(percent)}%).")
+    return percent
 
 
 @dataclass(frozen=True)
@@ -142,12 +162,22 @@ def check_limits(
     discount: int | float | str | Decimal,
     schedule: Sequence[Installment],
     limits: NegotiationLimits,
+    charges: int | float | str | Decimal = 0,
+    waived: int | float | str | Decimal = 0,
 ) -> list[LimitViolation]:
-    """The limits a proposal goes beyond, in the order discount, instalments, minimum instalment.
+    """The limits a proposal goes beyond, in the order discount, instalments, minimum instalment, waiver.
 
     An empty list means a collector may propose it; otherwise a manager must
-    approve. The discount is compared as a percentage of ``total`` rounded to
-    2 places; amounts are compared exactly, as given.
+    approve. The discount is compared as a percentage of ``total`` (the
+    principal) rounded to 2 places; the charges ``waived`` as a percentage of
+    the legal ``charges``; amounts are compared exactly, as given.
+
+    >>> from datetime import date
+    >>> from .schedule import build_schedule
+    >>> check_limits(100, 0, build_schedule(100, 0, 1, date(2026, 2, 2), "weekly"), NegotiationLimits(), 5, 6)
+    Traceback (most recent call last):
+    ...
+    ValueError: the charges waived (6) cannot exceed the charges (5): lower the waiver.
     """
     total = _exact(total, "the amount due")
     discount = _exact(discount, "the discount")
@@ -158,6 +188,7 @@ def check_limits(
         raise ValueError(f"the limits must be NegotiationLimits, got {limits!r}.")
     if not schedule:
         raise ValueError("the schedule has no instalment: build it with build_schedule first.")
+    charges, waived = _check_waiver(charges, waived)
     violations = []
     percent = _round_half_up(Fraction(discount) / Fraction(total) * 100, 2)
     if percent > limits.max_discount_percent:
@@ -168,7 +199,23 @@ def check_limits(
         smallest = min(item.amount for item in schedule)
         if smallest < limits.min_installment_amount:
             violations.append(LimitViolation("min_installment", limits.min_installment_amount, smallest))
+    if waived > 0:
+        waiver = _round_half_up(Fraction(waived) / Fraction(charges) * 100, 2)
+        if waiver > limits.max_waiver_percent:
+            violations.append(LimitViolation("waiver", limits.max_waiver_percent, waiver))
     return violations
+
+
+def _check_waiver(charges, waived) -> tuple[Decimal, Decimal]:
+    charges = _exact(charges, "the charges")
+    waived = _exact(waived, "the charges waived")
+    if charges < 0:
+        raise ValueError(f"the charges cannot be negative (got {charges}).")
+    if waived < 0:
+        raise ValueError(f"the charges waived cannot be negative (got {waived}): use 0 to keep every charge.")
+    if waived > charges:
+        raise ValueError(f"the charges waived ({waived}) cannot exceed the charges ({charges}): lower the waiver.")
+    return charges, waived
 
 
 def max_installments_for_minimum(

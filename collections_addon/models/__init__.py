@@ -25,6 +25,8 @@ from . import (
     collections_negotiation,
     collections_negotiation_accounting,
     collections_negotiation_answer,
+    collections_negotiation_charges,
+    collections_negotiation_credit_note,
     collections_negotiation_daily,
     collections_negotiation_installment,
     collections_negotiation_steps,

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..engine import AGREEMENT_BOOKED_STATES
 from ..engine.protest import TITLE_LOCKED_STATES
 from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE, is_open_invoice
 
@@ -57,6 +58,13 @@ class AccountMove(models.Model):
         compute="_compute_collections_protest_count", groups="collections_addon.group_collections_user"
     )
     collections_protest_warning = fields.Char(compute="_compute_collections_protest_warning")
+    collections_settled_by_id = fields.Many2one(
+        "collections.negotiation",
+        string="Settled by Agreement",
+        compute="_compute_collections_settled_by_id",
+        compute_sudo=True,
+        help="The payment agreement whose entry settled this invoice: its instalments are what is due now.",
+    )
     collections_can_protest = fields.Boolean(
         string="Can Be Protested",
         compute="_compute_collections_can_protest",
@@ -147,6 +155,22 @@ class AccountMove(models.Model):
         # without access to protests; written through the ORM so the protest's totals follow.
         costs = self.env["collections.protest.cost"].sudo().search([("rebill_move_id", "in", self.ids)])
         costs._internal_write({"rebill_move_id": False})
+
+    def _compute_collections_settled_by_id(self):
+        # sudo (compute_sudo): the invoice's readers (an accountant, the customer on the portal) see which
+        # agreement settled it, not the agreement's terms.
+        agreements = self.env["collections.negotiation"].search(
+            [
+                ("move_ids", "in", self._origin.ids),
+                ("move_id", "!=", False),
+                ("state", "in", AGREEMENT_BOOKED_STATES),
+            ],
+            order="id desc",
+        )
+        for move in self:
+            move.collections_settled_by_id = agreements.filtered(
+                lambda agreement, move=move: move._origin in agreement.move_ids
+            )[:1]
 
     def _compute_collections_event_ids(self):
         events = self.env["collections.event"].search([("move_ids", "in", self.ids)])

@@ -95,8 +95,18 @@ class CollectionsChargesProfile(models.Model):
         string="Charges Income Account",
         check_company=True,
         domain=f"[('account_type', 'in', {INCOME_ACCOUNT_TYPES}), ('company_ids', 'in', company_id)]",
-        help="Income account of the charges when they are collected or agreed.",
+        help="Income account of the charges when they are collected or agreed (an accepted agreement books its "
+        "agreed charges here). Empty when saved: the chart's other income account.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("account_id"):
+                # The chart's other income account (as the company's agreement settings get theirs).
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["account_id"] = company.sudo()._collections_charges_income_account().id
+        return super().create(vals_list)
 
     def _collections_input_rules(self):
         percent_fix = self.env._("enter a percent from 0 to 100 (Brazil: 2 % fine, 1 % interest a month).")

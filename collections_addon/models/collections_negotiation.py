@@ -2,7 +2,9 @@
 
 The model spans several files by concern: its steps and approval (collections_negotiation_steps.py), the
 customer's answer and the documents (collections_negotiation_answer.py), the accounting entry and its reversal
-(collections_negotiation_accounting.py) and the daily job (collections_negotiation_daily.py). Which step may be
+(collections_negotiation_accounting.py), the invoices' legal charges (collections_negotiation_charges.py), the
+discount by credit notes (collections_negotiation_credit_note.py) and the daily job
+(collections_negotiation_daily.py). Which step may be
 taken in which state is the engine's table (``engine.AGREEMENT_STEPS``).
 """
 
@@ -72,6 +74,8 @@ class CollectionsNegotiation(models.Model):
             "declined_reason",
             "limit_report",
             "name",
+            "charges_date",
+            "discount_move_ids",
         }
     )
     _guarded_create_free = frozenset({"name"})
@@ -87,6 +91,7 @@ class CollectionsNegotiation(models.Model):
             "installment_count",
             "first_date",
             "interval",
+            "charges_waived",
         }
     )
     _guarded_editable_states = AGREEMENT_STEPS.sources("edit_terms")
@@ -171,11 +176,15 @@ class CollectionsNegotiation(models.Model):
                 else False
             )
 
-    @api.depends("move_ids.amount_residual", "move_id", "discount_type", "discount_value")
+    @api.depends(
+        "move_ids.amount_residual", "move_id", "discount_move_ids", "discount_type", "discount_value", "charges_kept"
+    )
     def _compute_amounts(self):
         for negotiation in self:
-            # Once the agreement's own entry settles the invoices, what it settled still counts as due.
-            settled = negotiation.move_id.sudo().line_ids.matched_debit_ids.filtered(
+            # Once the agreement's own entry (and discount credit notes) settle the invoices, what they settled
+            # still counts as due.
+            own_moves = negotiation.move_id | negotiation.discount_move_ids
+            settled = own_moves.sudo().line_ids.matched_debit_ids.filtered(
                 lambda partial, invoices=negotiation.move_ids: partial.debit_move_id.move_id in invoices
             )
             total = sum(negotiation.move_ids.mapped("amount_residual")) + sum(settled.mapped("amount"))
@@ -187,7 +196,8 @@ class CollectionsNegotiation(models.Model):
             except ValueError:
                 discount = 0.0
             negotiation.discount_amount = float(discount)
-            negotiation.amount_net = total - float(discount)
+            # The agreed charges (fine, interest, correction less what was waived) are paid with the instalments.
+            negotiation.amount_net = total - float(discount) + negotiation.charges_kept
 
     def _digits(self):
         return (self.company_id or self.env.company).currency_id.decimal_places
@@ -196,6 +206,9 @@ class CollectionsNegotiation(models.Model):
     def _guarded_complete_create(self, vals_list):
         super()._guarded_complete_create(vals_list)
         for vals in vals_list:
+            # The agreement's date: its charges are computed on it (refreshed with the draft's schedule).
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            vals["charges_date"] = company._collections_today()
             if vals.get("name", self.env._("New")) == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("collections.negotiation") or self.env._("New")
 
@@ -294,12 +307,12 @@ class CollectionsNegotiation(models.Model):
         calendar = policy._business_calendar(
             self.first_date, fields.Date.add(self.first_date, years=SCHEDULE_CALENDAR_YEARS)
         )
-        problem = schedule_problem(
-            self.amount_total,
-            self.discount_value if self.discount_type == "amount" else self.discount_amount,
-            self.installment_count,
-            digits,
-        )
+        discount_given = self.discount_value if self.discount_type == "amount" else self.discount_amount
+        problem = schedule_problem(self.amount_total, discount_given, self.installment_count, digits)
+        if problem in (None, "empty_instalments"):
+            # The discount is on the invoices' principal; the instalments carry the agreed charges too.
+            total = self.amount_total + self.charges_kept
+            problem = schedule_problem(total, discount_given, self.installment_count, digits)
         if problem == "discount_exceeds":
             raise UserError(
                 self.env._(
@@ -315,13 +328,19 @@ class CollectionsNegotiation(models.Model):
                 self.env._(
                     "%(count)s instalments of %(net)s would leave instalments of nothing: choose fewer instalments.",
                     count=self.installment_count,
-                    net=self.currency_id.format(self.amount_total - self.discount_amount),
+                    net=self.currency_id.format(self.amount_net),
                 )
             )
         try:
             discount = discount_amount(self.amount_total, self.discount_type, self.discount_value or 0, digits)
             schedule = build_schedule(
-                self.amount_total, discount, self.installment_count, self.first_date, self.interval, calendar, digits
+                to_decimal(self.amount_total, digits) + to_decimal(self.charges_kept, digits),
+                discount,
+                self.installment_count,
+                self.first_date,
+                self.interval,
+                calendar,
+                digits,
             )
         except ValueError as error:
             raise UserError(self.env._("The agreement cannot be computed: %(error)s", error=error)) from None
@@ -331,6 +350,7 @@ class CollectionsNegotiation(models.Model):
         self._check_step("compute")
         for negotiation in self:
             negotiation._check_invoices()
+            negotiation._refresh_charges()
             _discount, schedule = negotiation._engine_schedule()
             # sudo: instalments are read-only for collectors; only the computed schedule is written.
             negotiation.sudo().installment_ids = [Command.clear()] + [
@@ -346,18 +366,22 @@ class CollectionsNegotiation(models.Model):
             max_discount_percent=to_decimal(policy.max_discount_percent),
             max_installments=max(policy.max_installments, 1),
             min_installment_amount=to_decimal(policy.min_installment_amount, self._digits()),
+            max_waiver_percent=to_decimal(policy.max_waiver_percent),
         )
 
     def _violations(self):
         self.ensure_one()
         discount, schedule = self._engine_schedule()
-        return check_limits(self.amount_total, discount, schedule, self._limits())
+        return check_limits(
+            self.amount_total, discount, schedule, self._limits(), self.charges_amount, self.charges_waived
+        )
 
     def _violation_text(self, violations):
         labels = {
             "discount": self.env._("discount of %(proposed)s%% (limit %(allowed)s%%)"),
             "installments": self.env._("%(proposed)s instalments (limit %(allowed)s)"),
             "min_installment": self.env._("an instalment of %(proposed)s (minimum %(allowed)s)"),
+            "waiver": self.env._("%(proposed)s%% of the charges waived (limit %(allowed)s%%)"),
         }
         return "; ".join(
             labels[violation.code] % {"proposed": violation.proposed, "allowed": violation.allowed}
@@ -380,5 +404,6 @@ class CollectionsNegotiation(models.Model):
         return {
             "installment_count": (INSTALLMENTS, self.env._("enter the number of instalments (1: a single payment).")),
             "discount_value": (AMOUNT, self.env._("use 0 for no discount.")),
+            "charges_waived": (AMOUNT, self.env._("use 0 to keep every charge.")),
             "first_date": (FIRST_DUE_DATE, self.env._("enter the date the first instalment falls due.")),
         }

@@ -8,7 +8,7 @@ from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
 
 class CollectionsNegotiation(models.Model):
     """The agreement's bookkeeping: one entry settles the invoices into one receivable per instalment (and books
-    the discount); cancelling reverses it."""
+    the discount and the agreed charges); cancelling reverses it."""
 
     _inherit = "collections.negotiation"
 
@@ -51,6 +51,7 @@ class CollectionsNegotiation(models.Model):
                     account=account.display_name,
                 )
             )
+        self._charges_account()
         return journal, account
 
     def _post_entry(self):
@@ -58,6 +59,9 @@ class CollectionsNegotiation(models.Model):
         self.ensure_one()
         journal, discount_account = self._accounting_setup()
         partner = self.partner_id.commercial_partner_id
+        # On taxed invoices the discount may be given by credit notes (a company setting): what they give is
+        # settled before the entry, which books the rest of the discount (untaxed invoices, rounding).
+        discount = self.discount_amount - self._post_discount_credit_notes()
         invoice_lines = self._open_receivable_lines()
         if len(invoice_lines.account_id) > 1:
             raise UserError(self.env._("The invoices use several receivable accounts: make one agreement per account."))
@@ -72,7 +76,7 @@ class CollectionsNegotiation(models.Model):
                     "date": self.company_id._collections_today(),
                     "ref": self.env._("Agreement %(name)s", name=self.name),
                     "partner_id": partner.id,
-                    "line_ids": self._entry_lines(invoice_lines, discount_account),
+                    "line_ids": self._entry_lines(invoice_lines, discount_account, self._charges_account(), discount),
                 }
             )
         )
@@ -87,8 +91,9 @@ class CollectionsNegotiation(models.Model):
             body=self.env._("Entry %(entry)s posted: the invoices are settled by the agreement.", entry=move.name)
         )
 
-    def _entry_lines(self, invoice_lines, discount_account):
-        """The entry's lines: one credit settling each invoice, one receivable per instalment, the discount."""
+    def _entry_lines(self, invoice_lines, discount_account, charges_account, discount):
+        """The entry's lines: one credit settling each invoice, one receivable per instalment, the discount, the
+        agreed charges."""
         partner = self.partner_id.commercial_partner_id
         receivable_account = invoice_lines.account_id[:1]
         lines = [
@@ -123,18 +128,20 @@ class CollectionsNegotiation(models.Model):
             )
             for installment in self.installment_ids.sorted("sequence")
         ]
-        if self.discount_amount:
+        if not self.currency_id.is_zero(discount):
             lines.append(
                 Command.create(
                     {
                         "name": self.env._("%(agreement)s: discount", agreement=self.name),
                         "partner_id": partner.id,
                         "account_id": discount_account.id,
-                        "debit": self.discount_amount,
-                        "credit": 0.0,
+                        "debit": max(discount, 0.0),
+                        "credit": max(-discount, 0.0),
                     }
                 )
             )
+        if not self.currency_id.is_zero(self.charges_kept):
+            lines.append(Command.create(self._charges_entry_line(charges_account)))
         return lines
 
     def _match_entry(self, move, invoice_lines):
@@ -166,3 +173,4 @@ class CollectionsNegotiation(models.Model):
         self.message_post(
             body=self.env._("Entry %(entry)s reversed by %(reverse)s.", entry=move.name, reverse=reverse.name)
         )
+        self._cancel_discount_credit_notes()

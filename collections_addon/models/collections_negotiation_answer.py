@@ -51,6 +51,8 @@ class CollectionsNegotiation(models.Model):
             str(self.first_date),
             self.interval,
             tuple((str(item.date), round(item.amount, digits)) for item in self.installment_ids.sorted("sequence")),
+            # Agreements without charges keep the fingerprint they were approved with.
+            *self._charges_terms(),
         )
         return hashlib.sha256(repr(terms).encode()).hexdigest()
 
@@ -68,9 +70,9 @@ class CollectionsNegotiation(models.Model):
                     "The schedule no longer matches the terms: set the agreement back to draft and propose it again."
                 )
             )
-        if check_limits(self.amount_total, discount, schedule, self._limits()) and (
-            not self.approved_by_id or self.approved_digest != self._terms_digest()
-        ):
+        if check_limits(
+            self.amount_total, discount, schedule, self._limits(), self.charges_amount, self.charges_waived
+        ) and (not self.approved_by_id or self.approved_digest != self._terms_digest()):
             raise UserError(
                 self.env._(
                     "These terms are beyond the plan's limits and were not approved as they stand: propose the "
@@ -81,7 +83,8 @@ class CollectionsNegotiation(models.Model):
     def _check_invoices_still_open(self):
         self.ensure_one()
         total = sum(self.move_ids.mapped("amount_residual"))
-        if self.currency_id.compare_amounts(total, sum(self.installment_ids.mapped("amount")) + self.discount_amount):
+        scheduled = sum(self.installment_ids.mapped("amount")) + self.discount_amount - self.charges_kept
+        if self.currency_id.compare_amounts(total, scheduled):
             raise UserError(
                 self.env._(
                     "The invoices changed since the agreement was computed (a payment or a credit note): reset it "

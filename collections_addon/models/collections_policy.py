@@ -16,7 +16,12 @@ from ..engine import (
     ContactRules,
 )
 from ..engine.calls import DEFAULT_CALL_INTERVAL_HOURS, DEFAULT_CALL_PERIOD_DAYS, DEFAULT_MAX_CALLS
-from ..engine.negotiation import DEFAULT_INSTALLMENT_GRACE_DAYS, DEFAULT_MAX_DISCOUNT_PERCENT, DEFAULT_MAX_INSTALLMENTS
+from ..engine.negotiation import (
+    DEFAULT_INSTALLMENT_GRACE_DAYS,
+    DEFAULT_MAX_DISCOUNT_PERCENT,
+    DEFAULT_MAX_INSTALLMENTS,
+    DEFAULT_MAX_WAIVER_PERCENT,
+)
 from ..engine.promise import DEFAULT_PROMISE_GRACE_DAYS
 
 
@@ -126,6 +131,13 @@ class CollectionsPolicy(models.Model):
         default=DEFAULT_MAX_DISCOUNT_PERCENT,
         help="Collectors may offer up to this discount on their own; above it a manager approves.",
     )
+    max_waiver_percent = fields.Float(
+        string="Maximum Charges Waiver (%)",
+        digits=(5, 2),
+        default=DEFAULT_MAX_WAIVER_PERCENT,
+        help="Collectors may waive up to this share of an agreement's legal charges (fine, interest, correction) "
+        "on their own; above it a manager approves.",
+    )
     max_installments = fields.Integer(
         string="Maximum Instalments",
         default=DEFAULT_MAX_INSTALLMENTS,
@@ -170,6 +182,10 @@ class CollectionsPolicy(models.Model):
         "Negotiation limits: the discount is a percentage between 0 and 100, at least one instalment, and no "
         "negative minimum or grace days.",
     )
+    _max_waiver_percent_range = models.Constraint(
+        "CHECK(max_waiver_percent >= 0 AND max_waiver_percent <= 100)",
+        "The maximum charges waiver is a percentage of the charges between 0 and 100.",
+    )
     _one_default_per_kind = models.UniqueIndex(
         "(company_id, partner_kind) WHERE is_default AND active",
         "A company can have only one default plan per customer kind: untick 'Default Plan' on the other one first.",
@@ -193,6 +209,10 @@ class CollectionsPolicy(models.Model):
             "max_discount_percent": (
                 DISCOUNT_PERCENT,
                 self.env._("enter the discount a collector may give without approval, in percent (0: none)."),
+            ),
+            "max_waiver_percent": (
+                DISCOUNT_PERCENT,
+                self.env._("enter the share of the charges a collector may waive without approval, in percent."),
             ),
             "max_installments": (
                 INSTALLMENTS,

@@ -6,6 +6,11 @@ from ..engine import RELEASE_LETTER_DAYS
 SHIPPED_PLANS = ("collections_addon.collections_policy_person", "collections_addon.collections_policy_company")
 # Discounts granted and notary fees retained are costs of the company.
 EXPENSE_ACCOUNT_TYPES = ("expense", "expense_other", "expense_direct_cost")
+# The other (financial) income account of the charts that have one: where agreed legal charges are booked.
+CHARGES_INCOME_ACCOUNTS = (
+    "other_income",  # generic chart: Other Income
+    "account_template_30101050105",  # Brazil: Outras Receitas Financeiras
+)
 
 
 class ResCompany(models.Model):
@@ -42,6 +47,12 @@ class ResCompany(models.Model):
         help="Fine, interest and correction on late invoices, unless a plan or a customer names another profile. "
         "Empty: no charges.",
         groups="collections_addon.group_collections_user",
+    )
+    collections_discount_credit_note = fields.Boolean(
+        string="Discounts on Taxed Invoices through a Credit Note",
+        help="An accepted agreement gives its discount on invoices with taxes by a credit note of each invoice "
+        "(Odoo's reversal, its lines scaled to the invoice's share of the discount), so that the tax base goes down "
+        "with the price. Untaxed invoices keep the discount line on the Agreement Discount Account.",
     )
     collections_release_letter_days = fields.Integer(
         string="Release Letter Within (days)",
@@ -138,6 +149,21 @@ class ResCompany(models.Model):
             values = {name: value for name, value in values.items() if value}
             if values:
                 company.write(values)
+            charges_account = company._collections_charges_income_account()
+            if charges_account:
+                self.env["collections.charges.profile"].sudo().with_context(active_test=False).search(
+                    [("company_id", "=", company.id), ("account_id", "=", False)]
+                ).account_id = charges_account
+
+    def _collections_charges_income_account(self):
+        """The chart's other income account, where agreed charges are booked by default (none: an admin sets it)."""
+        self.ensure_one()
+        for xmlid in CHARGES_INCOME_ACCOUNTS:
+            # The chart template's records are named account.<company id>_<template xmlid>.
+            account = self.env.ref(f"account.{self.id}_{xmlid}", raise_if_not_found=False)
+            if account and account._name == "account.account" and account.active:
+                return account
+        return self.env["account.account"]
 
     _collections_release_letter_days_positive = models.Constraint(
         "CHECK(collections_release_letter_days >= 0)",

@@ -10,6 +10,9 @@ class ResConfigSettings(models.TransientModel):
     collections_discount_account_id = fields.Many2one(
         related="company_id.collections_discount_account_id", readonly=False
     )
+    collections_discount_credit_note = fields.Boolean(
+        related="company_id.collections_discount_credit_note", readonly=False
+    )
     collections_protest_journal_id = fields.Many2one(
         related="company_id.collections_protest_journal_id", readonly=False
     )

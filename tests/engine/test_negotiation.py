@@ -62,7 +62,7 @@ def test_every_public_name_is_exported_from_the_engine(name):
 
 
 def test_constants():
-    assert LIMIT_CODES == ("discount", "installments", "min_installment")
+    assert LIMIT_CODES == ("discount", "installments", "min_installment", "waiver")
     assert set(PLAN_STATES) == {"active", "done", "broken"}
 
 
@@ -186,6 +186,37 @@ def test_the_discount_percentage_is_rounded_to_two_places_half_up():
     assert check_limits(300, 100, one, NegotiationLimits(max_discount_percent=40)) == []
     [violation] = check_limits(300, 100, one, NegotiationLimits(max_discount_percent="33.32"))
     assert violation.proposed == D("33.33") and str(violation.proposed) == "33.33"
+
+
+def test_the_charges_waived_are_a_percentage_of_the_charges():
+    limits = NegotiationLimits(max_waiver_percent=50)
+    one = build_schedule(1040, 0, 1, date(2026, 1, 5), "weekly")
+    assert check_limits(1000, 0, one, limits, charges=80, waived=40) == []
+    [violation] = check_limits(1000, 0, one, limits, charges=80, waived="40.01")
+    assert violation == LimitViolation("waiver", D(50), D("50.01"))
+    assert check_limits(1000, 0, one, NegotiationLimits(), charges=80) == []
+    assert check_limits(1000, 0, one, NegotiationLimits(), charges=0, waived=0) == []
+
+
+@pytest.mark.parametrize(
+    ("charges", "waived", "message"),
+    [
+        (10, -1, r"the charges waived cannot be negative"),
+        (10, "10.01", r"the charges waived \(10.01\) cannot exceed the charges \(10\)"),
+        (0, 1, r"cannot exceed the charges"),
+        (-1, 0, r"the charges cannot be negative"),
+    ],
+)
+def test_an_impossible_waiver_is_refused(charges, waived, message):
+    one = build_schedule(1000, 0, 1, date(2026, 1, 5), "weekly")
+    with pytest.raises(ValueError, match=message):
+        check_limits(1000, 0, one, NegotiationLimits(max_waiver_percent=100), charges=charges, waived=waived)
+
+
+def test_the_maximum_waiver_is_a_percentage():
+    with pytest.raises(ValueError, match=r"the maximum waiver of the charges cannot exceed 100%"):
+        NegotiationLimits(max_waiver_percent=101)
+    assert NegotiationLimits(max_waiver_percent="12.5").max_waiver_percent == D("12.5")
 
 
 def test_no_discount_allowed_by_default():
