@@ -126,13 +126,15 @@ class TestPayNowPages(PayNowPagesCase):
         with freeze_time(NOON + timedelta(days=40)):
             self.assertEqual((first.date - fields.Date.today()).days, -10, "the first instalment is 10 days late")
             pay = self.env["collections.pay.now"]._pay_now(self.company, {1: agreement.move_id})[1]
+        # The instalments carry the invoice's agreed charges (20.00 fine + 10.00 interest): 1,030.00 in two.
+        self.assertEqual(first.amount, 515)
         self.assertEqual(
             (pay.amount.principal, pay.amount.fine, pay.amount.interest, pay.amount.asked),
-            (500, 10, Decimal("1.67"), Decimal("511.67")),
-            "the late instalment only, with its fine and 10 days of interest; not the next one",
+            (515, Decimal("10.30"), Decimal("1.72"), Decimal("527.02")),
+            "the late instalment only, with its fine and 10 days of interest (515 x 1 % x 10/30); not the next one",
         )
         before = self.env["collections.pay.now"]._pay_now(self.company, {1: agreement.move_id})[1]
-        self.assertEqual((before.amount.principal, before.amount.charges), (1000, 0), "none late: what comes due")
+        self.assertEqual((before.amount.principal, before.amount.charges), (1030, 0), "none late: what comes due")
 
     def test_the_agreement_page_without_a_qr_method_shows_the_schedule_only(self):
         agreement = self.booked_agreement(self.older)

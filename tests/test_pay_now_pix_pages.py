@@ -46,7 +46,8 @@ class TestPixPages(PayNowPagesCase):
     def test_each_open_instalment_has_its_own_pix_code(self):
         self.pay_bank.include_reference = True  # the bank account's "Include Reference" setting
         agreement = self.booked_agreement(self.older)
-        self.assertEqual(agreement.installment_ids.mapped("amount"), [500.0, 500.0])
+        # 1,000.00 with its agreed charges (20.00 fine + 10.00 interest), in two.
+        self.assertEqual(agreement.installment_ids.mapped("amount"), [515.0, 515.0])
         response = self.url_open(agreement.get_portal_url())
         self.assertEqual(response.status_code, 200)
         text = text_of(response.text)
@@ -54,7 +55,7 @@ class TestPixPages(PayNowPagesCase):
         self.assertEqual(len(pays), 2)
         for installment in agreement.installment_ids:
             code = pays[installment.id].qr_text
-            self.assertIn("5406500.00", code)
+            self.assertIn("5406515.00", code)
             # The reference, as Pix keeps it (letters and digits): the agreement's name and the instalment's number.
             self.assertIn(re.sub(r"[^A-Za-z0-9]", "", f"{agreement.name}/{installment.sequence}"), code)
             self.assertIn(code, text)
