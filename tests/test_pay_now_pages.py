@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, freeze_time, tagged
+from odoo.tools import format_amount
 
 from .common import NOON, CollectionsCase, text_of
 from .common_pay_now import PayNowMixin
@@ -135,6 +136,19 @@ class TestPayNowPages(PayNowPagesCase):
         )
         before = self.env["collections.pay.now"]._pay_now(self.company, {1: agreement.move_id})[1]
         self.assertEqual((before.amount.principal, before.amount.charges), (1030, 0), "none late: what comes due")
+
+    def test_a_late_instalment_is_reminded_with_its_amount_due_now(self):
+        payer = self.make_customer("Instalment Payer")
+        agreement = self.booked_agreement(self.make_invoice(payer, 1000, 30))
+        with freeze_time(NOON + timedelta(days=38)):  # the first instalment (515.00) is 8 days late
+            self.run_followup()
+        mail = self.mails_of(payer)
+        self.assertEqual(len(mail), 1, "an instalment is chased like an invoice")
+        body = text_of(mail.body_html)
+        self.assertIn(agreement.move_id.name, body)
+        # 515.00 + 2 % fine (10.30) + 1 % a month for 8 days (1.37); the next instalment is not due yet.
+        amount = text_of(format_amount(self.env, 526.67, self.company.currency_id))
+        self.assertIn(f"Amount to pay now: {amount}", body)
 
     def test_the_agreement_page_without_a_qr_method_shows_the_schedule_only(self):
         agreement = self.booked_agreement(self.older)

@@ -124,6 +124,9 @@ class CollectionsNegotiation(models.Model):
                     "debit": installment.amount,
                     "credit": 0.0,
                     "date_maturity": installment.date,
+                    # Odoo leaves the lines of a journal entry out of follow-ups; an instalment is chased
+                    # like an invoice.
+                    "no_followup": False,
                 }
             )
             for installment in self.installment_ids.sorted("sequence")
