@@ -70,13 +70,11 @@ class CollectionsNegotiationInstallment(models.Model):
             agreement = installment.negotiation_id
             company = agreement.company_id
             reference = installment._payment_reference()
-            pay = PayNow._pay_now_for_amount(
-                company, agreement.partner_id, installment.amount_residual, installment.currency_id, reference
-            )
+            amount = installment.currency_id.round(installment.amount_residual)
+            pay = PayNow._pay_now_for_amount(company, agreement.partner_id, amount, installment.currency_id, reference)
             if company.id not in links:
                 links[company.id] = PayNow._link_enabled(company)
             if links[company.id]:
-                amount = installment.currency_id.round(installment.amount_residual)
                 link = PayNow._amount_payment_link(
                     company, agreement.partner_id, amount, installment.currency_id, reference
                 )
