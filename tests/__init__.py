@@ -20,6 +20,7 @@ if __name__.startswith("odoo.addons."):
         test_negotiation_charges_br,
         test_paid_customers,
         test_pay_now,
+        test_pay_now_installment_link,
         test_pay_now_messages,
         test_pay_now_pages,
         test_pay_now_pix,

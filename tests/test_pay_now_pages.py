@@ -151,6 +151,8 @@ class TestPayNowPages(PayNowPagesCase):
         self.assertIn(f"Amount to pay now: {amount}", body)
 
     def test_the_agreement_page_without_a_qr_method_shows_the_schedule_only(self):
+        # Nor online payment (its "Pay online" links are checked in test_pay_now_installment_link.py).
+        self.env["ir.config_parameter"].sudo().set_param("account_payment.enable_portal_payment", "False")
         agreement = self.booked_agreement(self.older)
         response = self.url_open(agreement.get_portal_url())
         self.assertEqual(response.status_code, 200)

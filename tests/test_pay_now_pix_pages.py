@@ -59,4 +59,6 @@ class TestPixPages(PayNowPagesCase):
             # The reference, as Pix keeps it (letters and digits): the agreement's name and the instalment's number.
             self.assertIn(re.sub(r"[^A-Za-z0-9]", "", f"{agreement.name}/{installment.sequence}"), code)
             self.assertIn(code, text)
+            self.assertIn("/payment/pay?", pays[installment.id].link, "and its own payment link")
         self.assertIn("Instalment 2", text)
+        self.assertEqual(response.text.count("Pay online"), 2, "a Pay online button beside each Pix code")

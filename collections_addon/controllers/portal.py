@@ -147,15 +147,17 @@ class CollectionsCustomerPortal(PortalAccount):
 
     @staticmethod
     def _collections_installment_pays(agreement_sudo):
-        """{instalment id: "How to pay" block} of each instalment still owed: its payment QR code and "copia e cola"."""
+        """{instalment id: "How to pay" block} of each instalment still owed: its payment QR code and "copia e cola",
+        and its "Pay online" link where the company takes payments online."""
         # sudo (already: the agreement is the superuser record the access check returned): the visitor cannot read
         # the company's bank account; only the instalments' payment codes are shown.
         pays = agreement_sudo.installment_ids.sudo()._pay_nows()
         PayNow = request.env["collections.pay.now"].sudo()
         lang = request.env.lang or agreement_sudo.partner_id.lang or "en_US"
         blocks = {installment_id: PayNow._pay_block(pay, lang) for installment_id, pay in pays.items()}
-        # Without a QR method for the company's bank account there is nothing to add to the schedule.
-        return {key: block for key, block in blocks.items() if block and (block["qr_url"] or block["qr_text"])}
+        # Without a QR method for the company's bank account nor online payment, nothing is added to the schedule.
+        ways = ("qr_url", "qr_text", "link")
+        return {key: block for key, block in blocks.items() if block and any(block[way] for way in ways)}
 
     def _collections_answerable(self, agreement_id, access_token):
         """(agreement, None) when the visitor may answer it now, else (agreement or None, the redirect)."""

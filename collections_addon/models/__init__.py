@@ -61,6 +61,7 @@ from . import (
     mail_compose_message,
     mail_mail,
     mail_template,
+    payment_transaction,
     report_collections_letter,
     report_collections_protest_release,
     report_collections_statement,

@@ -267,3 +267,26 @@ class CollectionsPayNow(models.AbstractModel):
         token = hmac(self.env(su=True), "generate_access_token", f"{move_sudo.id}|{amount_text}")
         query = url_encode({"move_id": move_sudo.id, "amount": amount_text, "payment_token": token, "payment": True})
         return f"{move_sudo.get_base_url()}{move_sudo.get_portal_url()}&{query}#portal_pay"
+
+    @api.model
+    def _amount_payment_link(self, company, partner, amount, currency, reference):
+        """The link of Odoo's generic payment page (``/payment/pay``, module ``payment``) asking ``partner`` for
+        ``amount`` in ``currency`` to ``company``, the transaction's reference starting with ``reference``.
+
+        Signed as ``payment.utils.generate_access_token(partner_id, amount, currency_id)`` signs it (the same HMAC
+        over "partner id|amount|currency id", the amount as the route casts it: a float), without the HTTP request
+        that function reads; the route refuses a link whose amount, partner or currency was changed.
+        """
+        amount = currency.round(float(amount))
+        token = hmac(self.env(su=True), "generate_access_token", f"{partner.id}|{amount}|{currency.id}")
+        query = url_encode(
+            {
+                "reference": reference,
+                "amount": amount,
+                "currency_id": currency.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "access_token": token,
+            }
+        )
+        return f"{company.get_base_url()}/payment/pay?{query}"
