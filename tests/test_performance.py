@@ -3,11 +3,12 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from .common import CollectionsCase
+from .common_pay_now import PayNowMixin
 
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestQueryCount(CollectionsCase):
+class TestQueryCount(PayNowMixin, CollectionsCase):
     """Gathering and deciding cost the same number of queries for 5 or 50 customers."""
 
     def customers_with_invoices(self, count, prefix, phones=False):
@@ -47,6 +48,19 @@ class TestQueryCount(CollectionsCase):
         with self.assertQueryCount(queries_few):
             self.run_followup(partners=many)
         self.assertEqual(len(self.env["mail.mail"].search([("model", "=", "res.partner")])), 57)
+
+    def test_paying_now_does_not_grow_with_customers(self):
+        """Charges, payment links and the How to pay box of a batch are computed in bulk."""
+        self.setup_pay_now(self.company)
+        few = self.customers_with_invoices(5, "Few")
+        many = self.customers_with_invoices(50, "Many")
+        self.run_followup(partners=self.customers_with_invoices(2, "Warm"))  # warm caches shared by both runs
+        queries_few = self.count_queries(lambda: self.run_followup(partners=few))
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries_few):
+            self.run_followup(partners=many)
+        bodies = self.env["mail.mail"].search([("model", "=", "res.partner"), ("res_id", "in", many.ids)])
+        self.assertEqual(sum("Pay online" in mail.body_html for mail in bodies), 50, "one box with a link each")
 
     def test_proposing_protests_does_not_grow_with_customers(self):
         """Customers reaching a protest step get their draft protests in bulk, not one query each."""

@@ -119,6 +119,27 @@ def _every_channel(env, company):
     env.flush_all()
 
 
+def _pay_now(env, company):
+    """Every customer is asked its amount due now with legal charges and gets Odoo's payment link (not timed).
+
+    A 2 % fine and 1 % a month, collected; a payment provider in test mode. The generated company has no
+    payment QR method (no localization gives one): the QR code is not measured.
+    """
+    profile = env["collections.charges.profile"].create(
+        {
+            "name": "Bench charges",
+            "company_id": company.id,
+            "fine_percent": 2,
+            "interest_mode": "contract",
+            "monthly_rate": 1,
+            "charges_in_payment": "collect",
+        }
+    )
+    profile.is_company_default = True
+    env["ir.config_parameter"].set_param("account_payment.enable_portal_payment", "True")
+    env["payment.provider"].create({"name": "Bench provider", "company_id": company.id, "state": "test"})
+
+
 def run(args):
     odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
     from odoo import sql_db
@@ -128,6 +149,9 @@ def run(args):
         company = env.company
         if args.all_channels:
             _every_channel(env, company)
+            cr.commit()
+        if args.pay_now:
+            _pay_now(env, company)
             cr.commit()
         partners = len(env["collections.runner"]._partners_to_review(company))
         queries_before = sql_db.sql_counter
@@ -180,6 +204,7 @@ def main():
         "--invoices",
         str(args.invoices),
         *(["--all-channels"] if args.all_channels else []),
+        *(["--pay-now"] if args.pay_now else []),
     ]
     env = dict(os.environ)
     _prepare_database(args, base, env)
@@ -199,6 +224,11 @@ def _parser():
     parser.add_argument("--invoices", type=int, default=20000)
     parser.add_argument(
         "--all-channels", action="store_true", help="every step also sends SMS and WhatsApp and queues a letter"
+    )
+    parser.add_argument(
+        "--pay-now",
+        action="store_true",
+        help="the company charges a fine and interest and takes payments online: every reminder's How to pay box",
     )
     parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
     return parser

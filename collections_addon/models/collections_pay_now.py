@@ -243,7 +243,10 @@ class CollectionsPayNow(models.AbstractModel):
         """
         moves = self.env["account.move"].union(*(move for move, _mode, _charges in link_requests.values()))
         self.env["collections.script"]._ensure_access_tokens(moves)
+        # One read for the batch: Odoo's _has_to_be_paid reads each invoice's transactions.
+        moves.sudo().mapped("transaction_ids")
         for key, (move, mode, charges) in link_requests.items():
+            move = move.with_prefetch(moves._prefetch_ids)  # one read of the batch's tokens, not one per invoice
             # sudo: the online-payment state of the invoice (its transactions) is not the collector's to read.
             if move.move_type != "out_invoice" or not move.sudo()._has_to_be_paid():
                 continue
