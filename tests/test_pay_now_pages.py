@@ -2,6 +2,7 @@
 portal page. Without a QR method for the company's bank account (this database has no localization that gives one),
 the pages show the charges and no QR code; the Pix code is checked in ``test_pay_now_pix_pages.py``."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -149,6 +150,13 @@ class TestPayNowPages(PayNowPagesCase):
         # 515.00 + 2 % fine (10.30) + 1 % a month for 8 days (1.37); the next instalment is not due yet.
         amount = text_of(format_amount(self.env, 526.67, self.company.currency_id))
         self.assertIn(f"Amount to pay now: {amount}", body)
+        # Its Pay online button is Odoo's payment page for that instalment, matched back to it by the reference.
+        path, query = self.link_query(
+            re.search(r'href="([^"]*/payment/pay\?[^"]*)"', mail.body_html)[1].replace("&amp;", "&")
+        )
+        first = agreement.installment_ids.sorted("sequence")[0]
+        self.assertEqual(path, "/payment/pay")
+        self.assertEqual((float(query["amount"]), query["reference"]), (526.67, first._payment_reference()))
 
     def test_the_agreement_page_without_a_qr_method_shows_the_schedule_only(self):
         # Nor online payment (its "Pay online" links are checked in test_pay_now_installment_link.py).

@@ -38,8 +38,16 @@ class CollectionsChannel(models.AbstractModel):
             or script.tone_state == "blocked"
         ):
             return False
+        # sudo: the fallback also runs from the WhatsApp delivery webhook (a public route); the way to pay is the
+        # one the run would have given the customer.
+        pay_now = self.env["collections.pay.now"].sudo()._pay_now(event.company_id, {partner.id: event.move_ids.sudo()})
         placeholders = self.env["collections.script"]._placeholder_values(
-            partner, event.company_id, event.move_ids, event.amount_due, event.user_id
+            partner,
+            event.company_id,
+            event.move_ids,
+            event.amount_due,
+            event.user_id,
+            pay_now=pay_now.get(partner.id, False),
         )
         body = script._render_body({partner.id: placeholders}, max_chars=SMS_MAX_CHARS)[partner.id]
         message = self._post_sms(event.company_id, [(partner, body)])

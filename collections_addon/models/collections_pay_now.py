@@ -7,6 +7,7 @@ payment of an invoice (``account_payment``'s payment link), offered only where a
 enabled for the company. Where none applies, the reminder simply has no QR code or no link.
 """
 
+import contextlib
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -16,8 +17,8 @@ from odoo import api, models
 from odoo.tools import formatLang, str2bool
 from odoo.tools.misc import hmac
 
-from ..engine.charges import Charges
-from ..engine.pay_now import CHARGES_HIDE, AmountDueNow, amount_due_now, pay_code_for_text
+from ..engine.charges import Charges, charges_for
+from ..engine.pay_now import CHARGES_COLLECT, CHARGES_HIDE, AmountDueNow, amount_due_now, pay_code_for_text
 
 # Credit notes: deducted from the amount claimed, never charged.
 REFUND_TYPES = ("out_refund", "in_refund")
@@ -85,7 +86,7 @@ class CollectionsPayNow(models.AbstractModel):
             if link_enabled:
                 link_requests[key] = (moves[0], mode, charges)
         if link_requests:
-            self._add_links(result, link_requests)
+            self._add_links(result, link_requests, on_date)
         return result
 
     @api.model
@@ -235,7 +236,7 @@ class CollectionsPayNow(models.AbstractModel):
         )
 
     @api.model
-    def _add_links(self, result, link_requests):
+    def _add_links(self, result, link_requests, on_date):
         """Give each PayNow Odoo's payment link of its oldest invoice, asking that invoice's amount due now.
 
         Odoo pays several invoices at once only for a customer logged in to the portal (``/my/invoices/overdue``);
@@ -245,14 +246,50 @@ class CollectionsPayNow(models.AbstractModel):
         self.env["collections.script"]._ensure_access_tokens(moves)
         # One read for the batch: Odoo's _has_to_be_paid reads each invoice's transactions.
         moves.sudo().mapped("transaction_ids")
-        for key, (move, mode, charges) in link_requests.items():
-            move = move.with_prefetch(moves._prefetch_ids)  # one read of the batch's tokens, not one per invoice
+        for key, (oldest, mode, charges) in link_requests.items():
+            move = oldest.with_prefetch(moves._prefetch_ids)  # one read of the batch's tokens, not one per invoice
+            if move.move_type == "entry":
+                # An agreement's entry: Odoo's invoice payment does not apply, its instalments are paid one by one.
+                link, link_amount = self._installment_link(move, mode, on_date)
+                if link:
+                    result[key] = replace(result[key], link=link, link_move=move, link_amount=link_amount)
+                continue
             # sudo: the online-payment state of the invoice (its transactions) is not the collector's to read.
             if move.move_type != "out_invoice" or not move.sudo()._has_to_be_paid():
                 continue
             link_amount = float(amount_due_now(self._move_charges(move, charges), mode).asked)
             link = self._invoice_payment_link(move, link_amount)
             result[key] = replace(result[key], link=link, link_move=move, link_amount=link_amount)
+
+    @api.model
+    def _installment_link(self, move, mode, on_date):
+        """(link, amount): Odoo's payment page for the oldest instalment still owed of an agreement's entry ``move``,
+        asking what it owes (with its own charges from its due date when they are collected); ("", 0.0) without one.
+        """
+        # sudo: the schedule is the agreement's; the collector reading the reminder may not open agreements.
+        installments = (
+            self.env["collections.negotiation.installment"]
+            .sudo()
+            .search([("move_line_id", "in", move.line_ids.ids)], order="date, sequence")
+        )
+        installment = next((item for item in installments if item._is_payable()), None)
+        if not installment:
+            return "", 0.0
+        currency = installment.currency_id
+        amount = Decimal(str(currency.round(installment.amount_residual)))
+        if mode == CHARGES_COLLECT:
+            partner = move.commercial_partner_id
+            profile = partner._collections_charges_profile(move.company_id)._collections_engine_profile()
+            tables = self.env["collections.rate.index"]._collections_tables()
+            # A rate table the engine refuses: the reminder says so, and the link asks for the instalment alone.
+            with contextlib.suppress(ValueError):
+                amount = charges_for(
+                    amount, installment.date, on_date, profile, not partner.is_company, tables, currency.decimal_places
+                ).total
+        partner = installment.negotiation_id.partner_id
+        reference = installment._payment_reference()
+        link = self._amount_payment_link(move.company_id, partner, amount, currency, reference)
+        return link, float(amount)
 
     @api.model
     def _invoice_payment_link(self, move, amount):

@@ -67,7 +67,9 @@ class ResPartner(models.Model):
             partner = move.commercial_partner_id
             key = (partner.id, move.company_id.id)
             if key not in profiles:
-                profile = partner._collections_charges_profile(move.company_id, default_plans)
+                # sudo: which profile applies is configuration; the charges are computed for whoever shows the amount
+                # (a collector, an accountant's statement, a delivery webhook falling back to SMS).
+                profile = partner.sudo()._collections_charges_profile(move.company_id, default_plans)
                 if profile.id not in engine_by_profile:
                     engine_by_profile[profile.id] = profile._collections_engine_profile()
                 profiles[key], engine_profiles[key] = profile, engine_by_profile[profile.id]
