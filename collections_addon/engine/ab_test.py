@@ -74,7 +74,7 @@ class VariantComparison:
     """Two variants' success rates, their Wilson intervals, the z-test's two-sided p-value.
 
     A variant without trials has no rate and no interval (None); the p-value is None unless both have trials.
-    ``significant``: the p-value is below ``1 − confidence``.
+    ``significant``: the p-value is below ``1 - confidence``.
     """
 
     rate_a: float | None

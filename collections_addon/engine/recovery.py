@@ -14,15 +14,15 @@ A payment is the reconciliation of such a line (its day and amount), never a cli
   amounts never exceed the covered amounts, and each window holds the ones before it (7 ⊆ 15 ⊆ 30).
 
 >>> from datetime import date
->>> first = Contact(1, date(2026, 3, 2), {10: 100, 11: 50}, customer_id=7)
->>> second = Contact(2, date(2026, 3, 10), {11: 50}, customer_id=7)
->>> payments = [Payment(10, date(2026, 3, 5), 100), Payment(11, date(2026, 3, 20), 50)]
+>>> first = RecoveryContact(1, date(2026, 3, 2), {10: 100, 11: 50}, customer_id=7)
+>>> second = RecoveryContact(2, date(2026, 3, 10), {11: 50}, customer_id=7)
+>>> payments = [RecoveryPayment(10, date(2026, 3, 5), 100), RecoveryPayment(11, date(2026, 3, 20), 50)]
 >>> one, two = attribute_recovery([first, second], payments)
 >>> one.recovered, one.days_to_first_payment, one.paid_full, one.paid_part
 ((Decimal('100'), Decimal('100'), Decimal('100')), 3, (False, False, False), (True, True, True))
 >>> two.recovered, two.paid_full, two.days_to_first_payment
 ((Decimal('0'), Decimal('50'), Decimal('50')), (False, True, True), 10)
->>> group = aggregate([("e-mail", one), ("e-mail", two)])["e-mail"]
+>>> group = aggregate_recovery([("e-mail", one), ("e-mail", two)])["e-mail"]
 >>> group.contacts, group.customers, group.paid_any, group.recovered, group.median_days
 (2, 1, (1, 2, 2), (Decimal('100'), Decimal('150'), Decimal('150')), 6.5)
 >>> dso(120_000, 300_000, 90), cei(100_000, 300_000, 120_000, 70_000)
@@ -57,10 +57,10 @@ def _amount(value, what: str) -> Decimal:
 
 
 @dataclass(frozen=True)
-class Contact:
+class RecoveryContact:
     """A contact of ``day`` and the amount it covered on each receivable line (line id -> amount).
 
-    ``customer_id`` lets ``aggregate`` count customers as well as contacts (None: the contact counts as its
+    ``customer_id`` lets ``aggregate_recovery`` count customers as well as contacts (None: the contact counts as its
     own customer).
     """
 
@@ -70,15 +70,16 @@ class Contact:
     customer_id: Hashable | None = None
 
     def __post_init__(self):
-        covered = {line: _amount(amount, f"The amount covered on line {line!r}") for line, amount in self.covered.items()}
-        for line, amount in covered.items():
+        covered = {}
+        for line, value in self.covered.items():
+            amount = covered[line] = _amount(value, f"The amount covered on line {line!r}")
             if amount <= 0:
                 raise ValueError(f"Contact {self.id!r} covers line {line!r} for {amount}: use an amount above zero.")
         object.__setattr__(self, "covered", covered)
 
 
 @dataclass(frozen=True)
-class Payment:
+class RecoveryPayment:
     """The reconciliation of receivable line ``line_id`` on ``day`` for ``amount`` (above zero)."""
 
     line_id: Hashable
@@ -88,7 +89,9 @@ class Payment:
     def __post_init__(self):
         amount = _amount(self.amount, f"The payment of line {self.line_id!r}")
         if amount <= 0:
-            raise ValueError(f"The payment of line {self.line_id!r} on {self.day} is {amount}: use an amount above zero.")
+            raise ValueError(
+                f"The payment of line {self.line_id!r} on {self.day} is {amount}: use an amount above zero."
+            )
         object.__setattr__(self, "amount", amount)
 
 
@@ -132,7 +135,7 @@ def _check_windows(windows: tuple[int, ...]) -> None:
         raise ValueError(f"Recovery windows must be increasing whole numbers of days, from 0 (got {windows!r}).")
 
 
-def _owner(contacts_by_line: dict, payment: Payment):
+def _owner(contacts_by_line: dict, payment: RecoveryPayment):
     """The contact a payment counts for: the last one on or before its day covering its line (None: none)."""
     owner = None
     for contact in contacts_by_line.get(payment.line_id, ()):
@@ -142,7 +145,7 @@ def _owner(contacts_by_line: dict, payment: Payment):
     return owner
 
 
-def _credits(contacts: list[Contact], payments: Iterable[Payment], horizon: int) -> dict:
+def _credits(contacts: list[RecoveryContact], payments: Iterable[RecoveryPayment], horizon: int) -> dict:
     """Contact id -> [(days after the contact, amount counted)], payments in date order, capped per line."""
     contacts_by_line = defaultdict(list)
     for contact in sorted(contacts, key=lambda contact: (contact.day, _order(contact.id))):
@@ -167,11 +170,13 @@ def _order(contact_id):
 
 
 def attribute_recovery(
-    contacts: Iterable[Contact], payments: Iterable[Payment], windows: tuple[int, ...] = RECOVERY_WINDOWS
+    contacts: Iterable[RecoveryContact],
+    payments: Iterable[RecoveryPayment],
+    windows: tuple[int, ...] = RECOVERY_WINDOWS,
 ) -> list[ContactRecovery]:
     """What each contact recovered within each window, in the order of ``contacts`` (rule: module docstring).
 
-    >>> attribute_recovery([Contact(1, date(2026, 3, 2)), Contact(1, date(2026, 3, 3))], [])
+    >>> attribute_recovery([RecoveryContact(1, date(2026, 3, 2)), RecoveryContact(1, date(2026, 3, 3))], [])
     Traceback (most recent call last):
     ...
     ValueError: Contact 1 is given twice: each contact is counted once.
@@ -187,7 +192,7 @@ def attribute_recovery(
     return [_recovery(contact, credits.get(contact.id, []), windows) for contact in contacts]
 
 
-def _recovery(contact: Contact, credits: list, windows: tuple[int, ...]) -> ContactRecovery:
+def _recovery(contact: RecoveryContact, credits: list, windows: tuple[int, ...]) -> ContactRecovery:
     covered = sum(contact.covered.values(), ZERO)
     recovered = tuple(sum((amount for days, amount in credits if days <= window), ZERO) for window in windows)
     return ContactRecovery(
@@ -201,10 +206,10 @@ def _recovery(contact: Contact, credits: list, windows: tuple[int, ...]) -> Cont
     )
 
 
-def aggregate(rows: Iterable[tuple[Hashable, ContactRecovery]]) -> dict[Hashable, RecoveryGroup]:
+def aggregate_recovery(rows: Iterable[tuple[Hashable, ContactRecovery]]) -> dict[Hashable, RecoveryGroup]:
     """Group (key, recovery) pairs by key: any key the caller builds (level, channel, customer kind, template).
 
-    >>> aggregate([])
+    >>> aggregate_recovery([])
     {}
     """
     groups = defaultdict(list)
@@ -233,7 +238,7 @@ def _group(recoveries: list[ContactRecovery]) -> RecoveryGroup:
 
 
 def dso(receivables_end, credit_sales, days: int) -> Decimal | None:
-    """Days sales outstanding: ``receivables_end / credit_sales × days``, to the hundredth of a day.
+    """Days sales outstanding: ``receivables_end / credit_sales * days``, to the hundredth of a day.
 
     How many days of credit sales the receivables open at the end of the period stand for (the period being
     ``days`` long: 30 for a month). None when the period had no credit sales (zero or less): the ratio means
@@ -258,7 +263,7 @@ def dso(receivables_end, credit_sales, days: int) -> Decimal | None:
 def cei(begin_receivables, credit_sales, end_receivables, end_current_receivables) -> Decimal | None:
     """Collection effectiveness index, in percent, to the hundredth:
 
-    ``(begin + credit sales − end) / (begin + credit sales − end current) × 100``
+    ``(begin + credit sales - end) / (begin + credit sales - end current) * 100``
 
     where ``begin`` and ``end`` are the receivables open at the start and end of the period and ``end
     current`` the part of ``end`` not yet due. The numerator is what was collected, the denominator what was
