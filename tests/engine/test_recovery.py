@@ -119,7 +119,7 @@ def test_the_aggregation_counts_contacts_customers_amounts_and_the_median():
     ]
     payments = [paid(10, 2, 100), paid(11, 10, 40), paid(12, 20, 50)]
     results = attribute_recovery(contacts, payments)
-    groups = aggregate_recovery((("email" if r.contact_id < 4 else "sms", r) for r in results))
+    groups = aggregate_recovery(("email" if r.contact_id < 4 else "sms", r) for r in results)
     email = groups["email"]
     assert (email.contacts, email.customers, email.covered) == (3, 2, 250)
     assert email.paid_full == (1, 1, 2)
