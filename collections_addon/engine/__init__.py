@@ -4,6 +4,13 @@ Nothing in this package imports ``odoo``: models translate records into the
 plain values below and turn the returned decisions back into records.
 """
 
+from .ab_test import (
+    VariantComparison,
+    assign_variant,
+    compare_variants,
+    two_proportion_p_value,
+    wilson_interval,
+)
 from .bank_freshness import BANK_AGE_DAYS, stale_journals
 from .bounds import (
     AMOUNT,
@@ -76,6 +83,15 @@ from .followup import (
     is_excluded,
     level_due_for_item,
     on_hold,
+)
+from .forecast import (
+    FORECAST_WEEKS,
+    ForecastCheck,
+    ForecastWeek,
+    Inflow,
+    compare_forecast,
+    week_start,
+    weekly_forecast,
 )
 from .history import CUSTOMER_HISTORY_STATUSES, customer_history_status
 from .horizons import (
@@ -156,6 +172,17 @@ from .protest import (
     release_letter_overdue,
     step_problem,
     target_state,
+)
+from .recovery import (
+    RECOVERY_WINDOWS,
+    ContactRecovery,
+    RecoveryContact,
+    RecoveryGroup,
+    RecoveryPayment,
+    aggregate_recovery,
+    attribute_recovery,
+    cei,
+    dso,
 )
 from .schedule import (
     DISCOUNT_TYPES,
@@ -247,6 +274,7 @@ __all__ = [
     "FALLBACK_CHANNELS",
     "FINDING_CODES",
     "FIRST_DUE_DATE",
+    "FORECAST_WEEKS",
     "GRACE_DAYS",
     "HISTORY_CHANNELS",
     "HOLD_CODES",
@@ -277,6 +305,7 @@ __all__ = [
     "PROTEST_STATES",
     "PROTEST_WINDOW_DAYS",
     "REACHED_OUTCOMES",
+    "RECOVERY_WINDOWS",
     "RELEASE_LETTER_DAYS",
     "SCHEDULE_CALENDAR_YEARS",
     "SEND_MEANS",
@@ -298,11 +327,15 @@ __all__ = [
     "CallFollowUp",
     "CallRules",
     "CallWindow",
+    "ContactRecovery",
     "ContactRules",
     "CustomerState",
     "DateWindow",
     "FollowupLevel",
+    "ForecastCheck",
+    "ForecastWeek",
     "IncomingMessage",
+    "Inflow",
     "Installment",
     "LimitViolation",
     "NegotiationLimits",
@@ -312,14 +345,21 @@ __all__ = [
     "PromiseStatus",
     "ProtestDates",
     "ProtestRule",
+    "RecoveryContact",
+    "RecoveryGroup",
+    "RecoveryPayment",
     "StateMachine",
     "StatusUpdate",
     "StepResult",
     "ToneFinding",
     "ToneTerm",
+    "VariantComparison",
     "WebhookBatch",
     "add_interval",
     "after_call",
+    "aggregate_recovery",
+    "assign_variant",
+    "attribute_recovery",
     "awaits_reconciliation",
     "blocking",
     "board_folded",
@@ -331,12 +371,15 @@ __all__ = [
     "call_priority",
     "call_rules_window",
     "call_wait",
+    "cei",
     "check_limits",
     "check_tone",
     "check_translations",
     "claimable_items",
     "claimed_items",
     "classify_response",
+    "compare_forecast",
+    "compare_variants",
     "contact_points",
     "customer_history_status",
     "customer_state",
@@ -345,6 +388,7 @@ __all__ = [
     "deadline_urgency",
     "decide_partner",
     "discount_amount",
+    "dso",
     "eligibility_problem",
     "error_text",
     "escalation",
@@ -380,7 +424,11 @@ __all__ = [
     "thanks_channel",
     "thanks_due",
     "to_decimal",
+    "two_proportion_p_value",
     "verify_signature",
     "verify_subscription",
+    "week_start",
+    "weekly_forecast",
+    "wilson_interval",
     "window_problem",
 ]
