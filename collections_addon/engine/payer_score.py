@@ -21,23 +21,23 @@ How the score is counted, from the customer's own history within ``lookback_days
 
 So the score never rises when an invoice is paid later, when a promise is broken, or when a weight grows,
 and never falls when an invoice is paid on time. Reasons come in order of points taken off (largest
-first, ties in the order of ``REASON_CODES``); a customer who lost no point has the reason ``pays_on_time``.
+first, ties in the order of ``SCORE_REASON_CODES``); a customer who lost no point has the reason ``pays_on_time``.
 
 >>> from datetime import date
 >>> today = date(2026, 3, 16)
 >>> paid = [PaidInvoice(date(2026, 1, 10), date(2026, 1, 22), 1000), PaidInvoice(date(2026, 2, 10),
 ...         date(2026, 2, 22), 1000, after_reminder=True)]
->>> history = PayerHistory(paid=paid, promises=[Promise(date(2026, 2, 1), kept=False)])
+>>> history = PayerHistory(paid=paid, promises=[PromiseOutcome(date(2026, 2, 1), kept=False)])
 >>> result = payer_score(history, ScoreWeights(), today)
 >>> result.score, result.average_days_late, result.trend_days
 (68, 12, 0)
 >>> [(reason.code, reason.value, reason.points) for reason in result.reasons]
 [('average_days_late', 12, 12), ('after_reminder_share', 50, 10), ('broken_promises', 1, 10)]
 >>> payer_score(PayerHistory(), ScoreWeights(), today).reasons
-(Reason(code='no_history', value=0, points=50),)
+(ScoreReason(code='no_history', value=0, points=50),)
 >>> predicted_pay_date(date(2026, 3, 10), result, today)
 datetime.date(2026, 3, 22)
->>> recovery_probability(68, 30), expected_recovery("1000.00", 0.5, urgency(0))
+>>> recovery_probability(68, 30), expected_recovery("1000.00", 0.5, recovery_urgency(0))
 (0.522, Decimal('1000.00'))
 """
 
@@ -53,7 +53,7 @@ from .bounds import AMOUNT, POSITIVE_AMOUNT, Bound
 from .schedule import _exact, _round_half_up
 
 # Every reason a score gives, in the order ties are listed.
-REASON_CODES = (
+SCORE_REASON_CODES = (
     "no_history",
     "average_days_late",
     "trend_days",
@@ -138,7 +138,7 @@ class PaidInvoice:
 
 
 @dataclass(frozen=True)
-class Promise:
+class PromiseOutcome:
     """A promise to pay whose outcome is known: ``date`` is the day promised."""
 
     date: date
@@ -150,7 +150,7 @@ class PayerHistory:
     """What the customer did; ``disputes`` and ``protests`` are counted by the caller over the lookback window."""
 
     paid: Iterable[PaidInvoice] = ()
-    promises: Iterable[Promise] = ()
+    promises: Iterable[PromiseOutcome] = ()
     disputes: int = 0
     protests: int = 0
 
@@ -160,8 +160,8 @@ class PayerHistory:
 
 
 @dataclass(frozen=True)
-class Reason:
-    """A fact that moved the score: its code (``REASON_CODES``), its value (days, percent, count), its points."""
+class ScoreReason:
+    """A fact that moved the score: its code (``SCORE_REASON_CODES``), its value (days, percent, count), its points."""
 
     code: str
     value: int
@@ -173,7 +173,7 @@ class PayerScore:
     """The score and its reasons, and the figures behind them (days rounded half up, percent of amount)."""
 
     score: int
-    reasons: tuple[Reason, ...]
+    reasons: tuple[ScoreReason, ...]
     average_days_late: int
     trend_days: int
     typical_days_late: int
@@ -216,8 +216,8 @@ def _check_history(history: PayerHistory, today: date) -> None:
         if POSITIVE_AMOUNT.problem(_exact(item.amount, "An invoice's amount")):
             raise ValueError(f"A paid invoice's amount must be {POSITIVE_AMOUNT}, got {item.amount!r}.")
     for promise in history.promises:
-        if not isinstance(promise, Promise):
-            raise ValueError(f"The promises hold Promise values, got {promise!r}.")
+        if not isinstance(promise, PromiseOutcome):
+            raise ValueError(f"The promises hold PromiseOutcome values, got {promise!r}.")
         _check_day(promise.date, "A promise's date")
     _check_count(history.disputes, "The number of disputes")
     _check_count(history.protests, "The number of protests")
@@ -277,11 +277,11 @@ def _count_points(broken: int, history: PayerHistory, weights: ScoreWeights) -> 
     }
 
 
-def _reasons(points: dict) -> tuple[Reason, ...]:
-    """The facts that took points off (and no_history), largest first, ties in the order of REASON_CODES."""
+def _reasons(points: dict) -> tuple[ScoreReason, ...]:
+    """The facts that took points off (and no_history), largest first, ties in the order of SCORE_REASON_CODES."""
     kept = [(code, value) for code, value in points.items() if value[0] > 0 or code == "no_history"]
-    kept.sort(key=lambda pair: (-pair[1][0], REASON_CODES.index(pair[0])))
-    return tuple(Reason(code, value, _whole(lost)) for code, (lost, value) in kept)
+    kept.sort(key=lambda pair: (-pair[1][0], SCORE_REASON_CODES.index(pair[0])))
+    return tuple(ScoreReason(code, value, _whole(lost)) for code, (lost, value) in kept)
 
 
 def payer_score(history: PayerHistory, weights: ScoreWeights, today: date) -> PayerScore:
@@ -290,7 +290,7 @@ def payer_score(history: PayerHistory, weights: ScoreWeights, today: date) -> Pa
     >>> today = date(2026, 3, 16)
     >>> on_time = PayerHistory(paid=[PaidInvoice(date(2026, 3, 1), date(2026, 2, 20), "250.00")])
     >>> payer_score(on_time, ScoreWeights(), today).score, payer_score(on_time, ScoreWeights(), today).reasons
-    (100, (Reason(code='pays_on_time', value=1, points=0),))
+    (100, (ScoreReason(code='pays_on_time', value=1, points=0),))
     >>> payer_score(PayerHistory(protests=1), ScoreWeights(neutral_score=70), today).score
     50
     >>> ScoreWeights(recent_days=400)
@@ -308,13 +308,13 @@ the window.
     broken = sum(1 for promise in promises if not promise.kept)
     points, (average, trend, typical) = _late_points(paid, weights, today)
     points.update(_count_points(broken, history, weights))
-    start_score = MAX_SCORE if paid else weights.neutral_score
+    start_score = Fraction(MAX_SCORE if paid else _exact(weights.neutral_score))
     if not paid:
-        points["no_history"] = (Fraction(MAX_SCORE - weights.neutral_score), 0)
+        points["no_history"] = (MAX_SCORE - start_score, 0)
     lost = sum((value[0] for code, value in points.items() if code != "no_history"), Fraction(0))
     reasons = _reasons(points)
     if not reasons:
-        reasons = (Reason("pays_on_time", len(paid), 0),)
+        reasons = (ScoreReason("pays_on_time", len(paid), 0),)
     return PayerScore(
         score=max(0, _whole(start_score - lost)),
         reasons=reasons,
@@ -370,13 +370,13 @@ def recovery_probability(score: int, days_late: int, half_life_days: int = RECOV
     return float(_round_half_up(base * half_life / (half_life + max(0, days_late)), 4))
 
 
-def urgency(days_to_next_step: int | None) -> Fraction:
+def recovery_urgency(days_to_next_step: int | None) -> Fraction:
     """How pressing an item is: 1 (no step scheduled, or ``URGENCY_HORIZON_DAYS`` away or more) to 2 (today or past).
 
     The next step is the next level of the plan, the end of a promise or the protest deadline, whichever is
     first: the caller passes its days from today.
 
-    >>> urgency(None), urgency(30), urgency(15), urgency(0), urgency(-4)
+    >>> recovery_urgency(None), recovery_urgency(30), recovery_urgency(15), recovery_urgency(0), recovery_urgency(-4)
     (Fraction(1, 1), Fraction(1, 1), Fraction(3, 2), Fraction(2, 1), Fraction(2, 1))
     """
     if days_to_next_step is None:
@@ -387,10 +387,10 @@ def urgency(days_to_next_step: int | None) -> Fraction:
     return 1 + Fraction(MAX_URGENCY - 1) * Fraction(URGENCY_HORIZON_DAYS - left, URGENCY_HORIZON_DAYS)
 
 
-def expected_recovery(amount, probability, urgency_factor) -> Decimal:
+def expected_recovery(amount, probability, urgency) -> Decimal:
     """What the worklist orders by, largest first: amount x probability x urgency, rounded half up to cents.
 
-    >>> expected_recovery("1500.00", 0.4, urgency(15))
+    >>> expected_recovery("1500.00", 0.4, recovery_urgency(15))
     Decimal('900.00')
     >>> expected_recovery(100, 1.5, 1)
     Traceback (most recent call last):
@@ -400,9 +400,9 @@ def expected_recovery(amount, probability, urgency_factor) -> Decimal:
     amount = _exact(amount, "The amount")
     AMOUNT.check(amount, "The amount")
     PROBABILITY.check(probability, "The probability")
-    if not isinstance(urgency_factor, Fraction):
-        URGENCY.check(urgency_factor, "The urgency")
-        urgency_factor = Fraction(_exact(urgency_factor))
-    elif not 1 <= urgency_factor <= MAX_URGENCY:
-        raise ValueError(f"The urgency must be {URGENCY}, got {urgency_factor}.")
-    return _round_half_up(Fraction(amount) * Fraction(_exact(probability)) * urgency_factor, 2)
+    if not isinstance(urgency, Fraction):
+        URGENCY.check(urgency, "The urgency")
+        urgency = Fraction(_exact(urgency))
+    elif not 1 <= urgency <= MAX_URGENCY:
+        raise ValueError(f"The urgency must be {URGENCY}, got {urgency}.")
+    return _round_half_up(Fraction(amount) * Fraction(_exact(probability)) * urgency, 2)
