@@ -10,7 +10,7 @@ How the score is counted, from the customer's own history within ``lookback_days
 - Days late of a paid invoice: paid date minus due date, never below 0 (paying early earns nothing more
   than paying on time). Averages are weighted by amount: a large invoice paid late weighs more.
 - ``average_days_late``: the average over the window. ``trend_days``: the average of the invoices paid in
-  the last ``recent_days`` minus the window's average (positive: paying later lately).
+  the last ``recent_days`` minus the window's average (positive: paying later lately; 0 when none was).
 - Typical days late: the average, plus ``trend_weight`` (0 to 1) of the trend when it worsens. It takes
   ``points_per_day_late`` per day, up to ``max_late_points``; the part due to the trend is its own reason.
 - ``after_reminder_share``: the share of the amount paid only after the first reminder, as a percent; it
