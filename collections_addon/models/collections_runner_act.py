@@ -44,6 +44,8 @@ class CollectionsRunner(models.AbstractModel):
         self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)
+        # The payer score follows the day's history (payments, promises, disputes, protests) of the batch.
+        self.env["res.partner"]._collections_refresh_scores(company, partners)
 
     def _execute_isolated(self, company, today, decisions, result, email_overrides=None):
         """Execute the batch in one savepoint; when it fails, customer by customer, each in its own."""
