@@ -77,7 +77,7 @@ class TestPayerScore(RunCase):
         # From 100: 12 days late x 1 point; no trend (all paid in the last 90 days); no reminder; 1 promise x 10.
         self.assertEqual(form.collections_payer_score, 78)
         self.assertEqual(form.collections_payer_reasons, "Pays 12 days late on average (-12)\nBroke 1 promise (-10)")
-        self.assertEqual(form.collections_score_date, TODAY)
+        self.assertEqual(form.collections_score_date, str(TODAY))
 
     def test_paying_only_after_a_reminder_counts_its_share(self):
         customer = self.make_customer("Reminded Payer")
