@@ -44,6 +44,18 @@ class CollectionsRunner(models.AbstractModel):
         self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)
+        self._refresh_scores(company, partners)
+
+    def _refresh_scores(self, company, partners):
+        """The payer score follows the day's history (payments, promises, disputes, protests) of the batch.
+
+        A score that cannot be counted is logged and left as it was: it never holds back the reminders.
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.env["res.partner"]._collections_refresh_scores(company, partners)
+        except Exception:
+            _logger.exception("Collections: the payer scores of a batch of %s were not refreshed", company.name)
 
     def _execute_isolated(self, company, today, decisions, result, email_overrides=None):
         """Execute the batch in one savepoint; when it fails, customer by customer, each in its own."""

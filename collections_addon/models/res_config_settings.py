@@ -23,6 +23,28 @@ class ResConfigSettings(models.TransientModel):
     collections_release_letter_days = fields.Integer(
         related="company_id.collections_release_letter_days", readonly=False
     )
+    collections_score_lookback_days = fields.Integer(
+        related="company_id.collections_score_lookback_days", readonly=False
+    )
+    collections_score_neutral = fields.Integer(related="company_id.collections_score_neutral", readonly=False)
+    collections_score_late_day_points = fields.Float(
+        related="company_id.collections_score_late_day_points", readonly=False
+    )
+    collections_score_max_late_points = fields.Float(
+        related="company_id.collections_score_max_late_points", readonly=False
+    )
+    collections_score_reminder_points = fields.Float(
+        related="company_id.collections_score_reminder_points", readonly=False
+    )
+    collections_score_promise_points = fields.Float(
+        related="company_id.collections_score_promise_points", readonly=False
+    )
+    collections_score_dispute_points = fields.Float(
+        related="company_id.collections_score_dispute_points", readonly=False
+    )
+    collections_score_protest_points = fields.Float(
+        related="company_id.collections_score_protest_points", readonly=False
+    )
     collections_whatsapp_api_url = fields.Char(
         related="company_id.collections_whatsapp_api_url", readonly=False, groups="base.group_system"
     )
