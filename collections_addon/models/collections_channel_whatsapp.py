@@ -27,7 +27,7 @@ class CollectionsChannel(models.AbstractModel):
         problem = self.env["collections.whatsapp"]._config_problem(company)
         if problem:
             return {"state": "failed", "error": problem}
-        return self._phone_problem(decision, self._level(decision).whatsapp_script_id)
+        return self._phone_problem(decision, self._text(decision, "whatsapp_script_id"))
 
     @api.model
     def _whatsapp_after_queued(self, events):
