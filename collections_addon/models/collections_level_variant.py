@@ -145,7 +145,7 @@ class CollectionsLevelVariant(models.Model):
             variant.stat_rate = 100.0 * recovered / customers if customers else 0.0
             if customers:
                 low, high = wilson_interval(recovered, customers)
-                variant.stat_interval = f"{100 * low:.1f}% – {100 * high:.1f}%"
+                variant.stat_interval = f"{100 * low:.1f}% - {100 * high:.1f}%"
             else:
                 variant.stat_interval = False
 
