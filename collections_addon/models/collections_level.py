@@ -221,7 +221,7 @@ class CollectionsLevel(models.Model):
                 or False
             )
 
-    @api.depends("variant_ids")
+    @api.depends("variant_ids", "variant_ids.active", "variant_ids.name")
     @api.depends_context("lang")
     def _compute_variant_summary(self):
         for level in self:
