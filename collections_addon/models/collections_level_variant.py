@@ -18,7 +18,7 @@ from ..engine.recovery import RECOVERY_WINDOWS, RecoveryContact, RecoveryPayment
 from .collections_level import SCRIPT_FIELDS
 
 # The channels a variant has a text of its own for, with the field of that text (the level's name for it).
-VARIANT_FIELDS = {"email": "mail_template_id", **{code: SCRIPT_FIELDS[code] for code in ("sms", "whatsapp", "letter")}}
+VARIANT_FIELDS = {"email": "mail_template_id", **SCRIPT_FIELDS}
 # Contacts that did not reach the customer say nothing of a variant.
 _NOT_CONTACTS = ("failed", "cancelled")
 
@@ -68,6 +68,13 @@ class CollectionsLevelVariant(models.Model):
         domain="[('channel', '=', 'letter'), ('company_id', 'in', [company_id, False])]",
         ondelete="restrict",
     )
+    call_script_id = fields.Many2one(
+        "collections.script",
+        check_company=True,
+        string="Call Script",
+        domain="[('channel', '=', 'call'), ('company_id', 'in', [company_id, False])]",
+        ondelete="restrict",
+    )
     stat_contacts = fields.Integer(string="Contacts", compute="_compute_stats")
     stat_customers = fields.Integer(string="Customers", compute="_compute_stats")
     stat_recovered_customers = fields.Integer(
@@ -88,7 +95,7 @@ class CollectionsLevelVariant(models.Model):
         "The weight of a variant must be above 0: give it its share of the customers (e.g. 50).",
     )
 
-    @api.constrains("mail_template_id", "sms_script_id", "whatsapp_script_id", "letter_script_id")
+    @api.constrains("mail_template_id", "sms_script_id", "whatsapp_script_id", "letter_script_id", "call_script_id")
     def _check_texts(self):
         for variant in self:
             template = variant.mail_template_id
