@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
-from ..collections_addon.engine.ab_test import wilson_interval
+from ..collections_addon.engine.ab_test import assign_variant, wilson_interval
 from .common_run import RunCase
 
 SUBJECT_B = "Variant B reminder"
@@ -143,3 +143,66 @@ class TestAbVariants(RunCase):
             self.env["collections.level.variant"].with_user(self.collector).create(
                 {"level_id": self.level_first.id, "name": "C", "weight": 10}
             )
+
+    def test_call_variants_give_the_collector_the_variants_script(self):
+        script_b = self.make_script("call", "Variant B call for {{ customer }}.", name="Call script B")
+        with Form(self.as_manager(self.level_call)) as level:
+            with level.variant_ids.new() as variant:
+                variant.name = "A"
+            with level.variant_ids.new() as variant:
+                variant.name = "B"
+                variant.call_script_id = script_b
+        variant_a, variant_b = self.level_call.variant_ids.sorted("name")
+        callers = [
+            self.make_customer(f"Ab Caller {number}", phone=f"+55 11 91234-{5600 + number}") for number in range(10)
+        ]
+        for customer in callers:
+            self.make_invoice(customer, 300, 25)
+        self.run_followup(partners=self.env["res.partner"].concat(*callers))
+        calls = self.env["collections.event"].search(
+            [("partner_id", "in", [c.id for c in callers]), ("channel", "=", "call")]
+        )
+        self.assertEqual(len(calls), 10)
+        self.assertEqual(calls.variant_id, variant_a | variant_b, "both variants are called")
+        for call in calls:
+            mail = self.events_of(call.partner_id, channel="email")
+            self.assertEqual(mail.variant_id, call.variant_id, "every contact of the step records the variant")
+            wizard = self.open_call_log(call.with_user(self.collector).action_log_call())
+            if call.variant_id == variant_b:
+                self.assertIn("Call script B", str(call.activity_id.note))
+                self.assertIn("Variant B call for", str(wizard.script_text))
+            else:
+                self.assertNotIn("Call script B", str(call.activity_id.note))
+                self.assertIn("Is everything ok", str(wizard.script_text), "A keeps the level's call script")
+
+    def count_queries(self, function):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        function()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_acting_with_variants_does_not_grow_with_customers(self):
+        variants = self.set_up_variants()
+        weights = {variant.id: variant.weight for variant in variants}
+
+        def batch(count, prefix):
+            customers = self.env["res.partner"]
+            for number in range(count):
+                customer = self.make_customer(f"{prefix} {number}")
+                self.make_invoice(customer, 100, 8)
+                customers |= customer
+            return customers
+
+        few = batch(4, "Few")
+        # Both variants in the small batch too: each template is rendered once per batch.
+        while len({assign_variant(c.id, f"level-{self.level_first.id}", weights) for c in few}) < 2:
+            few |= batch(1, f"Few more {len(few)}")
+        many = batch(40, "Many")
+        self.run_followup(partners=batch(2, "Warm"))  # warm caches shared by both runs
+        queries_few = self.count_queries(lambda: self.run_followup(partners=few))
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries_few):
+            self.run_followup(partners=many)
+        self.assertEqual(len(self.env["collections.event"].search([("partner_id", "in", many.ids)]).variant_id), 2)
