@@ -206,3 +206,17 @@ class TestAbVariants(RunCase):
         with self.assertQueryCount(queries_few):
             self.run_followup(partners=many)
         self.assertEqual(len(self.env["collections.event"].search([("partner_id", "in", many.ids)]).variant_id), 2)
+
+    def test_the_send_dialog_shows_the_customers_variant(self):
+        variant_a, variant_b = self.set_up_variants()
+        weights = {variant_a.id: 50, variant_b.id: 50}
+        key = f"level-{self.level_first.id}"
+        customer_b = next(c for c in self.customers if assign_variant(c.id, key, weights) == variant_b.id)
+        customer_a = next(c for c in self.customers if assign_variant(c.id, key, weights) == variant_a.id)
+        for customer, expected in ((customer_b, True), (customer_a, False)):
+            action = customer.with_user(self.collector).action_collections_send_now()
+            dialog = self.env[action["res_model"]].with_user(self.collector).browse(action["res_id"])
+            self.assertEqual(dialog.email_subject == SUBJECT_B, expected, "the dialog shows what the run sends")
+            dialog.action_send()
+            self.assertEqual(self.mails_of(customer).subject == SUBJECT_B, expected)
+            self.assertEqual(self.events_of(customer).variant_id, variant_b if expected else variant_a)
