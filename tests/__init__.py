@@ -1,5 +1,6 @@
 if __name__.startswith("odoo.addons."):
     from . import (
+        test_ab_variants,
         test_book_charges,
         test_business_day,
         test_calls,

@@ -22,6 +22,7 @@ from . import (
     collections_event_letters,
     collections_event_sync,
     collections_level,
+    collections_level_variant,
     collections_negotiation,
     collections_negotiation_accounting,
     collections_negotiation_answer,

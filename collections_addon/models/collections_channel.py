@@ -195,10 +195,20 @@ class CollectionsChannel(models.AbstractModel):
         return values
 
     @api.model
+    def _variant(self, decision):
+        """The A/B test variant of the decision's level this customer gets; empty when the level has none."""
+        return self.env["collections.level.variant"]._for_customer(self._level(decision), decision.partner.id)
+
+    @api.model
+    def _text(self, decision, field_name):
+        """The template or script ``field_name`` of the step: the customer's variant's, else the level's."""
+        return self._variant(decision)[field_name] or self._level(decision)[field_name]
+
+    @api.model
     def _by_script(self, decisions, field_name):
         grouped = {}
         for decision in decisions:
-            script = self._level(decision)[field_name]
+            script = self._text(decision, field_name)
             grouped.setdefault(script, []).append(decision)
         return grouped
 

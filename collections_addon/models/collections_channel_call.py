@@ -141,8 +141,9 @@ class CollectionsChannel(models.AbstractModel):
             partner = decision.partner
             policy = decision.policy
             level = self._level(decision)
-            if level not in pointers:
-                pointers[level] = self._call_script_pointer(level)
+            script = self._text(decision, "call_script_id")  # the customer's A/B test variant's, else the level's
+            if script not in pointers:
+                pointers[script] = self._call_script_pointer(level, script)
             if policy.id not in rules_by_policy:
                 rules_by_policy[policy.id] = self._call_rules(policy)
             slot = next_call_slot(
@@ -159,16 +160,17 @@ class CollectionsChannel(models.AbstractModel):
                 priority=call_priority(decision.engine.total_company, decision.engine.max_days_late),
                 recipient=partner.phone or False,
             )
-            vals["_call_note"] = self._call_note(pointers[level], slot is None)
+            vals["_call_note"] = self._call_note(pointers[script], slot is None)
             if slot:
                 vals["_call_day"] = self._local_day(slot, partner, company)
             result.append(vals)
         return result
 
     @api.model
-    def _call_script_pointer(self, level):
-        """The task's note about the script: where to read it, rendered when the call is made."""
-        script = level.call_script_id
+    def _call_script_pointer(self, level, script=None):
+        """The task's note about the script (``script``, default the level's): where to read it, rendered when
+        the call is made."""
+        script = level.call_script_id if script is None else script
         if not script:
             return Markup()
         return Markup("<p>%s</p>") % self.env._(
@@ -222,6 +224,7 @@ class CollectionsChannel(models.AbstractModel):
                     "partner_id": partner.id,
                     "company_id": company.id,
                     "level_id": source_event.level_id.id,
+                    "variant_id": source_event.variant_id.id,
                     "channel": "call",
                     "state": "queued",
                     "manual": True,

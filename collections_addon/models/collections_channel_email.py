@@ -63,14 +63,12 @@ class CollectionsChannel(models.AbstractModel):
     @api.model
     def _render_email(self, company, decision):
         """The subject and body the e-mail of ``decision`` will have, as the run renders them."""
-        level = self._level(decision)
-        rendered = level.mail_template_id._generate_template([decision.partner.id], ["subject", "body_html"])[
-            decision.partner.id
-        ]
+        template = self._text(decision, "mail_template_id")
+        rendered = template._generate_template([decision.partner.id], ["subject", "body_html"])[decision.partner.id]
         today = company._collections_today()
         pays = self._pay_nows(company, [decision], today)
         table = self._invoice_tables([decision], {}, today, pays=pays)[decision.partner.id]
-        return rendered.get("subject") or level.mail_template_id.name, (rendered.get("body_html") or Markup()) + table
+        return rendered.get("subject") or template.name, (rendered.get("body_html") or Markup()) + table
 
     # ------------------------------------------------------------------
     # Queueing
@@ -84,7 +82,8 @@ class CollectionsChannel(models.AbstractModel):
         runner = self.env["collections.runner"]
         by_template = defaultdict(list)
         for decision in decisions:
-            by_template[self._level(decision).mail_template_id].append(decision)
+            # The customer's A/B test variant's template, else the level's.
+            by_template[self._text(decision, "mail_template_id")].append(decision)
         author = self.env.user.partner_id
         comment_subtype = self.env.ref("mail.mt_comment")
         email_from_default = company.email_formatted or self.env.user.email_formatted

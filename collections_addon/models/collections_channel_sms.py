@@ -15,7 +15,7 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _sms_problem(self, company, decision):
-        return self._phone_problem(decision, self._level(decision).sms_script_id)
+        return self._phone_problem(decision, self._text(decision, "sms_script_id"))
 
     @api.model
     def _sms_fix_summary(self, state):
@@ -29,7 +29,7 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _sms_fallback(self, event, partner, values):
-        script = event.level_id.sms_script_id
+        script = event.variant_id.sms_script_id or event.level_id.sms_script_id
         if (
             not script
             or not partner.phone_sanitized

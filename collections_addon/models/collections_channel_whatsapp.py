@@ -27,7 +27,7 @@ class CollectionsChannel(models.AbstractModel):
         problem = self.env["collections.whatsapp"]._config_problem(company)
         if problem:
             return {"state": "failed", "error": problem}
-        return self._phone_problem(decision, self._level(decision).whatsapp_script_id)
+        return self._phone_problem(decision, self._text(decision, "whatsapp_script_id"))
 
     @api.model
     def _whatsapp_after_queued(self, events):
@@ -131,5 +131,7 @@ class CollectionsChannel(models.AbstractModel):
         partner = event.partner_id.with_company(event.company_id)
         policy = event.level_id.policy_id
         slot = self._next_slot(partner, event.company_id, policy)
-        note = self.env["collections.whatsapp"]._read_note(event) + self._call_script_pointer(event.level_id)
+        note = self.env["collections.whatsapp"]._read_note(event) + self._call_script_pointer(
+            event.level_id, event.variant_id.call_script_id or event.level_id.call_script_id
+        )
         return self._create_call(event, slot, note, self.env._("Call: WhatsApp read, not paid"))

@@ -61,6 +61,13 @@ class CollectionsEvent(models.Model):
     move_ids = fields.Many2many("account.move", string="Invoices")
     level_id = fields.Many2one("collections.level", string="Level", index=True, ondelete="restrict")
     policy_id = fields.Many2one(related="level_id.policy_id", store=True, string="Plan")
+    variant_id = fields.Many2one(
+        "collections.level.variant",
+        string="A/B Variant",
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The variant of the level's A/B test whose texts this contact used.",
+    )
     channel = fields.Selection(
         [(code, _CHANNEL_LABELS[code]) for code in HISTORY_CHANNELS],
         required=True,

@@ -120,6 +120,16 @@ class CollectionsLevel(models.Model):
     tone_warning = fields.Text(
         compute="_compute_tone_warning", help="Scripts of this level that the tone check blocks, and what that means."
     )
+    variant_ids = fields.One2many(
+        "collections.level.variant",
+        "level_id",
+        string="A/B Test Variants",
+        help="Two or more variants share the customers by weight; each customer always gets the same one, and its "
+        "template or scripts replace the level's (empty: the level's). No variant: the level's texts for everyone.",
+    )
+    variant_summary = fields.Text(
+        string="A/B Test Result", compute="_compute_variant_summary", help="What the test of two variants says so far."
+    )
     escalation = fields.Selection(
         [("none", "None"), ("negotiation", "Negotiation"), ("protest", "Notary protest")],
         default="none",
@@ -210,6 +220,12 @@ class CollectionsLevel(models.Model):
                 )
                 or False
             )
+
+    @api.depends("variant_ids", "variant_ids.active", "variant_ids.name")
+    @api.depends_context("lang")
+    def _compute_variant_summary(self):
+        for level in self:
+            level.variant_summary = self.env["collections.level.variant"]._comparison_text(level.variant_ids)
 
     def _customer_title(self):
         """The step as the customer reads it, in the environment's language; never the internal name."""

@@ -146,6 +146,7 @@ class CollectionsRunner(models.AbstractModel):
             "move_ids": [Command.set(list(engine.move_ids))],
             "amount_due": engine.claimed_company,
             "user_id": self._collector(decision).id,
+            "variant_id": self.env["collections.channel"]._variant(decision).id,
             **values,
         }
 

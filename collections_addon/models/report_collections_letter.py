@@ -83,8 +83,9 @@ class ReportCollectionsLetter(models.AbstractModel):
         """(body, whole message): the level's letter paragraph, else its e-mail template's text (a whole
         message, with its own greeting and closing), else nothing (the report's standard wording)."""
         partner, company = event.partner_id, event.company_id
-        script = level.letter_script_id
-        template = level.mail_template_id
+        # The contact's A/B test variant's texts, else the level's.
+        script = event.variant_id.letter_script_id or level.letter_script_id
+        template = event.variant_id.mail_template_id or level.mail_template_id
         if script and script.tone_state != "blocked":
             Script = self.env["collections.script"]
             values = Script._placeholder_values(

@@ -83,7 +83,7 @@ class CollectionsCallLog(models.TransientModel):
                 "event_id": event.id,
                 "activity_id": (activity or event.activity_id).id,
                 "level_id": level.id,
-                "script_text": self._script_html(partner, company, level),
+                "script_text": self._script_html(partner, company, level, event.variant_id),
                 "move_ids": [Command.set(invoices.ids)],
                 "overdue_amount": overdue,
                 "promise_amount": overdue,
@@ -99,9 +99,11 @@ class CollectionsCallLog(models.TransientModel):
         }
 
     @api.model
-    def _script_html(self, partner, company, level):
-        """The level's call script rendered now, with what the customer is asked to pay now."""
-        script = level.call_script_id
+    def _script_html(self, partner, company, level, variant=None):
+        """The call script rendered now, with what the customer is asked to pay now: the script of the call's A/B
+        test variant (else the customer's variant of the level), else the level's."""
+        variant = variant or self.env["collections.level.variant"]._for_customer(level, partner.id)
+        script = variant.call_script_id or level.call_script_id
         if not script or script.tone_state == "blocked":
             return False
         Script = self.env["collections.script"]
@@ -265,7 +267,10 @@ class CollectionsCallLog(models.TransientModel):
             new_event = Channel._create_call(
                 event,
                 follow_up.retry_at,
-                Markup("<p>%s</p>") % note + Channel._call_script_pointer(self.level_id),
+                Markup("<p>%s</p>") % note
+                + Channel._call_script_pointer(
+                    self.level_id, self.event_id.variant_id.call_script_id or self.level_id.call_script_id
+                ),
                 self.env._("Collections call: try again"),
             )
             new_event.priority = call_priority(new_event.amount_due, partner.collections_days_late)

@@ -116,14 +116,17 @@ class CollectionsSend(models.TransientModel):
                     "email_body_rendered": body,
                 }
             )
-        channels = [channel for channel in decision.engine.channels if level[_SCRIPT_FIELDS.get(channel, "id")]]
+        Channel = self.env["collections.channel"]
+        # The customer's A/B test variant's scripts, else the level's: what the run sends.
+        scripts = {channel: Channel._text(decision, field_name) for channel, field_name in _SCRIPT_FIELDS.items()}
+        channels = [channel for channel in decision.engine.channels if scripts.get(channel)]
         channels = [channel for channel in channels if channel in _SCRIPT_FIELDS]
         if channels:
             placeholder_values = self.env["collections.channel"]._values_by_partner(company, [decision])
             labels = dict(self.env["collections.event"]._fields["channel"]._description_selection(self.env))
             parts = []
             for channel in channels:
-                script = level[_SCRIPT_FIELDS[channel]]
+                script = scripts[channel]
                 text = script._render_body(placeholder_values, max_chars=_MAX_CHARS.get(channel))[decision.partner.id]
                 parts.append(Markup("<h5>%s</h5><p style='white-space: pre-wrap'>%s</p>") % (labels[channel], text))
             values["texts"] = Markup().join(parts)
