@@ -2,6 +2,7 @@
 (a database with ``l10n_br``: tag ``collections_l10n_br``)."""
 
 import re
+from datetime import timedelta
 
 from odoo.tests import freeze_time, tagged
 
@@ -62,3 +63,14 @@ class TestPixPages(PayNowPagesCase):
             self.assertIn("/payment/pay?", pays[installment.id].link, "and its own payment link")
         self.assertIn("Instalment 2", text)
         self.assertEqual(response.text.count("Pay online"), 2, "a Pay online button beside each Pix code")
+
+    def test_a_late_instalment_reminder_asks_with_the_instalment_reference(self):
+        self.pay_bank.include_reference = True
+        payer = self.make_customer("Instalment Pagador")
+        agreement = self.booked_agreement(self.make_invoice(payer, 1000, 30))
+        first = agreement.installment_ids.sorted("sequence")[0]
+        with freeze_time(NOON + timedelta(days=38)):  # the first instalment is 8 days late
+            self.run_followup()
+            pay = self.copia_e_cola(agreement.move_id)
+        self.assertIn(re.sub(r"[^A-Za-z0-9]", "", first._payment_reference()), pay.qr_text, "as on the portal page")
+        self.assertIn(pay.qr_text, text_of(self.mails_of(payer).body_html))

@@ -163,6 +163,10 @@ class CollectionsPayNow(models.AbstractModel):
         same_currency = moves.filtered(lambda move: move.currency_id == currency)
         amount = amount_due_now(self._move_charges(same_currency, charges), mode)
         reference = moves[0].payment_reference or moves[0].name or ""
+        if moves[0].move_type == "entry":
+            # An agreement's instalments: the reference its portal page and payment link use (AGR/…/N).
+            installment = self._oldest_payable_installment(moves[0])
+            reference = installment._payment_reference() if installment else reference
         qr = {}
         if bank and len(same_currency) == len(moves) and amount.asked > 0:
             debtor = moves[0].commercial_partner_id
@@ -262,17 +266,22 @@ class CollectionsPayNow(models.AbstractModel):
             result[key] = replace(result[key], link=link, link_move=move, link_amount=link_amount)
 
     @api.model
-    def _installment_link(self, move, mode, on_date):
-        """(link, amount): Odoo's payment page for the oldest instalment still owed of an agreement's entry ``move``,
-        asking what it owes (with its own charges from its due date when they are collected); ("", 0.0) without one.
-        """
+    def _oldest_payable_installment(self, move):
+        """The oldest instalment still owed of an agreement's entry ``move`` (None when it has none)."""
         # sudo: the schedule is the agreement's; the collector reading the reminder may not open agreements.
         installments = (
             self.env["collections.negotiation.installment"]
             .sudo()
             .search([("move_line_id", "in", move.line_ids.ids)], order="date, sequence")
         )
-        installment = next((item for item in installments if item._is_payable()), None)
+        return next((item for item in installments if item._is_payable()), None)
+
+    @api.model
+    def _installment_link(self, move, mode, on_date):
+        """(link, amount): Odoo's payment page for the oldest instalment still owed of an agreement's entry ``move``,
+        asking what it owes (with its own charges from its due date when they are collected); ("", 0.0) without one.
+        """
+        installment = self._oldest_payable_installment(move)
         if not installment:
             return "", 0.0
         currency = installment.currency_id
