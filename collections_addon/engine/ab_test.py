@@ -28,6 +28,10 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from statistics import NormalDist
 
+# A variant's success: a contacted customer who paid something within this many days (one of the recovery
+# windows of ``recovery.RECOVERY_WINDOWS``).
+AB_TEST_WINDOW_DAYS = 30
+
 DEFAULT_CONFIDENCE = 0.95
 # Hex digits of the SHA-256 read as the customer's point: 64 bits, so the modulo's bias is below 1e-15.
 HASH_HEX_DIGITS = 16

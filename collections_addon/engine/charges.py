@@ -71,6 +71,11 @@ COMMERCIAL_MONTH_DAYS = 30
 _HUNDRED = Fraction(100)
 
 
+# How long before a payment the invoices paid late by other payments are offered for booking their charges (a
+# customer who paid the principal first and the charges later).
+BOOKING_LOOKBACK_DAYS = 90
+
+
 @dataclass(frozen=True)
 class ChargesProfile:
     """What a company charges on late receivables; ``no_charges`` adds nothing whatever the other fields say."""

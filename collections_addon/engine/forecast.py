@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from .recovery import _amount as _number
+
 FORECAST_WEEKS = 8
 MAX_WEEKS = 104
 WEEK_DAYS = 7
@@ -38,16 +40,6 @@ WEEK_DAYS = 7
 RATIO_QUANTUM = Decimal("0.01")
 ZERO = Decimal(0)
 SOURCES = ("instalments", "promises", "open_items")
-
-
-def _number(value, what: str) -> Decimal:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except ArithmeticError:
-        raise ValueError(f"{what} must be a number (got {value!r}).") from None
-    if not number.is_finite():
-        raise ValueError(f"{what} must be a finite number (got {value!r}).")
-    return number
 
 
 @dataclass(frozen=True)

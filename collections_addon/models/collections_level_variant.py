@@ -13,7 +13,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..engine.ab_test import assign_variant, compare_variants, wilson_interval
+from ..engine.ab_test import AB_TEST_WINDOW_DAYS, assign_variant, compare_variants, wilson_interval
 from ..engine.recovery import RECOVERY_WINDOWS, RecoveryContact, RecoveryPayment, attribute_recovery
 from .collections_level import SCRIPT_FIELDS
 
@@ -200,7 +200,7 @@ class CollectionsLevelVariant(models.Model):
             for event in events
         ]
         recoveries = attribute_recovery(contacts, payments)
-        window = RECOVERY_WINDOWS.index(30)
+        window = RECOVERY_WINDOWS.index(AB_TEST_WINDOW_DAYS)
         figures = defaultdict(lambda: [0, set(), set(), 0.0])
         for event, recovery in zip(events, recoveries, strict=True):
             row = figures[event.variant_id.id]

@@ -15,12 +15,9 @@ from datetime import timedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..engine.charges import CHARGE_KINDS, charges_to_book
+from ..engine.charges import BOOKING_LOOKBACK_DAYS, CHARGE_KINDS, charges_to_book
 from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
 
-# How long before the payment invoices paid late by other payments are listed (a customer who paid the principal
-# first and the charges later); they are listed unticked when the payment itself paid invoices late.
-LOOKBACK_DAYS = 90
 # The customer's unreconciled receivable credits: what is left of its payments.
 LEFTOVER_DOMAIN = [
     ("account_type", "=", RECEIVABLE_ACCOUNT_TYPE),
@@ -111,9 +108,9 @@ class CollectionsBookCharges(models.TransientModel):
     def _paid_late(self):
         """``({invoice id: {day: amount paid late that day}}, invoice ids the payment paid)``: the customer's invoices
         in the payment's currency whose charges no posted invoice books, paid after their due date by this payment or
-        by another one in the LOOKBACK_DAYS before it (credit notes are deducted, never a late payment)."""
+        by another one in the BOOKING_LOOKBACK_DAYS before it (credit notes are deducted, never a late payment)."""
         payment_move = self.credit_line_id.move_id
-        since = self.payment_date - timedelta(days=LOOKBACK_DAYS)
+        since = self.payment_date - timedelta(days=BOOKING_LOOKBACK_DAYS)
         invoices = self.env["account.move"].search(
             [
                 ("move_type", "=", "out_invoice"),
