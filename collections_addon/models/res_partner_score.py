@@ -17,7 +17,12 @@ from ..engine.payer_score import MAX_SCORE, PaidInvoice, PayerHistory, PromiseOu
 from ..engine.receivable import CLAIMABLE_MOVE_TYPES, RECEIVABLE_ACCOUNT_TYPE
 
 # The score's columns (company-dependent: one jsonb map each), written by _collections_store_scores.
-_SCORE_FIELDS = ["collections_payer_score", "collections_payer_reasons", "collections_score_date"]
+_SCORE_FIELDS = [
+    "collections_payer_score",
+    "collections_payer_reasons",
+    "collections_score_date",
+    "collections_typical_days_late",
+]
 
 
 class ResPartner(models.Model):
@@ -39,6 +44,15 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="Why the score is what it is: each fact and the points it took off.",
+        groups="collections_addon.group_collections_user",
+    )
+    collections_typical_days_late = fields.Integer(
+        string="Typical Days Late",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        help="How many days after the due date this customer usually pays (recent payments weigh more); "
+        "the predicted pay date of its open items is their due date plus these days.",
         groups="collections_addon.group_collections_user",
     )
     collections_score_date = fields.Date(
@@ -200,7 +214,13 @@ class ResPartner(models.Model):
             return
         Partner = self.with_context(lang=company.partner_id.lang or self.env.lang)
         rows = [
-            SQL("(%s, %s::integer, %s)", partner_id, result.score, Partner._collections_reasons_text(result))
+            SQL(
+                "(%s, %s::integer, %s, %s::integer)",
+                partner_id,
+                result.score,
+                Partner._collections_reasons_text(result),
+                result.typical_days_late,
+            )
             for partner_id, result in results.items()
         ]
         self.env["res.partner"].flush_model(_SCORE_FIELDS)
@@ -214,8 +234,10 @@ class ResPartner(models.Model):
                        collections_payer_reasons = COALESCE(partner.collections_payer_reasons, '{}'::jsonb)
                                                    || jsonb_build_object(%(key)s, batch.reasons),
                        collections_score_date = COALESCE(partner.collections_score_date, '{}'::jsonb)
-                                                || jsonb_build_object(%(key)s, %(today)s::date)
-                  FROM (VALUES %(rows)s) AS batch(id, score, reasons)
+                                                || jsonb_build_object(%(key)s, %(today)s::date),
+                       collections_typical_days_late = COALESCE(partner.collections_typical_days_late, '{}'::jsonb)
+                                                       || jsonb_build_object(%(key)s, batch.typical)
+                  FROM (VALUES %(rows)s) AS batch(id, score, reasons, typical)
                  WHERE partner.id = batch.id
                 """,
                 key=str(company.id),
