@@ -50,12 +50,16 @@
         "views/collections_book_charges_views.xml",
         "views/collections_rate_index_views.xml",
         "views/collections_menus.xml",
+        "views/collections_dashboard_views.xml",
         "views/collections_portal_templates.xml",
     ],
     "demo": [
         "demo/collections_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "collections_addon/static/src/dashboard/*",
+        ],
         "web.assets_tests": [
             "collections_addon/static/tests/tours/*.js",
         ],

@@ -14,6 +14,7 @@ from . import (
     collections_channel_sms,
     collections_channel_whatsapp,
     collections_charges_profile,
+    collections_dashboard,
     collections_demo,
     collections_demo_brazil,
     collections_dispute,

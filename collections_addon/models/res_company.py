@@ -60,6 +60,12 @@ class ResCompany(models.Model):
         help="A settled protest still without its release letter after this many days gives the responsible a task.",
     )
     # WhatsApp Business Cloud API of the company's number; secrets readable by administrators only.
+    collections_reports_refreshed_at = fields.Datetime(
+        string="Collections Reports Refreshed On",
+        readonly=True,
+        copy=False,
+        help="When the stored Collections reports (recovery, aging, DSO, forecast) were last computed.",
+    )
     collections_whatsapp_api_url = fields.Char(
         string="WhatsApp API Base URL",
         default="https://graph.facebook.com/v23.0",

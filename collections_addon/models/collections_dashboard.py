@@ -1,0 +1,94 @@
+"""The Collections dashboard: the figures of every report at a glance, for the current company.
+
+The reports (``collections.report.*``) each give their headline figures (``_dashboard_figures``), read as the
+current user, so record rules apply: a collector sees the figures of their own customers, a manager those of the
+company. This model only lays them out as cards (a title, a main figure, a few lines, optional bars) that the
+client action ``collections_addon.dashboard`` draws; each card opens its report.
+
+Stored reports are refreshed by the daily cron, or by a manager's *Refresh*, one company at a time.
+"""
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools.misc import format_amount, format_date
+
+from .collections_dashboard_cards import CARD_BUILDERS, DASHBOARD_PERIODS
+
+# The stored reports, in the order they are refreshed (the recovery first: the activity report reads it).
+STORED_REPORTS = (
+    "collections.report.recovery",
+    "collections.report.aging",
+    "collections.report.dso",
+    "collections.report.forecast",
+)
+
+
+class CollectionsDashboard(models.AbstractModel):
+    _name = "collections.dashboard"
+    _description = "Collections Dashboard"
+
+    @api.model
+    def get_dashboard_data(self, period_days=30):
+        """Everything the dashboard shows for the current company over the last ``period_days`` days."""
+        if not self.env.user.has_group("collections_addon.group_collections_user"):
+            raise AccessError(self.env._("Only collections users can open the Collections dashboard."))
+        if period_days not in DASHBOARD_PERIODS:
+            period_days = DASHBOARD_PERIODS[0]
+        company = self.env.company
+        today = company._collections_today()
+        date_from = today - timedelta(days=period_days - 1)
+        cards = []
+        for key, model_name, action, builder in CARD_BUILDERS:
+            if model_name not in self.env:
+                continue
+            figures = self.env[model_name]._dashboard_figures(company, date_from, today)
+            card = builder(self.env, self._card_formatter(company), figures)
+            cards.append(dict(card, key=key, action=action))
+        refreshed_at = company.sudo().collections_reports_refreshed_at  # sudo: a date only, shown to collectors
+        return {
+            "company": company.name,
+            "today": format_date(self.env, today),
+            "date_from": format_date(self.env, date_from),
+            "period_days": period_days,
+            "periods": list(DASHBOARD_PERIODS),
+            "refreshed_at": refreshed_at
+            and fields.Datetime.context_timestamp(self.with_context(tz=company._collections_tz()), refreshed_at)
+            .replace(tzinfo=None)
+            .strftime("%Y-%m-%d %H:%M"),
+            "can_refresh": self.env.user.has_group("collections_addon.group_collections_manager"),
+            "cards": cards,
+        }
+
+    def _card_formatter(self, company):
+        env = self.env
+
+        def money(value):
+            return format_amount(env, value or 0.0, company.currency_id)
+
+        return money
+
+    @api.model
+    def action_refresh_reports(self):
+        """*Refresh* (managers): the stored reports of the companies the manager works in, now."""
+        if not self.env.user.has_group("collections_addon.group_collections_manager"):
+            raise AccessError(self.env._("Only collections managers can refresh the reports."))
+        self._refresh_reports(self.env.companies)
+        return True
+
+    @api.model
+    def _cron_refresh_reports(self):
+        """Daily: the stored reports of every company, one company a transaction."""
+        companies = self.env["res.company"].search([])
+        for done, company in enumerate(companies, start=1):
+            self._refresh_reports(company)
+            if self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - done) <= 0:
+                break
+
+    def _refresh_reports(self, companies):
+        for model_name in STORED_REPORTS:
+            if model_name in self.env:
+                self.env[model_name]._refresh_report(companies)
+        # sudo: the refresh stamp is bookkeeping of the reports, not a company setting the user edits.
+        companies.sudo().write({"collections_reports_refreshed_at": fields.Datetime.now()})
