@@ -17,6 +17,7 @@ from . import (
     collections_dashboard,
     collections_demo,
     collections_demo_brazil,
+    collections_demo_history,
     collections_dispute,
     collections_event,
     collections_event_calls,

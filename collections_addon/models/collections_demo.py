@@ -26,9 +26,14 @@ class CollectionsDemo(models.AbstractModel):
         main = self.env.ref("base.main_company")
         self._populate_brazil(brazil)
         self._populate_main(main)
+        self.with_env(self.env(context=dict(self.env.context, allowed_company_ids=[brazil.id])))._populate_history(
+            brazil
+        )
         runner = self.env["collections.runner"]
         for company in (brazil, main):
             runner._refresh_company(company.id)
+        # The dashboard and the reports have figures from the first login.
+        self.env["collections.dashboard"]._refresh_reports(brazil | main)
 
     # ------------------------------------------------------------------
     # Helpers
