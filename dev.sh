@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for collections_addon: set-up, demo server, tests, bench.
-#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] [--pay-now] | odoo ARGS... | lint | stop
+#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] [--pay-now] | screenshots | odoo ARGS... | lint | stop
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -182,6 +182,42 @@ db_exists() { psql_odoo -d postgres -tAc "SELECT 1 FROM pg_database WHERE datnam
 
 drop_db() { psql_odoo -d postgres -qc "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null; }
 
+# demo_database DB FRESH: the demo database, built (anew when FRESH is set) or brought up to the code.
+demo_database() {
+    local db=$1 fresh=$2
+    if [ -n "$fresh" ] || ! db_exists "$db" || ! psql_odoo -d "$db" -tAc \
+            "SELECT 1 FROM ir_module_module WHERE name='collections_addon' AND state='installed'" | grep -q 1; then
+        say "creating database $db with demo data (a few minutes)"
+        drop_db "$db"
+        # The Brazilian localization and Odoo's demo payment provider first (the addon depends on neither, so
+        # one install could load them after the demo is built): Aurora's reminders carry a Pix QR code and a
+        # payment link that can be tried.
+        odoo -d "$db" -i l10n_br,payment_demo --with-demo --stop-after-init --log-level=warn
+        odoo -d "$db" -i collections_addon --stop-after-init --log-level=warn
+    else
+        # The code may be newer than the database: bring the schema and data up to it.
+        odoo -d "$db" -u collections_addon --stop-after-init --log-level=warn
+    fi
+}
+
+cmd_screenshots() {
+    # The README's screenshots, from the demo database served on a private port, in headless Chromium.
+    setup
+    local db=collections_demo port=$((HTTP_PORT + 7))
+    demo_database "$db" ""
+    "$VENV/bin/python" "$ODOO_SRC/odoo-bin" -c "$CONF" -d "$db" --db-filter="^$db\$" --http-port=$port \
+        --log-level=warn &
+    local server=$!
+    trap 'kill $server 2>/dev/null' RETURN
+    local tries=0
+    until curl -sf -o /dev/null "http://127.0.0.1:$port/web/login"; do
+        tries=$((tries + 1)); [ $tries -lt 120 ] || die "the demo server did not start"
+        sleep 1
+    done
+    "$VENV/bin/python" "$ROOT/tools/screenshots.py" --url "http://127.0.0.1:$port" --db "$db" \
+        --company-xmlid collections_addon.demo_company_br --out "$ROOT/static/description/screenshots"
+}
+
 cmd_demo() {
     # --at/--tz: the demo database is built and served as on that local moment (e.g. a Sunday);
     # --fresh: build the demo database anew. Other arguments go to odoo-bin.
@@ -200,19 +236,7 @@ cmd_demo() {
     FAKE_CLOCK=""
     if [ -n "$at" ]; then start_fake_clock "$at" "$tz"; fi
     local db=collections_demo
-    if [ -n "$fresh" ] || ! db_exists "$db" || ! psql_odoo -d "$db" -tAc \
-            "SELECT 1 FROM ir_module_module WHERE name='collections_addon' AND state='installed'" | grep -q 1; then
-        say "creating database $db with demo data (a few minutes)"
-        drop_db "$db"
-        # The Brazilian localization and Odoo's demo payment provider first (the addon depends on neither, so
-        # one install could load them after the demo is built): Aurora's reminders carry a Pix QR code and a
-        # payment link that can be tried.
-        odoo -d "$db" -i l10n_br,payment_demo --with-demo --stop-after-init --log-level=warn
-        odoo -d "$db" -i collections_addon --stop-after-init --log-level=warn
-    else
-        # The code may be newer than the database: bring the schema and data up to it.
-        odoo -d "$db" -u collections_addon --stop-after-init --log-level=warn
-    fi
+    demo_database "$db" "$fresh"
     say "Odoo is starting: http://127.0.0.1:$HTTP_PORT/odoo   login: admin / admin, collector: carla / carla${FAKE_CLOCK:+   (clock: $FAKE_CLOCK)}   (Ctrl-C stops it)"
     odoo -d "$db" --db-filter="^$db\$" "${args[@]}"
 }
@@ -373,9 +397,10 @@ case "${1:-}" in
     demo) shift; cmd_demo "$@" ;;
     test) shift; cmd_test "$@" ;;
     bench) shift; cmd_bench "$@" ;;
+    screenshots) shift; cmd_screenshots ;;
     odoo) shift; setup; odoo "$@" ;;
     psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
-    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] [--pay-now] | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] [--pay-now] | screenshots | odoo ARGS... | lint | stop" >&2; exit 2 ;;
 esac
