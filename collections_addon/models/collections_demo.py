@@ -31,9 +31,9 @@ class CollectionsDemo(models.AbstractModel):
         )
         runner = self.env["collections.runner"]
         for company in (brazil, main):
-            runner._refresh_company(company.id)
             customers = self.env["account.move"].search([("company_id", "=", company.id)]).commercial_partner_id
             self.env["res.partner"]._collections_refresh_scores(company, customers)
+            runner._refresh_company(company.id)
         # The dashboard and the reports have figures from the first login.
         self.env["collections.dashboard"]._refresh_reports(brazil | main)
 
