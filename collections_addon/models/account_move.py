@@ -83,9 +83,11 @@ class AccountMove(models.Model):
     @api.depends("move_type", "state", "payment_state", "invoice_date_due", "company_id", "commercial_partner_id")
     def _compute_collections_predicted_pay_date(self):
         open_moves = self.filtered(
-            lambda move: move.move_type in CLAIMABLE_MOVE_TYPES
-            and move.invoice_date_due
-            and is_open_invoice(move.state, move.payment_state)
+            lambda move: (
+                move.move_type in CLAIMABLE_MOVE_TYPES
+                and move.invoice_date_due
+                and is_open_invoice(move.state, move.payment_state)
+            )
         )
         (self - open_moves).collections_predicted_pay_date = False
         # By company: the customers' typical days late of a company are read at once, not per invoice.

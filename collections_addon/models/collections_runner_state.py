@@ -156,6 +156,42 @@ class CollectionsRunner(models.AbstractModel):
             customer_expected_recovery(engine.total_company, decision.score, engine.max_days_late, days_to_next_step)
         )
 
+    @api.model
+    def _refresh_expected_recovery(self, company, partners):
+        """The expected recovery of ``partners`` with their score now, their status and next step left as they are.
+
+        Decided as the run does (amount due, days late), without contacting anyone; the next step is the one
+        the customer's status already knows (``collections_next_date``).
+        """
+        runner = self.with_company(company)
+        today = company._collections_today()
+        policies = runner._policy_contexts(company, today, manual=False)
+        rows = [
+            SQL(
+                "(%s, %s::float)",
+                decision.partner.id,
+                self._expected_recovery(decision, decision.partner.collections_next_date or None, today),
+            )
+            for decision in runner._decide_batch(company, partners, today, policies, manual=False)
+        ]
+        if not rows:
+            return
+        self.env["res.partner"].flush_model(["collections_expected_recovery"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner AS partner
+                   SET collections_expected_recovery = COALESCE(partner.collections_expected_recovery, '{}'::jsonb)
+                                                       || jsonb_build_object(%(key)s, batch.expected_recovery)
+                  FROM (VALUES %(rows)s) AS batch(id, expected_recovery)
+                 WHERE partner.id = batch.id
+                """,
+                key=str(company.id),
+                rows=SQL(", ").join(rows),
+            )
+        )
+        self.env["res.partner"].invalidate_model(["collections_expected_recovery"])
+
     def _update_partner_states(self, company, rows):
         Partner = self.env["res.partner"]
         Partner.flush_model(_STATE_FIELDS)

@@ -80,7 +80,7 @@ class ResPartner(models.Model):
         company = self.env.company
         customers = self.commercial_partner_id
         self._collections_refresh_scores(company, customers)
-        self.env["collections.runner"]._refresh_partners(customers, company)
+        self.env["collections.runner"]._refresh_expected_recovery(company, customers)
         return True
 
     def _collections_score_or_none(self):
