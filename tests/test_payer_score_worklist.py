@@ -198,7 +198,7 @@ class TestScoreBands(ScoreSceneMixin, RunCase):
         invoice = self.make_invoice(good, 400, 21)
         self.refresh_score(good)
         line = self.preview_lines([good])[good]
-        self.assertEqual((line.level_id, line.channels), (self.level_call, "Email"))
+        self.assertEqual((line.level_id, line.channels), (self.level_call, "E-mail"))
         self.assertEqual(line.reason, "good payer: e-mail only")
         self.run_followup()
         self.assertEqual(self.events_of(good).mapped("channel"), ["email"])
