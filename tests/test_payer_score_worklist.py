@@ -99,7 +99,7 @@ class TestExpectedRecovery(ScoreSceneMixin, RunCase):
         soon_due = self.make_invoice(late, 100, 5)
         long_due = self.make_invoice(late, 100, 30)
         not_due = self.make_invoice(late, 100, -10)
-        paid = self.paid_late(late, 0, due_days_ago=20)
+        paid = self.paid_late(late, 12, due_days_ago=20)
         self.refresh_score(late)
         self.assertEqual(late.with_user(self.collector).collections_typical_days_late, 12)
         form = Form(soon_due.with_user(self.collector))
@@ -108,7 +108,10 @@ class TestExpectedRecovery(ScoreSceneMixin, RunCase):
         self.assertEqual(invoices.mapped("collections_predicted_pay_date"), [TODAY, TODAY + timedelta(days=22), False])
         # The customer's Collections tab lists the open invoices with their predicted date.
         open_moves = late.with_user(self.collector).collections_open_move_ids
-        self.assertEqual(open_moves.mapped("collections_predicted_pay_date"), [TODAY, TODAY + timedelta(days=1)])
+        self.assertEqual(
+            {move: move.collections_predicted_pay_date for move in open_moves},
+            {long_due: TODAY, soon_due: TODAY + timedelta(days=7), not_due: TODAY + timedelta(days=22)},
+        )
         partner_form = self.env.ref("base.view_partner_form")
         arch = self.env["res.partner"].with_user(self.collector).get_views([(partner_form.id, "form")])
         self.assertIn("collections_predicted_pay_date", arch["views"]["form"]["arch"])
@@ -170,7 +173,7 @@ class TestScoreBands(ScoreSceneMixin, RunCase):
     def test_a_poor_payer_starts_at_the_call_level_in_the_preview_and_the_run(self):
         self.company.collections_score_neutral = 20  # a customer without history scores 20: a poor payer
         self.policy.with_user(self.manager).poor_start_level_id = self.level_call
-        poor = self.make_customer("Poor Payer")
+        poor = self.make_customer("Poor Payer", phone="+55 11 91234-5678", tz=SAO_PAULO)
         poor_invoice = self.make_invoice(poor, 300, 6)
         middle = self.make_customer("Middle Payer")
         self.paid_late(middle, 50)  # 40 points for lateness: 60, in no band
