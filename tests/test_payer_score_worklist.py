@@ -116,6 +116,30 @@ class TestExpectedRecovery(ScoreSceneMixin, RunCase):
         arch = self.env["res.partner"].with_user(self.collector).get_views([(partner_form.id, "form")])
         self.assertIn("collections_predicted_pay_date", arch["views"]["form"]["arch"])
 
+    def test_a_list_of_invoices_reads_the_customers_at_once(self):
+        def invoices(count, prefix):
+            moves = self.env["account.move"]
+            for index in range(count):
+                customer = self.make_customer(f"{prefix} {index}")
+                moves |= self.make_invoice(customer, 100, index)
+                moves |= self.make_invoice(customer, 50, 2, company=self.company_2)
+            return moves
+
+        few, many = invoices(3, "Few"), invoices(20, "Many")
+
+        def read(moves):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            moves.mapped("collections_predicted_pay_date")
+            return self.env.cr.sql_log_count - before
+
+        read(few)  # warm caches shared by both lists
+        queries_few = read(few)
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries_few):
+            many.mapped("collections_predicted_pay_date")
+
     def test_the_predicted_pay_date_reads_the_invoices_company(self):
         customer = self.make_customer("Branch Customer")
         self.paid_late(customer, 30, company=self.company_2)
