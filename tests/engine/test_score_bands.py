@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from collections_addon.engine import (
     BandRule,
@@ -133,3 +135,29 @@ def test_expected_recovery_never_falls_with_a_better_score_or_a_nearer_step():
         assert customer_expected_recovery(500, score + 1, 10, 5) >= customer_expected_recovery(500, score, 10, 5)
     for days in range(0, 40):
         assert customer_expected_recovery(500, 60, 10, days) >= customer_expected_recovery(500, 60, 10, days + 1)
+
+
+@given(
+    days=st.lists(st.integers(-30, 120), min_size=1, max_size=6, unique=True),
+    start=st.integers(0, 6),
+    score=st.one_of(st.none(), st.integers(0, 100)),
+    email_only=st.booleans(),
+    age=st.integers(-40, 150),
+)
+def test_a_band_plan_is_a_valid_plan_that_only_skips_or_starts_earlier(days, start, score, email_only, age):
+    levels = [
+        FollowupLevel(id=index + 1, days=day, channels=("email", "call") if index % 2 else ("sms",))
+        for index, day in enumerate(sorted(days))
+    ]
+    bands = ScoreBands(poor=BandRule(start_level_id=start or None, email_only=email_only))
+    plan = band_plan(levels, bands, score, [item(age)])
+    by_id = {level.id: level for level in levels}
+    assert [level.days for level in plan.levels] == sorted({level.days for level in plan.levels})
+    for level in plan.levels:
+        original = by_id[level.id]
+        assert level.days <= original.days and set(level.channels) <= set(original.channels)
+        assert level.days == original.days or level.id == plan.started_at
+    if plan.band is None:
+        assert plan.levels == tuple(levels)
+    decision = decide(plan.levels, [item(age)])
+    assert decision.level is None or decision.level.id in {level.id for level in plan.levels}
