@@ -28,6 +28,7 @@ if __name__.startswith("odoo.addons."):
         test_pay_now_pix,
         test_pay_now_pix_pages,
         test_payer_score,
+        test_payer_score_worklist,
         test_performance,
         test_portal,
         test_promise,

@@ -4,6 +4,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
+from ..collections_addon.engine import customer_expected_recovery
 from .common import SAO_PAULO, TODAY, CollectionsCase
 
 
@@ -32,7 +33,9 @@ class TestCalls(CollectionsCase):
         call = self.planned_call()
         self.assertEqual(len(call), 1)
         self.assertEqual(call.call_planned_at, datetime(2026, 3, 16, 11, 0))
-        self.assertAlmostEqual(call.priority, 900.0 * (1 + 20 / 30), places=2)
+        # The customer's expected recovery with the call due now: a new customer scores the neutral 50.
+        self.assertEqual(call.priority, float(customer_expected_recovery(900.0, 50, 20, 0)))
+        self.assertEqual(call.priority, self.customer.with_company(self.company).collections_expected_recovery)
         self.assertEqual(call.activity_id.date_deadline, date(2026, 3, 16))
         self.assertEqual(call.activity_id.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertIn(self.call_script.name, call.activity_id.note)

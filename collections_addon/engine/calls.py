@@ -18,8 +18,8 @@ datetime.datetime(2026, 3, 28, 11, 0)
 CallFollowUp(action='retry', retry_at=datetime.datetime(2026, 3, 27, 19, 0), pause_until=None, reason='no_answer')
 >>> after_call("promise", friday_noon, rules, [], "America/Sao_Paulo").pause_until
 datetime.date(2026, 4, 3)
->>> call_priority(1000.0, 15)
-1500.0
+>>> call_priority(1000.0, 15, 50)
+900.0
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from .bounds import CALL_INTERVAL_HOURS, CALL_PERIOD_DAYS, DAY_HOURS, MAX_CALLS
+from .payer_score import customer_expected_recovery
 
 CALL_OUTCOMES = ("will_pay", "promise", "dispute", "refused", "no_answer", "voicemail", "wrong_number")
 REACHED_OUTCOMES = frozenset({"will_pay", "promise", "dispute", "refused"})
@@ -305,11 +306,16 @@ def call_wait(
     return reason, next_call_slot(now, rules, previous_calls, tz)
 
 
-def call_priority(amount_due: float, days_late: int) -> float:
-    """Higher is called first: the amount due, raised by a thirtieth per day late."""
-    if amount_due <= 0:
-        return 0.0
-    return round(amount_due * (1 + max(days_late, 0) / 30), 2)
+def call_priority(amount_due: float, days_late: int, score: int | None = None, days_to_next_step: int = 0) -> float:
+    """Higher is called first: the customer's expected recovery with the call as its next step, due now.
+
+    The worklist's own order (:func:`customer_expected_recovery`): the amount due weighted by the chance
+    the customer pays (its payer ``score``, None when never scored, and ``days_late``) and by urgency.
+
+    >>> call_priority(1000.0, 0, 100), call_priority(1000.0, 0, 100, days_to_next_step=None), call_priority(0.0, 9)
+    (2000.0, 1000.0, 0.0)
+    """
+    return float(customer_expected_recovery(amount_due, score, days_late, days_to_next_step))
 
 
 @dataclass(frozen=True)

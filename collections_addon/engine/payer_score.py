@@ -39,6 +39,8 @@ first, ties in the order of ``SCORE_REASON_CODES``); a customer who lost no poin
 datetime.date(2026, 3, 22)
 >>> recovery_probability(68, 30), expected_recovery("1000.00", 0.5, recovery_urgency(0))
 (0.522, Decimal('1000.00'))
+>>> customer_expected_recovery("1000.00", 68, 30, 15)
+Decimal('783.00')
 """
 
 from __future__ import annotations
@@ -406,3 +408,24 @@ def expected_recovery(amount, probability, urgency) -> Decimal:
     elif not 1 <= urgency <= MAX_URGENCY:
         raise ValueError(f"The urgency must be {URGENCY}, got {urgency}.")
     return _round_half_up(Fraction(amount) * Fraction(_exact(probability)) * urgency, 2)
+
+
+def customer_expected_recovery(amount, score: int | None, days_late: int, days_to_next_step: int | None) -> Decimal:
+    """A customer's *Expected Recovery*, the order of the worklist and of Calls Today, largest first.
+
+    ``amount`` is what the customer owes (nothing, or a credit, expects 0), ``score`` its payer score (a
+    customer never scored counts as ``NEUTRAL_SCORE``), ``days_late`` those of its oldest overdue item, and
+    ``days_to_next_step`` the days to its next step (None: none scheduled): :func:`expected_recovery` of the
+    amount with :func:`recovery_probability` and :func:`recovery_urgency`.
+
+    >>> customer_expected_recovery("1000.00", 100, 0, None), customer_expected_recovery(1000.0, None, 0, 0)
+    (Decimal('1000.00'), Decimal('1050.00'))
+    >>> customer_expected_recovery(-50, 80, 10, 0)
+    Decimal('0.00')
+    """
+    amount = _exact(amount, "The amount")
+    if amount <= 0:
+        return Decimal("0.00")
+    score = NEUTRAL_SCORE if score is None else score
+    probability = recovery_probability(score, days_late)
+    return expected_recovery(amount, probability, recovery_urgency(days_to_next_step))

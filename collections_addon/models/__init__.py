@@ -35,6 +35,7 @@ from . import (
     collections_negotiation_steps,
     collections_pay_now,
     collections_policy,
+    collections_policy_bands,
     collections_promise,
     collections_protest,
     collections_protest_board,

@@ -2,9 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..engine import AGREEMENT_BOOKED_STATES
+from ..engine import AGREEMENT_BOOKED_STATES, predicted_pay_date
 from ..engine.protest import TITLE_LOCKED_STATES
-from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE, is_open_invoice
+from ..engine.receivable import CLAIMABLE_MOVE_TYPES, RECEIVABLE_ACCOUNT_TYPE, is_open_invoice
 
 
 class AccountMove(models.Model):
@@ -71,6 +71,34 @@ class AccountMove(models.Model):
         groups="collections_addon.group_collections_user",
         help="An overdue customer invoice of a company with a protest rule: the Protest button is offered.",
     )
+
+    collections_predicted_pay_date = fields.Date(
+        string="Predicted Pay Date",
+        compute="_compute_collections_predicted_pay_date",
+        groups="collections_addon.group_collections_user",
+        help="When this open invoice will likely be paid: its due date plus the customer's typical days late "
+        "in the invoice's company (from the payer score), never before today.",
+    )
+
+    @api.depends("move_type", "state", "payment_state", "invoice_date_due", "company_id", "commercial_partner_id")
+    def _compute_collections_predicted_pay_date(self):
+        open_moves = self.filtered(
+            lambda move: (
+                move.move_type in CLAIMABLE_MOVE_TYPES
+                and move.invoice_date_due
+                and is_open_invoice(move.state, move.payment_state)
+            )
+        )
+        (self - open_moves).collections_predicted_pay_date = False
+        # By company: the customers' typical days late of a company are read at once, not per invoice.
+        for company in open_moves.company_id:
+            moves = open_moves.filtered(lambda move, company=company: move.company_id == company)
+            today = company._collections_today()
+            for move in moves:
+                customer = move.commercial_partner_id.with_company(company)
+                move.collections_predicted_pay_date = predicted_pay_date(
+                    move.invoice_date_due, customer.collections_typical_days_late or 0, today
+                )
 
     def _compute_collections_protest_count(self):
         counts = dict(

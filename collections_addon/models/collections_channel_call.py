@@ -157,7 +157,7 @@ class CollectionsChannel(models.AbstractModel):
                 "call",
                 state="queued",
                 call_planned_at=slot or False,
-                priority=call_priority(decision.engine.total_company, decision.engine.max_days_late),
+                priority=call_priority(decision.engine.total_company, decision.engine.max_days_late, decision.score),
                 recipient=partner.phone or False,
             )
             vals["_call_note"] = self._call_note(pointers[script], slot is None)
@@ -235,7 +235,9 @@ class CollectionsChannel(models.AbstractModel):
                     "activity_id": activity.id,
                     "call_planned_at": slot or False,
                     "priority": call_priority(
-                        source_event.amount_due, partner.with_company(company).collections_days_late
+                        source_event.amount_due,
+                        partner.with_company(company).collections_days_late,
+                        partner.with_company(company)._collections_score_or_none(),
                     ),
                     "recipient": partner.phone or False,
                 }

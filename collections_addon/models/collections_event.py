@@ -119,7 +119,11 @@ class CollectionsEvent(models.Model):
         compute="_compute_call_wait",
         help="The next moment the plan allows this call (empty: none in the coming weeks).",
     )
-    priority = fields.Float(index=True, help="Calls are listed by this score: the overdue amount, raised by its age.")
+    priority = fields.Float(
+        index=True,
+        help="Calls are listed by this score, most first: the customer's expected recovery with the call due now "
+        "(the amount due x the chance the customer pays x 2).",
+    )
     body = fields.Text(string="Text Sent", help="The text sent (SMS, WhatsApp), printed (letter) or the call script.")
     recipient = fields.Char(help="The number or address the message went to.")
     external_id = fields.Char(

@@ -58,6 +58,7 @@ class _PolicyContext:
     policy: object
     levels: list
     rules: ContactRules
+    bands: object = None  # the plan's engine ScoreBands
 
 
 @dataclass
@@ -71,6 +72,10 @@ class _Decision:
     recipients: object
     blacklisted: object
     engine_calendar: BusinessCalendar = None
+    # The customer's payer score (None: never scored) and its band's plan (engine BandPlan): the score the
+    # step was decided with, refreshed by the act step before the call's priority and the expected recovery.
+    score: int | None = None
+    band: object = None
 
 
 class CollectionsRunner(models.AbstractModel):

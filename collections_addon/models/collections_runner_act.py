@@ -23,6 +23,7 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _act_batch(self, company, partners, today, decisions, policies, manual, result, email_overrides=None):
+        self._refresh_scores(company, partners, decisions)
         # Stale bank data: nothing goes out automatically (a collector's own 'Send now' still does).
         to_act = [
             decision
@@ -44,18 +45,23 @@ class CollectionsRunner(models.AbstractModel):
         self._propose_protests(decisions)
         attempted = {decision.partner.id for decision in to_act}
         self._write_partner_states(company, partners, decisions, executed, attempted)
-        self._refresh_scores(company, partners)
 
-    def _refresh_scores(self, company, partners):
+    def _refresh_scores(self, company, partners, decisions):
         """The payer score follows the day's history (payments, promises, disputes, protests) of the batch.
 
-        A score that cannot be counted is logged and left as it was: it never holds back the reminders.
+        Refreshed before acting: the calls' priority and the customers' expected recovery read the new
+        score (the step itself was decided, as its preview, with the score stored). A score that cannot be
+        counted is logged and left as it was: it never holds back the reminders.
         """
         try:
             with self.env.cr.savepoint():
-                self.env["res.partner"]._collections_refresh_scores(company, partners)
+                scores = self.env["res.partner"]._collections_refresh_scores(company, partners)
         except Exception:
             _logger.exception("Collections: the payer scores of a batch of %s were not refreshed", company.name)
+            return
+        for decision in decisions:
+            if decision.partner.id in scores:
+                decision.score = scores[decision.partner.id].score
 
     def _execute_isolated(self, company, today, decisions, result, email_overrides=None):
         """Execute the batch in one savepoint; when it fails, customer by customer, each in its own."""

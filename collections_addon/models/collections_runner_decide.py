@@ -13,6 +13,7 @@ from ..engine import (
     BusinessCalendar,
     ContactRules,
     PartnerSituation,
+    band_plan,
     calendar_window,
     contact_points,
     decide_partner,
@@ -39,6 +40,8 @@ _PARTNER_FIELDS = [
     "phone_sanitized_blacklisted",
     "collections_phone_invalid",
 ]
+# The payer score the bands and the expected recovery read (collections users' fields: read as the follow-up).
+_SCORE_FIELDS = ["collections_payer_score", "collections_score_date"]
 
 
 class CollectionsRunner(models.AbstractModel):
@@ -53,13 +56,15 @@ class CollectionsRunner(models.AbstractModel):
             rules = policy._engine_rules(*calendar_window(today))
             if manual:
                 rules = ContactRules.unrestricted()
-            contexts[policy.id] = _PolicyContext(policy, policy._engine_levels(), rules)
+            contexts[policy.id] = _PolicyContext(policy, policy._engine_levels(), rules, policy._engine_bands())
         return contexts
 
     @api.model
     def _decide_batch(self, company, partners, today, policies, manual):
         partners = partners.with_company(company)
         partners.fetch(_PARTNER_FIELDS)
+        # sudo: the score is the follow-up's own bookkeeping, read whoever starts the run (same fetch query).
+        partners.sudo().fetch(_SCORE_FIELDS)
         facts = self._gather_batch(company, partners)
         default_policy = {}
         digits = {currency.id: currency.decimal_places for currency in self.env["res.currency"].search([])}
@@ -73,9 +78,11 @@ class CollectionsRunner(models.AbstractModel):
         recipients = facts.recipients[partner.id]
         reachable = recipients.filtered(lambda contact: contact.email_normalized not in facts.blacklisted)
         items = facts.items.get(partner.id, [])
+        score = partner._collections_score_or_none()
+        band = band_plan(context.levels, context.bands, score, items) if context else None
         decision = decide_partner(
             today=today,
-            levels=context.levels if context else [],
+            levels=band.levels if band else [],
             items=items,
             situation=self._situation(partner, today, facts, has_email=bool(reachable)),
             rules=context.rules if context else None,
@@ -93,6 +100,8 @@ class CollectionsRunner(models.AbstractModel):
             recipients=reachable,
             blacklisted=recipients - reachable,
             engine_calendar=context.rules.calendar if context else BusinessCalendar(),
+            score=score,
+            band=band,
         )
 
     def _partner_policy(self, company, partner, default_policy):
@@ -117,6 +126,20 @@ class CollectionsRunner(models.AbstractModel):
             open_tasks=frozenset(facts.open_tasks.get(partner.id, ())),
             unmatched_payments=(facts.unmatched_payments or {}).get(partner.id, 0.0),
         )
+
+    def _band_note(self, decision):
+        """Why the customer's step differs from the plan: its score band started it later or kept e-mails only."""
+        band, engine = decision.band, decision.engine
+        if not band or not band.band or engine.action != "contact" or not engine.level:
+            return ""
+        payer = self.env._("good payer") if band.band == "good" else self.env._("poor payer")
+        notes = []
+        if band.started_at == engine.level.id:
+            level = self.env["collections.level"].browse(band.started_at)
+            notes.append(self.env._("starts at %(level)s", level=level.name))
+        if band.email_only:
+            notes.append(self.env._("e-mail only"))
+        return self.env._("%(payer)s: %(notes)s", payer=payer, notes=", ".join(notes)) if notes else ""
 
     def _reason_label(self, reason):
         labels = {

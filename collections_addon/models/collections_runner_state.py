@@ -12,7 +12,14 @@ from markupsafe import Markup
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..engine import TO_CONTACT, StepResult, customer_state, highest_by_days, step_outcome
+from ..engine import (
+    TO_CONTACT,
+    StepResult,
+    customer_expected_recovery,
+    customer_state,
+    highest_by_days,
+    step_outcome,
+)
 
 # The customer's follow-up columns the run writes (company-dependent: one jsonb map each).
 _STATE_FIELDS = [
@@ -22,6 +29,7 @@ _STATE_FIELDS = [
     "collections_last_date",
     "collections_due_level_id",
     "collections_review_date",
+    "collections_expected_recovery",
 ]
 
 
@@ -126,7 +134,7 @@ class CollectionsRunner(models.AbstractModel):
             )
             rows.append(
                 SQL(
-                    "(%s, %s, %s::integer, %s::date, %s::date, %s::integer, %s::date)",
+                    "(%s, %s, %s::integer, %s::date, %s::date, %s::integer, %s::date, %s::float)",
                     partner.id,
                     state.status,
                     state.level_id or None,
@@ -134,10 +142,55 @@ class CollectionsRunner(models.AbstractModel):
                     state.last_date,
                     state.due_level_id,
                     today if from_run else partner.collections_review_date or None,
+                    self._expected_recovery(decision, state.next_date, today),
                 )
             )
         if rows:
             self._update_partner_states(company, rows)
+
+    def _expected_recovery(self, decision, next_date, today):
+        """The customer's expected recovery after the batch: its amount due, score, days late and next step."""
+        engine = decision.engine
+        days_to_next_step = (next_date - today).days if next_date else None
+        return float(
+            customer_expected_recovery(engine.total_company, decision.score, engine.max_days_late, days_to_next_step)
+        )
+
+    @api.model
+    def _refresh_expected_recovery(self, company, partners):
+        """The expected recovery of ``partners`` with their score now, their status and next step left as they are.
+
+        Decided as the run does (amount due, days late), without contacting anyone; the next step is the one
+        the customer's status already knows (``collections_next_date``).
+        """
+        runner = self.with_company(company)
+        today = company._collections_today()
+        policies = runner._policy_contexts(company, today, manual=False)
+        rows = [
+            SQL(
+                "(%s, %s::float)",
+                decision.partner.id,
+                self._expected_recovery(decision, decision.partner.collections_next_date or None, today),
+            )
+            for decision in runner._decide_batch(company, partners, today, policies, manual=False)
+        ]
+        if not rows:
+            return
+        self.env["res.partner"].flush_model(["collections_expected_recovery"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner AS partner
+                   SET collections_expected_recovery = COALESCE(partner.collections_expected_recovery, '{}'::jsonb)
+                                                       || jsonb_build_object(%(key)s, batch.expected_recovery)
+                  FROM (VALUES %(rows)s) AS batch(id, expected_recovery)
+                 WHERE partner.id = batch.id
+                """,
+                key=str(company.id),
+                rows=SQL(", ").join(rows),
+            )
+        )
+        self.env["res.partner"].invalidate_model(["collections_expected_recovery"])
 
     def _update_partner_states(self, company, rows):
         Partner = self.env["res.partner"]
@@ -159,9 +212,12 @@ class CollectionsRunner(models.AbstractModel):
                        collections_due_level_id = COALESCE(partner.collections_due_level_id, '{}'::jsonb)
                                                   || jsonb_build_object(%(key)s, batch.due_level_id),
                        collections_review_date = COALESCE(partner.collections_review_date, '{}'::jsonb)
-                                                 || jsonb_build_object(%(key)s, batch.review_date)
+                                                 || jsonb_build_object(%(key)s, batch.review_date),
+                       collections_expected_recovery = COALESCE(partner.collections_expected_recovery, '{}'::jsonb)
+                                                       || jsonb_build_object(%(key)s, batch.expected_recovery)
                   FROM (VALUES %(rows)s)
-                       AS batch(id, status, level_id, next_date, last_date, due_level_id, review_date)
+                       AS batch(id, status, level_id, next_date, last_date, due_level_id, review_date,
+                                expected_recovery)
                  WHERE partner.id = batch.id
                 """,
                 key=str(company.id),

@@ -62,11 +62,33 @@ class ResPartner(models.Model):
         copy=False,
         groups="collections_addon.group_collections_user",
     )
+    collections_expected_recovery = fields.Float(
+        string="Expected Recovery",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
+        digits=(16, 2),
+        help="What the worklist and Calls Today are ordered by, most first: the overdue amount x the chance "
+        "this customer pays (from its payer score and how late it is) x the urgency of its next step "
+        "(x1 when it is 30 days away or more or none is planned, up to x2 when it is due today). "
+        "Refreshed by the daily follow-up and by Refresh Score.",
+        groups="collections_addon.group_collections_user",
+    )
 
     def action_collections_refresh_score(self):
-        """*Refresh Score* on the customer: its score in the current company, now."""
-        self._collections_refresh_scores(self.env.company, self.commercial_partner_id)
+        """*Refresh Score* on the customer: its score in the current company, now, and its expected recovery."""
+        company = self.env.company
+        customers = self.commercial_partner_id
+        self._collections_refresh_scores(company, customers)
+        self.env["collections.runner"]._refresh_expected_recovery(company, customers)
         return True
+
+    def _collections_score_or_none(self):
+        """The customer's payer score in the current company, None when it was never scored."""
+        self.ensure_one()
+        # sudo: the score is the follow-up's own bookkeeping, read by the run whoever starts it.
+        partner = self.sudo()
+        return partner.collections_payer_score if partner.collections_score_date else None
 
     def _collections_refresh_scores(self, company, partners=None):
         """Score ``partners`` (default: these records' customers) in ``company`` and store score and reasons.

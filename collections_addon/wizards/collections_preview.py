@@ -44,6 +44,9 @@ class CollectionsPreview(models.TransientModel):
                 action, reason = "worklist", self.env._("manual step: the collector decides")
             else:
                 action, reason = "skip", runner._reason_label(engine.reason)
+            band_note = runner._band_note(decision)
+            if band_note:
+                reason = f"{band_note}; {reason}" if reason else band_note
             lines.append(
                 {
                     "partner_id": decision.partner.id,

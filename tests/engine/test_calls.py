@@ -24,6 +24,7 @@ from collections_addon.engine import (
     call_allowed_at,
     call_priority,
     call_wait,
+    customer_expected_recovery,
     next_call_slot,
 )
 from collections_addon.engine.calls import (
@@ -574,27 +575,28 @@ def test_slot_matches_a_minute_by_minute_scan(seed):
 
 
 @pytest.mark.parametrize(
-    ("amount", "days_late", "priority"),
+    ("amount", "days_late", "score", "priority"),
     [
-        (1000.0, 0, 1000.0),
-        (1000.0, 30, 2000.0),
-        (1000.0, 15, 1500.0),
-        (100.0, 1, 103.33),
-        (100.0, 2, 106.67),
-        (1000.0, -10, 1000.0),
-        (0.0, 100, 0.0),
-        (-50.0, 10, 0.0),
-        (250, 60, 750.0),
+        (1000.0, 0, 100, 2000.0),
+        (1000.0, 90, 100, 1000.0),
+        (1000.0, 0, None, 1050.0),
+        (1000.0, 15, 50, 900.0),
+        (1000.0, -10, 100, 2000.0),
+        (0.0, 100, 80, 0.0),
+        (-50.0, 10, 80, 0.0),
+        (250, 0, 0, 25.0),
     ],
 )
-def test_call_priority(amount, days_late, priority):
-    assert call_priority(amount, days_late) == priority
-    assert isinstance(call_priority(amount, days_late), float)
+def test_call_priority_is_the_expected_recovery_of_a_step_due_now(amount, days_late, score, priority):
+    assert call_priority(amount, days_late, score) == priority
+    assert isinstance(call_priority(amount, days_late, score), float)
+    assert call_priority(amount, days_late, score) == float(customer_expected_recovery(amount, score, days_late, 0))
 
 
-def test_amount_weighs_more_than_age():
-    assert call_priority(10000, 0) > call_priority(1000, 200)
-    assert call_priority(1000, 31) > call_priority(1000, 30)
+def test_a_better_payer_and_a_larger_amount_come_first():
+    assert call_priority(1000, 10, 90) > call_priority(1000, 10, 30)
+    assert call_priority(2000, 10, 50) > call_priority(1000, 10, 50)
+    assert call_priority(1000, 10, 50) > call_priority(1000, 10, 50, days_to_next_step=20)
 
 
 # --- after_call -------------------------------------------------------------------------------------------------
