@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .collections_event import CALL_OUTCOME_SELECTION
+from .collections_report_promise import COMPANY_TZ_JOIN, company_day
 
 _KIND_LABELS = {"contact": "Contact", "call": "Call", "promise": "Promise to Pay", "task": "Open Task"}
 # Call outcomes that reached the customer.
@@ -88,6 +89,7 @@ class CollectionsReportActivity(models.Model):
         """Joins giving ``customer`` (the commercial partner), ``company`` and the customer's ``collector``."""
         return SQL(
             """JOIN res_company company ON company.id = %(company)s
+               %(tz_join)s
                JOIN res_partner partner ON partner.id = %(partner)s
                JOIN res_partner customer ON customer.id = COALESCE(partner.commercial_partner_id, partner.id)
                CROSS JOIN LATERAL (
@@ -98,6 +100,7 @@ class CollectionsReportActivity(models.Model):
                LEFT JOIN collections_level customer_level ON customer_level.id = collector.level_id""",
             company=company_column,
             partner=partner_column,
+            tz_join=COMPANY_TZ_JOIN,
         )
 
     def _calls_query(self, companies):
@@ -116,21 +119,22 @@ class CollectionsReportActivity(models.Model):
 
     def _promises_query(self, companies):
         return SQL(
-            """SELECT promise.create_date::date, promise.company_id, company.currency_id, promise.user_id,
+            """SELECT %(made)s, promise.company_id, company.currency_id, promise.user_id,
                       collector.id, customer.id, COALESCE(collector.plan_id, customer_level.policy_id), 'promise',
                       NULL, 0, 0, 0, 1, 0, 0, NULL, NULL
                  FROM collections_promise promise
                  %(join)s
                 WHERE promise.company_id = ANY(%(companies)s)""",
+            made=company_day(SQL("promise.create_date")),
             join=self._customer_join(SQL("promise.partner_id"), SQL("promise.company_id")),
             companies=companies.ids,
         )
 
     def _tasks_query(self, companies, today):
         return SQL(
-            """SELECT task.create_date::date, task.company_id, company.currency_id, task.user_id, collector.id,
+            """SELECT %(given)s, task.company_id, company.currency_id, task.user_id, collector.id,
                       customer.id, task.policy_id, 'task', NULL, 0, 0, 0, 0, 0, 1,
-                      today.day - task.create_date::date, today.day - task.create_date::date
+                      today.day - %(given)s, today.day - %(given)s
                  FROM (SELECT DISTINCT ON (activity.id) activity.id, activity.create_date, activity.user_id,
                               event.company_id, event.partner_id, level.policy_id
                          FROM collections_event event
@@ -142,6 +146,7 @@ class CollectionsReportActivity(models.Model):
                  %(join)s""",
             companies=companies.ids,
             today=today,
+            given=company_day(SQL("task.create_date")),
             join=self._customer_join(SQL("task.partner_id"), SQL("task.company_id")),
         )
 

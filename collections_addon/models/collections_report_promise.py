@@ -40,6 +40,23 @@ def _company_value(column, company):
     return SQL("(%s ->> %s::text)::int", column, company)
 
 
+# Joined after ``company`` (a res_company): what ``company_day`` needs, the company's time zone.
+COMPANY_TZ_JOIN = SQL(
+    """JOIN res_partner company_partner ON company_partner.id = company.partner_id
+  LEFT JOIN resource_calendar company_calendar ON company_calendar.id = company.resource_calendar_id"""
+)
+
+
+def company_day(moment):
+    """The company's day of a UTC timestamp (``res.company._collections_today``'s time zone; needs
+    ``COMPANY_TZ_JOIN``)."""
+    return SQL(
+        "(timezone(COALESCE(NULLIF(company_partner.tz, ''), NULLIF(company_calendar.tz, ''), 'UTC'), "
+        "%s AT TIME ZONE 'UTC'))::date",
+        moment,
+    )
+
+
 class CollectionsReportPromise(models.Model):
     _name = "collections.report.promise"
     _description = "Collections Promises and Agreements Analysis"
@@ -121,16 +138,19 @@ class CollectionsReportPromise(models.Model):
         company = SQL("promise.company_id")
         return SQL(
             """SELECT promise.id * 2 AS id, 'promise' AS kind, promise.id AS promise_id, NULL::int AS negotiation_id,
-                      promise.create_date::date AS date, promise.date AS due_date, promise.company_id,
+                      %(made)s AS date, promise.date AS due_date, promise.company_id,
                       %(customer)s,
                       COALESCE(%(plan)s, level.policy_id) AS policy_id,
                       promise.user_id, promise.source, promise.state, promise.state AS outcome,
                       %(measures)s
                  FROM collections_promise promise
                  JOIN res_company company ON company.id = promise.company_id
+                 %(tz_join)s
                  JOIN res_partner partner ON partner.id = promise.partner_id
                  JOIN res_partner customer ON customer.id = COALESCE(partner.commercial_partner_id, partner.id)
             LEFT JOIN collections_level level ON level.id = %(level)s""",
+            made=company_day(SQL("promise.create_date")),
+            tz_join=COMPANY_TZ_JOIN,
             customer=self._customer_columns(company),
             plan=_company_value(SQL("customer.collections_policy_id"), company),
             level=_company_value(SQL("customer.collections_level_id"), company),
@@ -145,7 +165,7 @@ class CollectionsReportPromise(models.Model):
         )
         return SQL(
             """SELECT agreement.id * 2 + 1, 'agreement', NULL::int, agreement.id,
-                      COALESCE(agreement.accepted_date, agreement.create_date)::date, agreement.first_date,
+                      %(made)s, agreement.first_date,
                       agreement.company_id,
                       %(customer)s,
                       agreement.policy_id, agreement.user_id,
@@ -154,8 +174,11 @@ class CollectionsReportPromise(models.Model):
                       %(measures)s
                  FROM collections_negotiation agreement
                  JOIN res_company company ON company.id = agreement.company_id
+                 %(tz_join)s
                  JOIN res_partner partner ON partner.id = agreement.partner_id
                  JOIN res_partner customer ON customer.id = COALESCE(partner.commercial_partner_id, partner.id)""",
+            made=company_day(SQL("COALESCE(agreement.accepted_date, agreement.create_date)")),
+            tz_join=COMPANY_TZ_JOIN,
             customer=self._customer_columns(company),
             outcome=outcome,
             measures=self._measures(outcome, SQL("agreement.amount_net")),
