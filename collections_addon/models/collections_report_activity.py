@@ -11,12 +11,11 @@ knows, and the recovered amounts come from the stored recovery report (whose ref
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..engine.calls import REACHED_OUTCOMES
 from .collections_event import CALL_OUTCOME_SELECTION
 from .collections_report_promise import COMPANY_TZ_JOIN, company_day
 
 _KIND_LABELS = {"contact": "Contact", "call": "Call", "promise": "Promise to Pay", "task": "Open Task"}
-# Call outcomes that reached the customer.
-_REACHED_OUTCOMES = ("will_pay", "promise", "dispute", "refused")
 
 
 class CollectionsReportActivity(models.Model):
@@ -112,7 +111,7 @@ class CollectionsReportActivity(models.Model):
                  %(join)s
             LEFT JOIN collections_level level ON level.id = event.level_id
                 WHERE event.company_id = ANY(%(companies)s) AND event.channel = 'call' AND event.outcome IS NOT NULL""",
-            reached=_REACHED_OUTCOMES,
+            reached=tuple(sorted(REACHED_OUTCOMES)),
             join=self._customer_join(SQL("event.partner_id"), SQL("event.company_id")),
             companies=companies.ids,
         )

@@ -13,12 +13,11 @@ from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..engine import CONTACT_CHANNELS
+from ..engine.contact_log import WENT_OUT_STATES
 from ..engine.recovery import RECOVERY_WINDOWS, RecoveryContact, RecoveryPayment, attribute_recovery
 from .collections_event import _CHANNEL_LABELS
 from .collections_level import SCRIPT_FIELDS
 
-# The states of a contact that went out (queued ones did not yet, failed and cancelled ones never will).
-REACHED_STATES = ("sent", "delivered", "read")
 _KIND_LABELS = {"company": "Company", "individual": "Individual"}
 _INSERT_CHUNK = 1000
 
@@ -197,7 +196,7 @@ class CollectionsReportRecovery(models.Model):
                  ORDER BY event.id""",
                 scripts,
                 companies.ids,
-                REACHED_STATES,
+                WENT_OUT_STATES,
                 CONTACT_CHANNELS,
             )
         )
