@@ -45,9 +45,6 @@ from . import (
     collections_protest_title,
     collections_rate_index,
     collections_rate_index_value,
-    collections_report_activity,
-    collections_report_promise,
-    collections_report_recovery,
     collections_runner,
     collections_runner_act,
     collections_runner_decide,
@@ -82,3 +79,6 @@ from . import (
     resource_calendar,
     sms_tracker,
 )
+
+# The reports last: their SQL reads the columns the models above add (e.g. the customer's collector).
+from . import collections_report_activity, collections_report_promise, collections_report_recovery  # isort: skip

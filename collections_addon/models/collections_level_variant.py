@@ -16,7 +16,7 @@ from odoo.exceptions import ValidationError
 from ..engine.ab_test import AB_TEST_WINDOW_DAYS, assign_variant, compare_variants, wilson_interval
 from ..engine.recovery import RECOVERY_WINDOWS
 from .collections_level import SCRIPT_FIELDS
-from .collections_report_recovery import contact_recoveries
+from .recovery_contacts import contact_recoveries
 
 # The channels a variant has a text of its own for, with the field of that text (the level's name for it).
 VARIANT_FIELDS = {"email": "mail_template_id", **SCRIPT_FIELDS}
