@@ -47,6 +47,13 @@ class TestReportActivity(ReportCase):
             },
         )
 
+    def test_without_tasks_or_payments_the_figures_are_empty_not_zero(self):
+        Recovery = self.as_user("collections.report.recovery", self.collector)
+        self.assertIsNone(Recovery._dashboard_figures(self.company, PERIOD[0], PERIOD[0])["median_days"])
+        self.assertIsNone(
+            self.as_user(MODEL, self.collector)._dashboard_figures(self.company_2, *PERIOD)["oldest_task_days"]
+        )
+
     def test_per_user_and_day(self):
         Report = self.as_user(MODEL, self.manager)
         groups = Report.formatted_read_group(

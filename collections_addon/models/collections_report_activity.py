@@ -180,5 +180,6 @@ class CollectionsReportActivity(models.Model):
             "promises": promises or 0,
             "recovered_30": float(recovered or 0.0),
             "open_tasks": tasks or 0,
-            "oldest_task_days": oldest,
+            # No open task: the aggregate is empty (None or False), not zero days.
+            "oldest_task_days": None if oldest is None or oldest is False else oldest,
         }

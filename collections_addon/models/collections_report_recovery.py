@@ -225,5 +225,6 @@ class CollectionsReportRecovery(models.Model):
             "customers": customers or 0,
             "paid_30": paid or 0,
             "recovered_30": float(recovered or 0.0),
-            "median_days": float(median) if median is not None else None,
+            # No paid contact: the aggregate is empty (None or False), not zero days.
+            "median_days": None if median is None or median is False else float(median),
         }
