@@ -46,6 +46,12 @@ class TestReportPromise(ReportCase):
         )
         self.assertEqual((kept.collector_id, open_.collector_id.id), (self.collector, False))
 
+    def test_the_day_obtained_is_the_companys_day(self):
+        # P1 was made on 03-02 at 10:00 UTC: already 03-03 on Kiritimati (UTC+14), where the company now works.
+        self.company.partner_id.tz = "Pacific/Kiritimati"
+        row = self.as_user(MODEL, self.manager).search([("promise_id", "=", self.promise_kept.id)])
+        self.assertEqual(row.date.isoformat(), "2026-03-03")
+
     def test_headline_figures_per_role(self):
         expected = {
             "promises": 3,

@@ -62,6 +62,23 @@ class CollectionsReportPromise(models.Model):
     _description = "Collections Promises and Agreements Analysis"
     _auto = False
     _order = "date desc, id desc"
+    # What the view reads: the ORM writes these to the database before reading the view.
+    _depends = {
+        "collections.promise": [
+            *("partner_id", "company_id", "create_date", "date", "amount", "state", "source", "user_id"),
+        ],
+        "collections.negotiation": [
+            *("partner_id", "company_id", "create_date", "accepted_date", "accepted_ip", "first_date"),
+            *("amount_net", "state", "policy_id", "user_id"),
+        ],
+        "res.partner": [
+            *("commercial_partner_id", "collections_responsible_id", "collections_policy_id"),
+            *("collections_level_id", "tz"),
+        ],
+        "res.company": ["partner_id", "resource_calendar_id", "currency_id"],
+        "resource.calendar": ["tz"],
+        "collections.level": ["policy_id"],
+    }
 
     kind = fields.Selection(list(_KIND_LABELS.items()), string="Kind", readonly=True)
     promise_id = fields.Many2one("collections.promise", string="Promise to Pay", readonly=True)
