@@ -22,6 +22,8 @@ UNDELIVERED_STATES = frozenset({"failed", "cancelled"})
 SYNCED_STATES = ("queued", "sent", "failed")
 # A message still on its way: its delivery report may still come.
 IN_TRANSIT_STATES = ("queued", "sent")
+# A contact that went out (the reports count these): handed over, delivered or read; a call logged as made.
+WENT_OUT_STATES = ("sent", "delivered", "read")
 
 # mail.mail states onto contact states.
 MAIL_STATE_TO_EVENT = {

@@ -82,3 +82,6 @@ from . import (
     resource_calendar,
     sms_tracker,
 )
+
+# The reports last: their SQL reads the columns the models above add (e.g. the customer's collector).
+from . import collections_report_activity, collections_report_promise, collections_report_recovery  # isort: skip

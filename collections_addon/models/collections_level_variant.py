@@ -14,8 +14,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine.ab_test import AB_TEST_WINDOW_DAYS, assign_variant, compare_variants, wilson_interval
-from ..engine.recovery import RECOVERY_WINDOWS, RecoveryContact, RecoveryPayment, attribute_recovery
+from ..engine.recovery import RECOVERY_WINDOWS
 from .collections_level import SCRIPT_FIELDS
+from .recovery_contacts import contact_recoveries
 
 # The channels a variant has a text of its own for, with the field of that text (the level's name for it).
 VARIANT_FIELDS = {"email": "mail_template_id", **SCRIPT_FIELDS}
@@ -170,36 +171,10 @@ class CollectionsLevelVariant(models.Model):
             self.env["collections.event"]
             .sudo()
             .search_fetch(
-                [("variant_id", "in", ids), ("state", "not in", _NOT_CONTACTS)],
-                ["variant_id", "partner_id", "date", "move_ids"],
+                [("variant_id", "in", ids), ("state", "not in", _NOT_CONTACTS)], ["variant_id", "partner_id", "date"]
             )
         )
-        lines = events.move_ids.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
-        lines_by_move = defaultdict(list)
-        for line in lines:
-            lines_by_move[line.move_id.id].append(line)
-        # sudo: reconciliations are accounting records; only their dates and amounts are read.
-        partials = (
-            self.env["account.partial.reconcile"]
-            .sudo()
-            .search_fetch([("debit_move_id", "in", lines.ids)], ["debit_move_id", "amount", "max_date"])
-        )
-        payments = [RecoveryPayment(p.debit_move_id.id, p.max_date, p.amount) for p in partials if p.amount > 0]
-        contacts = [
-            RecoveryContact(
-                event.id,
-                event.date,
-                {
-                    line.id: abs(line.balance)
-                    for move in event.move_ids
-                    for line in lines_by_move[move.id]
-                    if line.balance
-                },
-                customer_id=event.partner_id.id,
-            )
-            for event in events
-        ]
-        recoveries = attribute_recovery(contacts, payments)
+        recoveries = contact_recoveries(self.env, [(event.id, event.date, event.partner_id.id) for event in events])
         window = RECOVERY_WINDOWS.index(AB_TEST_WINDOW_DAYS)
         figures = defaultdict(lambda: [0, set(), set(), 0.0])
         for event, recovery in zip(events, recoveries, strict=True):
