@@ -78,10 +78,11 @@ def promise_card(env, money, figures):
     return {
         "title": env._("Promises and Agreements"),
         "value": _percent(figures.get("kept_rate")),
-        "caption": env._("Promises kept, of those decided in the period"),
+        "caption": env._("Promises kept, of those decided (made in the period)"),
         "lines": [
-            [env._("Promises decided"), str(figures.get("promises") or 0)],
+            [env._("Promises made"), str(figures.get("promises") or 0)],
             [env._("Amount promised"), money(figures.get("promised_amount"))],
+            [env._("Agreements"), str(figures.get("agreements") or 0)],
             [env._("Agreements paid in full"), str(figures.get("agreements_done") or 0)],
             [env._("Agreements broken"), str(figures.get("agreements_broken") or 0)],
         ],
@@ -112,6 +113,8 @@ def activity_card(env, money, figures):
         "caption": env._("Contacts made in the period"),
         "lines": [
             [env._("Calls logged"), str(figures.get("calls") or 0)],
+            [env._("Calls that reached the customer"), str(figures.get("calls_reached") or 0)],
+            [env._("Recovered within 30 days"), money(figures.get("recovered_30"))],
             [env._("Promises obtained"), str(figures.get("promises") or 0)],
             [env._("Open tasks"), str(figures.get("open_tasks") or 0)],
             [env._("Oldest open task"), _days(env, figures.get("oldest_task_days"))],
