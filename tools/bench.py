@@ -1,12 +1,12 @@
 """Benchmark of the follow-up run on generated data.
 
 Usage (through ./dev.sh bench, which prepares the database):
-    bench.py --config CONF --database DB [--partners N] [--invoices M]
+    bench.py --config CONF --database DB [--partners N] [--invoices M] [--no-history] [--reports]
 
-Generates N customers and M posted overdue invoices once (kept as a template
-database, so later runs start at once), then runs the follow-up in a fresh
-process on a copy and prints wall time, customers per second, SQL queries and
-the peak memory of that process.
+Generates N customers and M posted overdue invoices once, then a month of collection history on a copy
+(tools/bench_history.py; both kept as template databases, so later runs start at once), then runs the
+follow-up in a fresh process on a copy and prints wall time, customers per second, SQL queries and the
+peak memory of that process. ``--reports`` times the reports instead (tools/bench_reports.py).
 """
 
 import argparse
@@ -17,6 +17,9 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+
+# The history's version: a new one when tools/bench_history.py changes what it writes (a new template).
+HISTORY_VERSION = 1
 
 
 def odoo_env(odoo_src, config, database):
@@ -89,6 +92,17 @@ def generate(args):
                 vals = []
                 print(f"  generated {number + 1}/{args.invoices} invoices ({time.time() - started:.0f} s)", flush=True)
         cr.commit()
+
+
+def history(args):
+    from bench_history import build_history
+
+    odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
+    started = time.time()
+    with registry.cursor() as cr:
+        build_history(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), log=lambda text: print(text, flush=True))
+        cr.commit()
+    print(f"  history generated in {time.time() - started:.0f} s", flush=True)
 
 
 def _every_channel(env, company):
@@ -191,6 +205,12 @@ def main():
         return generate(args)
     if args.step == "run":
         return run(args)
+    if args.step == "history":
+        return history(args)
+    if args.step == "reports":
+        from bench_reports import reports
+
+        return reports(args)
     # Each step in its own process, so the run's peak memory is the run's alone.
     base = [
         sys.executable,
@@ -208,6 +228,9 @@ def main():
     ]
     env = dict(os.environ)
     _prepare_database(args, base, env)
+    if args.reports:
+        subprocess.run([*base, "--database", args.database, "--step", "reports"], check=True, env=env)
+        return 0
     output = subprocess.run(
         [*base, "--database", args.database, "--step", "run"], check=True, env=env, capture_output=True, text=True
     )
@@ -230,12 +253,18 @@ def _parser():
         action="store_true",
         help="the company charges a fine and interest and takes payments online: every reminder's How to pay box",
     )
-    parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-history", action="store_true", help="on the invoices alone, without the month of history (as before)"
+    )
+    parser.add_argument(
+        "--reports", action="store_true", help="time the stored reports' refresh, the dashboard and every report"
+    )
+    parser.add_argument("--step", choices=["generate", "history", "run", "reports"], help=argparse.SUPPRESS)
     return parser
 
 
 def _prepare_database(args, base, env):
-    """A fresh copy of the generated data (generated once into a template database), on the code's schema."""
+    """A fresh copy of the generated data (generated once into template databases), on the code's schema."""
     template = f"{args.database}_data_{args.partners}_{args.invoices}"
     if not _database_exists(args, template):
         print(f"generating {args.partners} customers and {args.invoices} invoices in {template} (once)", flush=True)
@@ -254,20 +283,26 @@ def _prepare_database(args, base, env):
             env=env,
         )
         subprocess.run([*base, "--database", template, "--step", "generate"], check=True, env=env)
-    _psql(args, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-    _psql(args, f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
+    if not args.no_history:
+        invoices_only, template = template, f"{template}_history{HISTORY_VERSION}"
+        if not _database_exists(args, template):
+            print(f"generating a month of history in {template} (once)", flush=True)
+            started = time.time()
+            _copy_database(args, invoices_only, template, env)
+            subprocess.run([*base, "--database", template, "--step", "history"], check=True, env=env)
+            print(f"  history template ready in {time.time() - started:.0f} s", flush=True)
+    _copy_database(args, template, args.database, env)
+
+
+_QUIET = ["--log-level=warn"]
+
+
+def _copy_database(args, template, name, env):
+    _psql(args, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql(args, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     # The data is kept across versions of the addon: bring the copy's schema up to the code's.
     subprocess.run(
-        [
-            os.environ["COLLECTIONS_DEV"],
-            "odoo",
-            "-d",
-            args.database,
-            "-u",
-            "collections_addon",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
+        [os.environ["COLLECTIONS_DEV"], "odoo", "-d", name, "-u", "collections_addon", "--stop-after-init", *_QUIET],
         check=True,
         env=env,
     )
