@@ -9,9 +9,9 @@ reconciled with the invoices), some promise to pay on a call (kept, broken or st
 a payment agreement; collectors keep open tasks. Four collectors share the customers.
 
 The follow-up's steps stop a week before the bench's day (``QUIET_DAYS``), as if the run had been off for
-a week: the bench's run is the first one after, so that it still sends a step to every customer with a
-newly due level (nearly all of them), as the bench did before it had history. Collectors' calls, payments,
-promises and tasks go on through that week.
+a week: the bench's run (``--history``) is the first one after and nearly every customer has a newly due
+level; it still sends fewer messages than on the invoices alone, as a step already sent at a level is not
+repeated for invoices it listed. Collectors' calls, payments, promises and tasks go on through that week.
 
 Everything is seeded: the same sizes give the same history.
 """
@@ -25,9 +25,9 @@ HISTORY_DAYS = 30
 QUIET_DAYS = 7
 COLLECTORS = 4
 # Call outcomes and their weights (a call that reached the customer, or not).
-CALL_OUTCOMES = {"will_pay": 25, "promise": 15, "no_answer": 30, "voicemail": 15, "refused": 8, "wrong_number": 7}
+CALL_OUTCOMES = {"will_pay": 30, "promise": 7, "no_answer": 30, "voicemail": 15, "refused": 8, "wrong_number": 7}
 # After a contact, the share of customers who pay part of what it covered, and of those who pay in part.
-PAY_SHARE = 0.55
+PAY_SHARE = 0.4
 PARTIAL_SHARE = 0.2
 
 
@@ -49,6 +49,7 @@ def build_history(env, log=print):
     sim.write_payments(log)
     log(f"  {len(sim.payments)} payments reconciled ({time.time() - started:.0f} s)")
     env["collections.promise"].with_company(company)._cron_check_promises()
+    sim.date_broken_promises(promises)
     agreements = sim.write_agreements()
     tasks = sim.write_tasks()
     env.flush_all()
@@ -92,7 +93,7 @@ class _Simulation:
     """The follow-up replayed day by day on plain values; the records are written at the end, in bulk."""
 
     def __init__(self, env, company, today, rng, collectors):
-        from odoo.addons.collections_addon.engine import ContactRules
+        from odoo.addons.collections_addon.collections_addon.engine import ContactRules
 
         self.env, self.company, self.today, self.rng, self.collectors = env, company, today, rng, collectors
         self.first_day = today - timedelta(days=HISTORY_DAYS)
@@ -106,6 +107,8 @@ class _Simulation:
         self.grace = {policy.id: policy.promise_grace_days for policy in set(self.policies.values())}
         self.lines = self._read_lines()
         self.residual = {line["move_id"]: line["residual"] for lines in self.lines.values() for line in lines}
+        self.move_line = {line["move_id"]: line["id"] for lines in self.lines.values() for line in lines}
+        self.move_partner = {line["move_id"]: pid for pid, lines in self.lines.items() for line in lines}
         self.reached = {}  # line id: level days reached
         self.line_level = {}  # line id: level id reached
         self.events = []
@@ -144,7 +147,7 @@ class _Simulation:
         self._quiet_week_calls()
 
     def _items(self, partner_id, day):
-        from odoo.addons.collections_addon.engine import OpenItem
+        from odoo.addons.collections_addon.collections_addon.engine import OpenItem
 
         items = []
         for line in self.lines[partner_id]:
@@ -168,7 +171,7 @@ class _Simulation:
         return items
 
     def _step(self, partner_id, day):
-        from odoo.addons.collections_addon.engine import PartnerSituation, decide_partner
+        from odoo.addons.collections_addon.collections_addon.engine import PartnerSituation, decide_partner
 
         items = self._items(partner_id, day)
         if not items:
@@ -221,7 +224,7 @@ class _Simulation:
             self._call(partner_id, self.rules.calendar.add_business_days(day, rng.choice([0, 1])), common)
 
     def _call(self, partner_id, day, common, manual=False):
-        from odoo.addons.collections_addon.engine.calls import call_event_state
+        from odoo.addons.collections_addon.collections_addon.engine.calls import call_event_state
 
         outcome = self.rng.choices(list(CALL_OUTCOMES), weights=list(CALL_OUTCOMES.values()))[0]
         self.events.append(
@@ -432,35 +435,66 @@ class _Simulation:
         created.flush_recordset()
         return created
 
+    def date_broken_promises(self, promises):
+        """The daily job marked the broken promises today: their contact-log line and task date from the day
+        after the grace days, when the job would have found them."""
+        for promise in promises.filtered(lambda promise: promise.state == "broken"):
+            day = min(promise.pause_until + timedelta(days=1), self.today)
+            self.env.cr.execute(
+                """
+                UPDATE collections_event SET date = %s
+                 WHERE partner_id = %s AND channel = 'promise' AND date > %s
+                """,
+                (day, promise.partner_id.id, day),
+            )
+        self.env["collections.event"].invalidate_model(["date"])
+
     def write_payments(self, log):
-        """Payments through Odoo's Register Payment: in full one per customer and day, in part one per invoice."""
-        full, partial = defaultdict(list), []
-        for move_id, (day, amount) in self.paid_on.items():
+        """Real payments, reconciled as Odoo's Register Payment does, in bulk: one per customer and day for the
+        invoices paid in full, one per invoice paid in part; created, posted and reconciled 500 at a time."""
+        groups = defaultdict(list)
+        for move_id, (day, amount) in sorted(self.paid_on.items()):
+            partner_id = self.move_partner[move_id]
             if amount >= self.residual[move_id] - 0.005:
-                full[day].append(move_id)
+                groups[(partner_id, day, "full")].append((move_id, self.residual[move_id]))
             else:
-                partial.append((day, move_id, amount))
+                groups[(partner_id, day, move_id)].append((move_id, amount))
         journal = self.env["account.journal"].search(
             [("company_id", "=", self.company.id), ("type", "=", "bank")], limit=1
         )
-        Register = self.env["account.payment.register"].with_company(self.company)
-        for done, (day, move_ids) in enumerate(sorted(full.items()), 1):
-            wizard = Register.with_context(active_model="account.move", active_ids=move_ids).create(
-                {"payment_date": day, "journal_id": journal.id, "group_payment": True}
+        Payment = self.env["account.payment"].with_company(self.company)
+        keys = sorted(groups, key=lambda key: (key[1], key[0], str(key[2])))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            payments = Payment.create(
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": partner_id,
+                        "amount": round(sum(amount for _move, amount in groups[key]), 2),
+                        "date": day,
+                        "journal_id": journal.id,
+                    }
+                    for key in chunk
+                    for partner_id, day in [key[:2]]
+                ]
             )
-            self.payments.extend(wizard._create_payments().ids)
+            payments.action_post()
+            plan = []
+            for payment, key in zip(payments, chunk, strict=True):
+                lines = payment.move_id.line_ids.filtered(
+                    lambda line, payment=payment: line.account_id == payment.destination_account_id
+                )
+                plan.append(lines | self._receivable_lines([move for move, _amount in groups[key]]))
+            self.env["account.move.line"]._reconcile_plan(plan)
+            self.payments.extend(payments.ids)
             self._flush()
-            if done % 5 == 0:
-                log(f"    full payments of {done}/{len(full)} days")
-        for done, (day, move_id, amount) in enumerate(sorted(partial), 1):
-            wizard = Register.with_context(active_model="account.move", active_ids=[move_id]).create(
-                {"payment_date": day, "journal_id": journal.id, "amount": amount}
-            )
-            self.payments.extend(wizard._create_payments().ids)
-            if done % 200 == 0:
-                self._flush()
-                log(f"    partial payments {done}/{len(partial)}")
-        self._flush()
+            log(f"    payments {min(start + 500, len(keys))}/{len(keys)}")
+
+    def _receivable_lines(self, move_ids):
+        line_ids = [self.move_line[move_id] for move_id in move_ids]
+        return self.env["account.move.line"].browse(line_ids)
 
     def _flush(self):
         self.env.flush_all()
