@@ -27,7 +27,7 @@ COLLECTORS = 4
 # Call outcomes and their weights (a call that reached the customer, or not).
 CALL_OUTCOMES = {"will_pay": 30, "promise": 7, "no_answer": 30, "voicemail": 15, "refused": 8, "wrong_number": 7}
 # After a contact, the share of customers who pay part of what it covered, and of those who pay in part.
-PAY_SHARE = 0.4
+PAY_SHARE = 0.37
 PARTIAL_SHARE = 0.2
 
 

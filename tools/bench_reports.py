@@ -57,7 +57,7 @@ def _timed(env, label, view, function):
         env.cr.rollback()
         note = f"FAILED: {type(error).__name__}: {error}"[:160]
     row = (label, view, time.perf_counter() - started, sql_db.sql_counter - before, note)
-    print(f"  {row[0]:<45} {row[1]:<22} {row[2]:7.2f} s {row[3]:6d} queries  {row[4]}", flush=True)
+    print(f"  {row[0]:<50} {row[1]:<26} {row[2]:7.2f} s {row[3]:6d} queries  {row[4]}", flush=True)
     return row
 
 
@@ -183,12 +183,12 @@ def _arch_fields(model, arch, kind):
     """The arch's group-bys of ``kind`` (row, col) with their intervals, or its measures."""
     specs = []
     for node in etree.fromstring(arch).iter("field"):
-        if node.get("type") != kind:
+        if node.get("type") not in (kind if isinstance(kind, tuple) else (kind,)):
             continue
         name = node.get("name")
         if kind == "measure":
             specs.append(name)
-        elif model._fields[name].type in ("date", "datetime"):
+        elif model._fields[name].type in ("date", "datetime") and ":" not in name:
             specs.append(f"{name}:{node.get('interval') or 'month'}")
         else:
             specs.append(name)
@@ -205,7 +205,7 @@ def _aggregates(model, measures):
 
 
 def _pivot(env, model, label, arch, domain, groupbys, context):
-    rows = groupbys or context.get("pivot_row_groupby") or _arch_fields(model, arch, "row")
+    rows = groupbys or context.get("pivot_row_groupby") or _arch_fields(model, arch, ("row", None))
     cols = context.get("pivot_column_groupby") or _arch_fields(model, arch, "col")
     measures = context.get("pivot_measures") or _arch_fields(model, arch, "measure")
     sets = [rows[:i] + cols[:j] for i in range(len(rows) + 1) for j in range(len(cols) + 1)]
@@ -215,8 +215,8 @@ def _pivot(env, model, label, arch, domain, groupbys, context):
 
 
 def _graph(env, model, label, arch, domain, groupbys, context):
-    groupby = groupbys or context.get("graph_groupbys") or _arch_fields(model, arch, "row")
-    groupby += _arch_fields(model, arch, "col")
+    # A graph's fields without a type are group-bys, as type="row" (the first) and type="col" ones.
+    groupby = groupbys or context.get("graph_groupbys") or _arch_fields(model, arch, ("row", "col", None))
     measures = context.get("graph_measure") or (_arch_fields(model, arch, "measure") or ["__count"])[:1]
     measures = [measures] if isinstance(measures, str) else measures
     call = model.with_context(fill_temporal=True, **context).formatted_read_group
@@ -240,6 +240,6 @@ def _print_table(rows):
     if not rows:
         return
     print()
-    print(f"{'report':<45} {'view':<22} {'seconds':>8} {'queries':>8}")
+    print(f"{'report':<50} {'view':<26} {'seconds':>8} {'queries':>8}")
     for label, view, seconds, queries, note in rows:
-        print(f"{label:<45} {view[:22]:<22} {seconds:8.2f} {queries:8d}{'  ' + note if 'FAILED' in note else ''}")
+        print(f"{label:<50} {view[:26]:<26} {seconds:8.2f} {queries:8d}{'  ' + note if 'FAILED' in note else ''}")
