@@ -113,7 +113,11 @@ def _open_report(env, action):
     label = f"{action.res_model} ({env.user.login})"
     context = safe_eval(action.context or "{}", _eval_context(env))
     types = [kind for kind in (action.view_mode or "list").split(",") if kind]
-    views = [[False, kind] for kind in types] + [[action.search_view_id.id or False, "search"]]
+    # The action's own views where it names them, as the web client asks for them.
+    chosen = {view.view_mode: view.view_id.id for view in action.view_ids}
+    if action.view_id:
+        chosen.setdefault(action.view_id.type, action.view_id.id)
+    views = [[chosen.get(kind, False), kind] for kind in types] + [[action.search_view_id.id or False, "search"]]
     rows = [_timed(env, label, "get_views", lambda: model.with_context(**context).get_views(views, {}), cold=True)]
     loaded = model.with_context(**context).get_views(views, {})["views"]
     domain, groupbys = _default_search(env, action, context, loaded.get("search", {}).get("arch"))
