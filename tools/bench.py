@@ -1,12 +1,13 @@
 """Benchmark of the follow-up run on generated data.
 
 Usage (through ./dev.sh bench, which prepares the database):
-    bench.py --config CONF --database DB [--partners N] [--invoices M]
+    bench.py --config CONF --database DB [--partners N] [--invoices M] [--history | --reports]
 
-Generates N customers and M posted overdue invoices once (kept as a template
-database, so later runs start at once), then runs the follow-up in a fresh
-process on a copy and prints wall time, customers per second, SQL queries and
-the peak memory of that process.
+Generates N customers and M posted overdue invoices once (kept as a template database, so later runs start
+at once), then runs the follow-up in a fresh process on a copy and prints wall time, customers per second,
+SQL queries and the peak memory of that process. ``--history`` runs it on a copy of the data with a month of
+collection history (tools/bench_history.py, generated once on a copy of the invoices, kept as a second
+template); ``--reports`` times the reports on that data instead of the run (tools/bench_reports.py).
 """
 
 import argparse
@@ -17,6 +18,9 @@ import subprocess
 import sys
 import time
 from datetime import date, timedelta
+
+# The history's version: a new one when tools/bench_history.py changes what it writes (a new template).
+HISTORY_VERSION = 1
 
 
 def odoo_env(odoo_src, config, database):
@@ -91,6 +95,17 @@ def generate(args):
         cr.commit()
 
 
+def history(args):
+    from bench_history import build_history
+
+    odoo, registry = odoo_env(args.odoo_src, args.config, args.database)
+    started = time.time()
+    with registry.cursor() as cr:
+        build_history(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}), log=lambda text: print(text, flush=True))
+        cr.commit()
+    print(f"  history generated in {time.time() - started:.0f} s", flush=True)
+
+
 def _every_channel(env, company):
     """Every step also sends an SMS and a WhatsApp message and queues a letter (not timed).
 
@@ -154,15 +169,20 @@ def run(args):
             _pay_now(env, company)
             cr.commit()
         partners = len(env["collections.runner"]._partners_to_review(company))
+        # What the run adds (the data with history already has contacts and mails).
+        mails_before = env["mail.mail"].search_count([("model", "=", "res.partner")])
+        env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM collections_event")
+        last_event = env.cr.fetchone()[0]
         queries_before = sql_db.sql_counter
         started = time.perf_counter()
         result = env["collections.runner"]._run(company, commit=True)
         cr.commit()
         elapsed = time.perf_counter() - started
         queries = sql_db.sql_counter - queries_before
-        mails = env["mail.mail"].search_count([("model", "=", "res.partner")])
-        events = env["collections.event"].search_count([])
-        by_channel = dict(env["collections.event"]._read_group([], ["channel"], ["__count"]))
+        mails = env["mail.mail"].search_count([("model", "=", "res.partner")]) - mails_before
+        new_events = [("id", ">", last_event)]
+        events = env["collections.event"].search_count(new_events)
+        by_channel = dict(env["collections.event"]._read_group(new_events, ["channel"], ["__count"]))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
@@ -191,6 +211,12 @@ def main():
         return generate(args)
     if args.step == "run":
         return run(args)
+    if args.step == "history":
+        return history(args)
+    if args.step == "reports":
+        from bench_reports import reports
+
+        return reports(args)
     # Each step in its own process, so the run's peak memory is the run's alone.
     base = [
         sys.executable,
@@ -208,6 +234,9 @@ def main():
     ]
     env = dict(os.environ)
     _prepare_database(args, base, env)
+    if args.reports:
+        subprocess.run([*base, "--database", args.database, "--step", "reports"], check=True, env=env)
+        return 0
     output = subprocess.run(
         [*base, "--database", args.database, "--step", "run"], check=True, env=env, capture_output=True, text=True
     )
@@ -230,12 +259,22 @@ def _parser():
         action="store_true",
         help="the company charges a fine and interest and takes payments online: every reminder's How to pay box",
     )
-    parser.add_argument("--step", choices=["generate", "run"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="run on the data with a month of collection history (a realistic day: fewer steps are due)",
+    )
+    parser.add_argument(
+        "--reports",
+        action="store_true",
+        help="on the data with history, time the stored reports' refresh, the dashboard and every report",
+    )
+    parser.add_argument("--step", choices=["generate", "history", "run", "reports"], help=argparse.SUPPRESS)
     return parser
 
 
 def _prepare_database(args, base, env):
-    """A fresh copy of the generated data (generated once into a template database), on the code's schema."""
+    """A fresh copy of the generated data (generated once into template databases), on the code's schema."""
     template = f"{args.database}_data_{args.partners}_{args.invoices}"
     if not _database_exists(args, template):
         print(f"generating {args.partners} customers and {args.invoices} invoices in {template} (once)", flush=True)
@@ -254,27 +293,37 @@ def _prepare_database(args, base, env):
             env=env,
         )
         subprocess.run([*base, "--database", template, "--step", "generate"], check=True, env=env)
-    _psql(args, f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-    _psql(args, f'CREATE DATABASE "{args.database}" TEMPLATE "{template}"')
+    if args.history or args.reports:
+        invoices_only, template = template, f"{template}_history{HISTORY_VERSION}"
+        if not _database_exists(args, template):
+            print(f"generating a month of history in {template} (once)", flush=True)
+            started = time.time()
+            # Built under another name and renamed once complete: an interrupted build is never reused.
+            building = f"{template}_building"
+            _copy_database(args, invoices_only, building, env)
+            subprocess.run([*base, "--database", building, "--step", "history"], check=True, env=env)
+            _psql(args, f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            print(f"  history template ready in {time.time() - started:.0f} s", flush=True)
+    _copy_database(args, template, args.database, env)
+
+
+_QUIET = ["--log-level=warn"]
+
+
+def _copy_database(args, template, name, env):
+    _psql(args, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _psql(args, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     # The data is kept across versions of the addon: bring the copy's schema up to the code's.
     subprocess.run(
-        [
-            os.environ["COLLECTIONS_DEV"],
-            "odoo",
-            "-d",
-            args.database,
-            "-u",
-            "collections_addon",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
+        [os.environ["COLLECTIONS_DEV"], "odoo", "-d", name, "-u", "collections_addon", "--stop-after-init", *_QUIET],
         check=True,
         env=env,
     )
 
 
 def _print_figures(figures, args):
-    print(f"follow-up run on {figures['customers']} customers / {args.invoices} invoices:")
+    data = " with a month of history" if args.history else ""
+    print(f"follow-up run on {figures['customers']} customers / {args.invoices} invoices{data}:")
     print(f"  wall time          {figures['seconds']:.2f} s")
     print(f"  customers/s        {figures['customers_per_second']}")
     print(
