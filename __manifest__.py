@@ -12,6 +12,7 @@
     "data": [
         "security/collections_security.xml",
         "security/ir.model.access.csv",
+        "security/collections_report_cash_security.xml",
         "report/collections_report_templates.xml",
         "report/collections_agreement_templates.xml",
         "report/collections_protest_templates.xml",
@@ -50,6 +51,9 @@
         "views/collections_book_charges_views.xml",
         "views/collections_rate_index_views.xml",
         "views/collections_menus.xml",
+        "views/collections_report_aging_views.xml",
+        "views/collections_report_dso_views.xml",
+        "views/collections_report_forecast_views.xml",
         "views/collections_portal_templates.xml",
     ],
     "demo": [
