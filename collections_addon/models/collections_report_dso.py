@@ -21,6 +21,7 @@ DSO_MONTHS = 12
 # The amounts of a row, in the order of the SELECT: begin, end, current at end, credit sales.
 _AMOUNTS = ("amount_begin", "amount_end", "amount_current", "amount_sales")
 _RATIOS = ("dso:avg", "cei:avg")
+_EXTRA = (*(f"{name}:sum" for name in _AMOUNTS), "month_start:count_distinct", "period_days:max")
 
 
 class CollectionsReportDso(models.Model):
@@ -158,24 +159,42 @@ class CollectionsReportDso(models.Model):
     @api.model
     def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
         """DSO and CEI of a group of one month counted from its summed amounts (module docstring)."""
-        ratios = [index for index, aggregate in enumerate(aggregates) if aggregate in _RATIOS]
-        if not ratios or having or (order and ("dso" in order or "cei" in order)):
+        if not self._dso_recounts(aggregates, order) or having:
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
-        extra = [f"{name}:sum" for name in _AMOUNTS] + ["month_start:count_distinct", "period_days:max"]
-        rows = super()._read_group(domain, groupby, [*aggregates, *extra], having, offset, limit, order)
-        width = len(groupby) + len(aggregates)
+        rows = super()._read_group(domain, groupby, [*aggregates, *_EXTRA], having, offset, limit, order)
+        return self._dso_recount(len(groupby), aggregates, rows)
+
+    @api.model
+    def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
+        """The pivot's groups: DSO and CEI recounted as in ``_read_group``."""
+        if not self._dso_recounts(aggregates, order):
+            return super()._read_grouping_sets(domain, grouping_sets, aggregates, order)
+        sets = super()._read_grouping_sets(domain, grouping_sets, [*aggregates, *_EXTRA], order)
+        return [
+            self._dso_recount(len(groupby), aggregates, rows) for groupby, rows in zip(grouping_sets, sets, strict=True)
+        ]
+
+    @api.model
+    def _dso_recounts(self, aggregates, order):
+        return any(aggregate in _RATIOS for aggregate in aggregates) and not (
+            order and ("dso" in order or "cei" in order)
+        )
+
+    @api.model
+    def _dso_recount(self, width, aggregates, rows):
+        """``rows`` (groups, then ``aggregates``, then ``_EXTRA``) with the ratios of one-month groups recounted."""
+        end_of_asked = width + len(aggregates)
         result = []
         for group in rows:
             row = list(group)
-            begin, end, current, sales = (value or 0 for value in row[width : width + 4])
-            months, days = row[width + 4 :]
+            begin, end, current, sales = (value or 0 for value in row[end_of_asked : end_of_asked + 4])
+            months, days = row[end_of_asked + 4 :]
             if months == 1:
-                for index in ratios:
-                    counted = (
-                        dso(end, sales, days) if aggregates[index] == "dso:avg" else cei(begin, sales, end, current)
-                    )
-                    row[len(groupby) + index] = None if counted is None else float(counted)
-            result.append(tuple(row[:width]))
+                for index, aggregate in enumerate(aggregates):
+                    if aggregate in _RATIOS:
+                        ratio = dso(end, sales, days) if aggregate == "dso:avg" else cei(begin, sales, end, current)
+                        row[width + index] = None if ratio is None else float(ratio)
+            result.append(tuple(row[:end_of_asked]))
         return result
 
     @api.model
