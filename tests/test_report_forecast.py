@@ -1,0 +1,1 @@
+from .common_report import ReportCase  # noqa: F401
