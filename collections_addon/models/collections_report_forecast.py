@@ -204,8 +204,10 @@ class CollectionsReportForecast(models.Model):
             ["amount_expected:sum"],
         )
         made = max((day for day, _week, _amount in latest), default=None)
-        weeks = sorted((week, amount) for day, week, amount in latest if day == made)[:FORECAST_WEEKS]
         monday = week_start(made or company._collections_today())
+        expected_by_week = {week: amount for day, week, amount in latest if day == made}
+        weeks = [monday + timedelta(weeks=index) for index in range(FORECAST_WEEKS)]
+        weeks = [(week, float(expected_by_week.get(week, 0.0))) for week in weeks]
         last_week = monday - timedelta(weeks=1)
         expected = self._read_group(
             [
