@@ -4,6 +4,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
 from .common import NOON
+from .common_negotiation import NegotiationCase
 from .common_report import ReportCase
 
 
@@ -111,3 +112,26 @@ class TestReportForecast(ReportCase):
         self.assertEqual(round(sum(group["amount:sum"] for group in groups), 2), 182.88 + 105.0 + 400.0)
         action = self.env.ref("collections_addon.collections_report_forecast_action")
         self.assertTrue(action.view_mode.startswith("graph,list"))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOON)
+class TestReportForecastAgreement(NegotiationCase):
+    def test_instalments_of_an_active_agreement_on_their_due_dates(self):
+        """Negotia's invoices (600 and 400.01) become 3 monthly instalments from Monday 2026-03-23: the first two
+        fall in the 8 weeks (weeks of 2026-03-23 and 2026-04-20), in full; the third (late May) is beyond them.
+        The settled invoices and the instalment lines are not open invoices too, and the agreement's entry is no
+        cash received."""
+        negotiation = self.negotiation()
+        negotiation.action_propose()
+        negotiation.action_accept()
+        self.assertEqual(negotiation.state, "active")
+        first, second, _third = negotiation.installment_ids.sorted("sequence")
+        self.env["collections.report.forecast"]._refresh_report(self.company)
+        groups = self.env["collections.report.forecast"]._read_group(
+            [("partner_id", "=", self.customer.id)], ["week_start:day", "source"], ["amount:sum"]
+        )
+        self.assertEqual(
+            {(str(week), source): amount for week, source, amount in groups},
+            {("2026-03-23", "instalments"): first.amount, ("2026-04-20", "instalments"): second.amount},
+        )
