@@ -116,12 +116,13 @@ class CollectionsReportReceivableMixin(models.AbstractModel):
         )
 
     @api.model
-    def _report_replace(self, companies, insert, where=None):
-        """Delete the rows of ``companies`` (and ``where``), then run ``insert`` (an INSERT ... SELECT)."""
+    def _report_replace(self, companies, statement, where=None):
+        """Delete the rows of ``companies`` (those matching ``where`` if given), then run ``statement`` (the INSERT
+        ... SELECT of the new rows, or any statement to run after the delete)."""
         self.env.flush_all()
         condition = SQL("company_id = ANY(%s)", companies.ids)
         if where:
             condition = SQL("%s AND %s", condition, where)
         self.env.cr.execute(SQL("DELETE FROM %s WHERE %s", SQL.identifier(self._table), condition))
-        self.env.cr.execute(insert)
+        self.env.cr.execute(statement)
         self.invalidate_model()
