@@ -69,8 +69,8 @@ class CollectionsReportDso(models.Model):
             today = company._collections_today()
             ends = [*month_ends_before(today, DSO_MONTHS + 1), today]
             periods = [(end + timedelta(days=1), stop) for end, stop in pairwise(ends)]
-            self.env.cr.execute(self._dso_select_sql(company, ends, periods))
-            values = [self._dso_row_sql(company, today, row) for row in self.env.cr.fetchall()]
+            rows = self._report_execute(self._dso_select_sql(company, ends, periods))
+            values = [self._dso_row_sql(company, today, row) for row in rows]
             insert = SQL("SELECT 1")
             if values:
                 insert = SQL(
