@@ -13,6 +13,7 @@
         "security/collections_security.xml",
         "security/ir.model.access.csv",
         "security/collections_report_security.xml",
+        "security/collections_report_cash_security.xml",
         "report/collections_report_templates.xml",
         "report/collections_agreement_templates.xml",
         "report/collections_protest_templates.xml",
@@ -55,6 +56,9 @@
         "views/collections_report_promise_views.xml",
         "views/collections_report_activity_views.xml",
         "views/collections_dashboard_views.xml",
+        "views/collections_report_aging_views.xml",
+        "views/collections_report_dso_views.xml",
+        "views/collections_report_forecast_views.xml",
         "views/collections_portal_templates.xml",
     ],
     "demo": [

@@ -1,6 +1,7 @@
 # The mixins first: the models that check their input, guard their steps' fields or hold a customer's case
-# inherit them.
+# inherit them; so do the reports their shared rows and the forecast its sources.
 from . import collections_input_mixin, collections_guarded_mixin, collections_case_mixin  # isort: skip
+from . import collections_report_receivable, collections_report_forecast_sources  # isort: skip
 from . import (
     account_chart_template,
     account_move,
@@ -48,6 +49,9 @@ from . import (
     collections_protest_title,
     collections_rate_index,
     collections_rate_index_value,
+    collections_report_aging,
+    collections_report_dso,
+    collections_report_forecast,
     collections_runner,
     collections_runner_act,
     collections_runner_decide,
