@@ -4,6 +4,8 @@ A builder takes the environment, a money formatter (company currency) and the re
 dict, and returns the card; the dashboard adds the card's key and the action it opens.
 """
 
+from odoo.tools.misc import format_date
+
 # The periods (days back from today) a manager can choose on the dashboard; the first is the default.
 DASHBOARD_PERIODS = (30, 90, 365)
 
@@ -26,32 +28,31 @@ def _bars(rows):
 
 
 def aging_card(env, money, figures):
-    buckets = figures.get("buckets") or {}
     labels = {
         "not_due": env._("Not due"),
-        "1_30": env._("1-30 days"),
-        "31_60": env._("31-60 days"),
-        "61_90": env._("61-90 days"),
-        "90_plus": env._("Over 90 days"),
+        "days_1_30": env._("1-30 days"),
+        "days_31_60": env._("31-60 days"),
+        "days_61_90": env._("61-90 days"),
+        "days_90_plus": env._("Over 90 days"),
     }
     return {
         "title": env._("Overdue Today"),
         "value": money(figures.get("overdue")),
         "caption": env._("Receivables past their due date, by days late"),
-        "lines": [],
-        "bars": _bars([(labels[key], buckets.get(key), money(buckets.get(key))) for key in labels]),
+        "lines": [[env._("Total receivables"), money(figures.get("total"))]],
+        "bars": _bars([(labels[key], figures.get(key), money(figures.get(key))) for key in labels]),
     }
 
 
 def dso_card(env, money, figures):
     return {
         "title": env._("DSO and CEI"),
-        "value": _days(env, figures.get("dso")),
+        "value": _days(env, figures.get("last_month_dso")),
         "caption": env._("Days sales outstanding, last complete month"),
         "lines": [
-            [env._("Collection effectiveness (CEI), last month"), _percent(figures.get("cei"))],
-            [env._("DSO, this month so far"), _days(env, figures.get("current_dso"))],
-            [env._("CEI, this month so far"), _percent(figures.get("current_cei"))],
+            [env._("Collection effectiveness (CEI), last month"), _percent(figures.get("last_month_cei"))],
+            [env._("DSO, this month so far"), _days(env, figures.get("current_month_dso"))],
+            [env._("CEI, this month so far"), _percent(figures.get("current_month_cei"))],
         ],
         "bars": [],
     }
@@ -97,11 +98,14 @@ def forecast_card(env, money, figures):
         "value": money(figures.get("total")),
         "caption": env._("Expected in the next 8 weeks"),
         "lines": [
-            [env._("Last week expected"), money(figures.get("last_week_expected"))],
-            [env._("Last week received"), money(figures.get("last_week_actual"))],
+            [env._("Last week: expected"), money(figures.get("last_week_expected"))],
+            [env._("Last week: received"), money(figures.get("last_week_actual"))],
         ],
         "bars": _bars(
-            [(week.get("label") or week.get("start"), week.get("total"), money(week.get("total"))) for week in weeks]
+            [
+                (format_date(env, week["week_start"], date_format="MMM d"), week["expected"], money(week["expected"]))
+                for week in weeks
+            ]
         ),
     }
 
