@@ -29,13 +29,17 @@ class DashboardScenario(CollectionsCase):
             user_id=self.collector.id,
             amount_due=2100,
         )
+        self.pay(600, self.today() - timedelta(days=5))
+
+    def pay(self, amount, day=None):
+        """The customer's payment of ``amount`` on ``day`` (default: today), reconciled with the invoice."""
         payment = self.env["account.payment"].create(
             {
                 "payment_type": "inbound",
                 "partner_type": "customer",
                 "partner_id": self.customer.id,
-                "amount": 600,
-                "date": self.today() - timedelta(days=5),
+                "amount": amount,
+                "date": day or self.today(),
                 "journal_id": self.company_data["default_journal_bank"].id,
             }
         )
@@ -112,9 +116,20 @@ class TestDashboard(DashboardScenario):
 
     def test_daily_cron_refreshes_every_company(self):
         self.set_up_history()
-        self.env.ref("collections_addon.ir_cron_collections_reports").method_direct_trigger()
-        self.assertTrue(self.company.collections_reports_refreshed_at)
-        self.assertTrue(self.company_2.collections_reports_refreshed_at)
+        cron = self.env.ref("collections_addon.ir_cron_collections_reports")
+        cron.method_direct_trigger()
+        self.env.invalidate_all()
+        refreshed = (self.company | self.company_2).mapped("collections_reports_refreshed_at")
+        self.assertTrue(all(refreshed), "every company's reports are computed")
+        self.assertIn("1,500.00", self.card(self.dashboard(self.manager), "aging")["value"])
+        # Called again the same day (the job had more work, or ran twice): what is done is not recounted...
+        self.pay(100)
+        cron.method_direct_trigger()
+        self.env.invalidate_all()
+        self.assertIn("1,500.00", self.card(self.dashboard(self.manager), "aging")["value"])
+        # ... until a manager asks for it.
+        self.env["collections.dashboard"].with_user(self.manager).with_company(self.company).action_refresh_reports()
+        self.assertIn("1,400.00", self.card(self.dashboard(self.manager), "aging")["value"])
 
 
 @tagged("post_install", "-at_install")

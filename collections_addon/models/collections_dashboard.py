@@ -46,7 +46,7 @@ class CollectionsDashboard(models.AbstractModel):
             figures = self.env[model_name]._dashboard_figures(company, date_from, today)
             card = builder(self.env, self._card_formatter(company), figures)
             cards.append(dict(card, key=key, action=action))
-        refreshed_at = company.sudo().collections_reports_refreshed_at  # sudo: a date only, shown to collectors
+        refreshed_at = company.collections_reports_refreshed_at
         return {
             "company": company.name,
             "today": format_date(self.env, today),
@@ -79,12 +79,20 @@ class CollectionsDashboard(models.AbstractModel):
 
     @api.model
     def _cron_refresh_reports(self):
-        """Daily: the stored reports of every company, one company a transaction."""
-        companies = self.env["res.company"].search([])
+        """Daily: the stored reports of every company not refreshed yet on its today, one company a transaction
+        (the job may stop when its time is spent; called again, it goes on with the others)."""
+        companies = self.env["res.company"].search([]).filtered(lambda company: not self._refreshed_today(company))
         for done, company in enumerate(companies, start=1):
             self._refresh_reports(company)
             if self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - done) <= 0:
                 break
+
+    def _refreshed_today(self, company):
+        refreshed_at = company.collections_reports_refreshed_at
+        if not refreshed_at:
+            return False
+        local = fields.Datetime.context_timestamp(self.with_context(tz=company._collections_tz()), refreshed_at)
+        return local.date() >= company._collections_today()
 
     def _refresh_reports(self, companies):
         for model_name in STORED_REPORTS:

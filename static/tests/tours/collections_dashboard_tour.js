@@ -1,9 +1,11 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
 
 // A manager opens the Collections app, lands on the dashboard, reads the figures and opens a report from a card.
 registry.category("web_tour.tours").add("collections_dashboard_tour", {
     url: "/odoo",
     steps: () => [
+        stepUtils.showAppsMenuItem(),
         {
             content: "Open the Collections app",
             trigger: ".o_app[data-menu-xmlid='collections_addon.menu_collections_root']",
