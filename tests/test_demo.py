@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from odoo.tests import TransactionCase, freeze_time, tagged
 from odoo.tools import convert_file
@@ -57,6 +57,25 @@ class TestDemo(TransactionCase):
         self.assertTrue({"draft", "protocolled", "protested"} <= set(Protest.search([]).mapped("state")))
         Dispute = self.env["collections.dispute"].with_user(carla).with_company(brazil)
         self.assertEqual(Dispute.search([]).state, "open")
+
+        # The dashboard has figures from the first login: a year of history behind every card.
+        admin = self.env.ref("base.user_admin")
+        cards = {
+            card["key"]: card
+            for card in self.env["collections.dashboard"]
+            .with_user(admin)
+            .with_company(brazil)
+            .get_dashboard_data(period_days=365)["cards"]
+        }
+        Recovery = self.env["collections.report.recovery"].with_user(admin).with_company(brazil)
+        self.assertGreater(Recovery._dashboard_figures(brazil, date(2025, 12, 13), date(2026, 12, 13))["contacts"], 20)
+        Dso = self.env["collections.report.dso"].with_user(admin).with_company(brazil)
+        self.assertIsNotNone(Dso._dashboard_figures(brazil, None, None)["last_month_dso"])
+        Aging = self.env["collections.report.aging"].with_user(admin).with_company(brazil)
+        self.assertEqual(len(Aging._read_group([], ["snapshot_date:day"])), 13, "today and 12 month ends")
+        Forecast = self.env["collections.report.forecast"].with_user(admin).with_company(brazil)
+        self.assertGreater(Forecast._dashboard_figures(brazil, None, None)["total"], 0)
+        self.assertEqual(len(cards), 6)
 
 
 @tagged("-standard", "collections_l10n_br", "post_install", "-at_install")
