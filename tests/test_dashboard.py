@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo.exceptions import AccessError
+from odoo import sql_db
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from .common import NOON, CollectionsCase
@@ -103,6 +104,28 @@ class TestDashboard(DashboardScenario):
             self.env["collections.dashboard"].with_user(self.manager).with_company(self.company_2).get_dashboard_data()
         )
         self.assertNotIn("1,500.00", self.card(other, "aging")["value"])
+
+    def test_one_refresh_at_a_time(self):
+        """Two refreshes at once would both insert a company's first rows: the second one waits its turn."""
+        self.set_up_history()
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            # Another manager's refresh (or the nightly job) is computing this company's reports.
+            other.execute("SELECT pg_advisory_lock(4278, %s)", [self.company.id])
+            dashboard = self.env["collections.dashboard"].with_user(self.manager).with_company(self.company)
+            with self.assertRaisesRegex(UserError, "being computed right now"):
+                dashboard.action_refresh_reports()
+            self.assertFalse(self.company.collections_reports_refreshed_at)
+            # The nightly job leaves it to that refresh and does the other companies.
+            cron = self.env.ref("collections_addon.ir_cron_collections_reports")
+            self.env["collections.dashboard"].with_user(cron.user_id)._cron_refresh_reports(commit=False)
+            self.assertFalse(self.company.collections_reports_refreshed_at)
+            self.assertTrue(self.company_2.collections_reports_refreshed_at)
+        finally:
+            other.execute("SELECT pg_advisory_unlock(4278, %s)", [self.company.id])
+            other.close()
+        dashboard.action_refresh_reports()
+        self.assertIn("1,500.00", self.card(self.dashboard(self.manager), "aging")["value"])
 
     def test_users_outside_collections_are_refused(self):
         outsider = self.make_user("outsider", "account.group_account_invoice")

@@ -11,10 +11,15 @@ Stored reports are refreshed by the daily cron, or by a manager's *Refresh*, one
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_amount, format_date
 
 from .collections_dashboard_cards import CARD_BUILDERS, DASHBOARD_PERIODS
+
+# First key of the advisory lock a refresh of a company's reports holds (the second key is the company id): two
+# refreshes at once would each delete the rows they see and insert their own, so a first refresh would count twice.
+_REFRESH_LOCK_KEY = 4278
 
 # The stored reports, in the order they are refreshed (the recovery first: the activity report reads it).
 STORED_REPORTS = (
@@ -74,7 +79,15 @@ class CollectionsDashboard(models.AbstractModel):
         """*Refresh* (managers): the stored reports of the companies the manager works in, now."""
         if not self.env.user.has_group("collections_addon.group_collections_manager"):
             raise AccessError(self.env._("Only collections managers can refresh the reports."))
-        self._refresh_reports(self.env.companies)
+        busy = self._refresh_reports(self.env.companies)
+        if busy:
+            raise UserError(
+                self.env._(
+                    "The reports of %(companies)s are being computed right now (by the nightly job or another "
+                    "manager): wait a minute, then open the dashboard again.",
+                    companies=", ".join(busy.mapped("name")),
+                )
+            )
         return True
 
     @api.model
@@ -84,6 +97,7 @@ class CollectionsDashboard(models.AbstractModel):
         each company through ``ir.cron._commit_progress`` (tests pass False)."""
         companies = self.env["res.company"].search([]).filtered(lambda company: not self._refreshed_today(company))
         for done, company in enumerate(companies, start=1):
+            # A company being refreshed by a manager right now is left to that refresh.
             self._refresh_reports(company)
             if commit and self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - done) <= 0:
                 break
@@ -96,8 +110,20 @@ class CollectionsDashboard(models.AbstractModel):
         return local.date() >= company._collections_today()
 
     def _refresh_reports(self, companies):
-        for model_name in STORED_REPORTS:
-            if model_name in self.env:
-                self.env[model_name]._refresh_report(companies)
-        # sudo: the refresh stamp is bookkeeping of the reports, not a company setting the user edits.
-        companies.sudo().write({"collections_reports_refreshed_at": fields.Datetime.now()})
+        """Recount the stored reports of ``companies``; returns the companies left alone because another
+        transaction is refreshing them."""
+        busy = companies.browse()
+        for company in companies:
+            # Transaction-level lock: released at the commit or rollback, never left held by a crash.
+            if not self.env.execute_query(
+                SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", _REFRESH_LOCK_KEY, company.id)
+            )[0][0]:
+                busy |= company
+        todo = companies - busy
+        if todo:
+            for model_name in STORED_REPORTS:
+                if model_name in self.env:
+                    self.env[model_name]._refresh_report(todo)
+            # sudo: the refresh stamp is bookkeeping of the reports, not a company setting the user edits.
+            todo.sudo().write({"collections_reports_refreshed_at": fields.Datetime.now()})
+        return busy
