@@ -23,8 +23,12 @@ import websocket
 # (file name, path after /odoo/, a selector that is on the page once its data is drawn)
 PAGES = (
     ("dashboard.png", "action-collections_addon.collections_dashboard_action", ".o_collections_dashboard_card"),
-    ("report_aging.png", "action-collections_addon.collections_report_aging_action", ".o_graph_renderer canvas"),
     ("report_recovery.png", "action-collections_addon.collections_report_recovery_action", ".o_pivot table"),
+    (
+        "report_dso.png",
+        "action-collections_addon.collections_report_dso_action?view_type=graph",
+        ".o_graph_renderer canvas",
+    ),
     ("report_forecast.png", "action-collections_addon.collections_report_forecast_action", ".o_graph_renderer canvas"),
 )
 WINDOW = (1440, 900)

@@ -1,8 +1,8 @@
 """A year of invoices, reminders and payments for the demo's reports (aging over time, DSO, recovery, forecast).
 
 Each history customer has a habit: pays on time, pays a week or so after the first reminder, pays only after a
-call, or has stopped paying. One invoice a month for the last twelve months, relative to the day the demo is
-built, so the reports look alive whatever the day. Used by demo data only.
+call, or has stopped paying. One invoice a month for the last twelve months and the coming one, relative to the
+day the demo is built, so the reports look alive whatever the day. Used by demo data only.
 """
 
 from datetime import timedelta
@@ -44,8 +44,8 @@ class CollectionsDemo(models.AbstractModel):
             partner.with_company(company).collections_responsible_id = self.env.ref(
                 "collections_addon.user_carla_collector"
             )
-            for month in range(_HISTORY_MONTHS, 0, -1):
-                # Due on the same day of each past month, about 30 days apart.
+            # Due about 30 days apart, the last one in 12 days (not due yet).
+            for month in range(_HISTORY_MONTHS, -1, -1):
                 days_since_due = month * 30 - 12
                 invoice = self._invoice(company, partner, [("Fornecimento mensal", 1, amount)], days_since_due)
                 self._history_of(company, partner, invoice, days_since_due, days_late, contact, month, today)
