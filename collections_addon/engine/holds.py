@@ -77,10 +77,10 @@ from .open_items import OpenItem
 # then the invoice holds in the order of open_items.HOLD_CODES (notary, agreement, dispute, promise).
 HOLD_KINDS = ("exclusion", "pause", "reply", "protest", "agreement", "dispute", "promise")
 # These are records about some invoices (a protest about one receivable line): they never hold a whole customer.
-ITEM_KINDS = ("protest", "agreement", "dispute", "promise")
+INVOICE_HOLD_KINDS = ("protest", "agreement", "dispute", "promise")
 # Holds put by hand that may have no end date: they come back for a review every N days, so none is forgotten.
 # The others end with their record (a reply is handled, a dispute resolved, an agreement and a protest closed).
-REVIEWED_KINDS = ("exclusion", "pause")
+REVIEWED_HOLD_KINDS = ("exclusion", "pause")
 # How often an exclusion or pause without an end date is reviewed when the company sets nothing: a quarter,
 # often enough that a forgotten exclusion comes back, rarely enough not to nag about a lawsuit.
 DEFAULT_HOLD_REVIEW_DAYS = 90
@@ -152,7 +152,7 @@ class Hold:
             raise ValueError(f"A hold's reason must be text, got {type(self.reason).__name__}.")
         object.__setattr__(self, "move_ids", _ids(self.move_ids, "invoices"))
         object.__setattr__(self, "line_ids", _ids(self.line_ids, "receivable lines"))
-        if self.kind in ITEM_KINDS and self.customer_wide:
+        if self.kind in INVOICE_HOLD_KINDS and self.customer_wide:
             raise ValueError(f"A {self.kind} holds invoices, not a whole customer: give its invoices or lines.")
 
     @property
@@ -266,7 +266,7 @@ def review_date(
         return None
     if hold.until is not None:
         return _review_day(hold.until, calendar)
-    if hold.kind not in REVIEWED_KINDS:
+    if hold.kind not in REVIEWED_HOLD_KINDS:
         return None
     try:
         next_review = (reviewed or hold.since) + timedelta(days=int(review_every_days))
