@@ -119,6 +119,9 @@ DISCOUNT_PERCENT = Bound(0, 100)
 INSTALLMENTS = Bound(1, 120, whole=True)
 # Days after a due date before an instalment or a promise counts as broken.
 GRACE_DAYS = Bound(0, 365, whole=True)
+# Days between two reviews of an exclusion or pause without an end date (engine/holds.py): a year at most,
+# so that no hold is forgotten for longer.
+HOLD_REVIEW_DAYS = Bound(1, 365, whole=True)
 
 # ----------------------------------------------------------------------
 # Levels (collections.level) and call windows

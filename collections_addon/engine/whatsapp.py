@@ -47,6 +47,24 @@ from .whatsapp_webhook import WebhookBatch as WebhookBatch
 from .whatsapp_webhook import parse_webhook as parse_webhook
 
 OPT_OUT_WORDS = ("STOP", "PARAR", "SAIR", "CANCELAR")
+# Whole messages that ask to stop too, in Portuguese and English. Only the whole message counts (see
+# is_opt_out): a longer text that also says it ("não quero mais receber, já paguei") is a reply a person reads.
+OPT_OUT_PHRASES = (
+    "PARE",
+    "PAREM",
+    "DESCADASTRAR",
+    "UNSUBSCRIBE",
+    "NÃO QUERO MAIS RECEBER",
+    "NÃO QUERO MAIS RECEBER MENSAGENS",
+    "NÃO QUERO RECEBER MAIS MENSAGENS",
+    "NÃO QUERO MAIS MENSAGENS",
+    "NÃO ME MANDE MAIS MENSAGENS",
+    "NÃO ENVIE MAIS MENSAGENS",
+    "STOP MESSAGING ME",
+    "STOP SENDING MESSAGES",
+)
+# What opts a number out: the words and the phrases.
+OPT_OUT_TEXTS = (*OPT_OUT_WORDS, *OPT_OUT_PHRASES)
 MAX_ATTEMPTS = 5
 STATE_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
 # States a message leaves only when Meta reports progress (a retry that got through).
@@ -120,8 +138,11 @@ def _bare_words(text: str) -> str:
     return text
 
 
-def is_opt_out(text: str, words: Iterable[str] = OPT_OUT_WORDS) -> bool:
-    """Whether the whole message is one of the opt-out ``words`` ("Parar!" yes, "please don't stop" no)."""
+def is_opt_out(text: str, words: Iterable[str] = OPT_OUT_TEXTS) -> bool:
+    """Whether the whole message is one of the opt-out ``words`` ("Parar!" yes, "please don't stop" no).
+
+    Case, accents, spaces and the punctuation at the end do not count ("nao quero mais receber!" opts out).
+    """
     message = _bare_words(text or "")
     if not message:
         return False
