@@ -53,14 +53,11 @@ from .calls import (
     window_problem,
 )
 from .catch_up import (
-    CATCH_UP_APPLYING,
     CATCH_UP_MODES,
     CATCH_UP_REASONS,
-    MIN_MISSED_LEVELS,
     CatchUp,
     catch_up_plan,
     describe_catch_up,
-    passed_levels,
 )
 from .contact_log import EVENT_STATES
 from .customer_status import (
@@ -212,8 +209,6 @@ from .recovery import (
 )
 from .reply_classifier import (
     DISPUTE_PHRASES,
-    MAX_REPLY_CHARS,
-    NEGATIONS,
     PAID_PHRASES,
     PROMISE_PHRASES,
     REPLY_KINDS,
@@ -292,7 +287,6 @@ __all__ = [
     "CALL_PERIOD_DAYS",
     "CALL_RULES_FUTURE_DAYS",
     "CALL_RULES_PAST_DAYS",
-    "CATCH_UP_APPLYING",
     "CATCH_UP_MODES",
     "CATCH_UP_REASONS",
     "CHANNELS",
@@ -331,9 +325,6 @@ __all__ = [
     "MAX_AMOUNT",
     "MAX_ATTEMPTS",
     "MAX_CALLS",
-    "MAX_REPLY_CHARS",
-    "MIN_MISSED_LEVELS",
-    "NEGATIONS",
     "NEUTRAL_SCORE",
     "NOTARY_HOLD_STATES",
     "OPT_OUT_WORDS",
@@ -473,7 +464,6 @@ __all__ = [
     "on_hold",
     "parse_terms",
     "parse_webhook",
-    "passed_levels",
     "pause_until",
     "payer_score",
     "plan_status",

@@ -67,8 +67,6 @@ CATCH_UP_REASONS = {
     "level_not_in_plan": "the chosen level is not among the customer's levels: starts at the highest level reached",
     "statement": "a statement asking the customer to contact us instead of the missed levels",
 }
-# The codes a catch-up that applies carries.
-CATCH_UP_APPLYING = ("highest", "level", "level_not_reached", "level_not_in_plan", "statement")
 
 
 @dataclass(frozen=True)

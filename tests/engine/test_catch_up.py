@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from collections_addon.engine import (
+    CATCH_UP_REASONS,
     BandRule,
     CatchUp,
     ContactRules,
@@ -19,8 +20,8 @@ from collections_addon.engine import (
     catch_up_plan,
     decide_partner,
     describe_catch_up,
-    passed_levels,
 )
+from collections_addon.engine.catch_up import passed_levels
 from tests.engine.conftest import PROPERTIES, TODAY
 
 PRE = FollowupLevel(id=1, days=-3)
@@ -247,6 +248,7 @@ def test_the_first_step_never_goes_above_the_start_and_the_start_is_past(days, a
         chosen = 99  # a pre-due start is refused, tested above
     items = [item(age, move_id=number) for number, age in enumerate(ages, start=1)]
     catch_up = catch_up_plan(levels, items, (), mode, chosen, TODAY)
+    assert catch_up.reason_code in CATCH_UP_REASONS
     if not catch_up.applies:
         assert catch_up.start_level is None
         assert decide(items, catch_up, levels=levels) == decide(items, levels=levels)
