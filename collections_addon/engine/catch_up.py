@@ -155,7 +155,7 @@ def catch_up_plan(
     if mode is None:
         return CatchUp(False, "off")
     reached = any(item.reached_days is not None for item in items if item.residual > 0 and not item.excluded)
-    if history_levels_reached or reached:
+    if set(history_levels_reached) or reached:
         return CatchUp(False, "followed")
     levels = sorted_levels(levels)
     passed = passed_levels(levels, items, today)

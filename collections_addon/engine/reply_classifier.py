@@ -146,7 +146,7 @@ PROMISE_PHRASES = (
     "vou quitar",
 )
 # A word just before a promise or a payment phrase that turns it around ("não vou pagar").
-NEGATIONS = ("not", "never", "nao", "nunca", "jamais")
+NEGATIONS = ("not", "never", "cannot", "can't", "won't", "don't", "didn't", "nao", "nunca", "jamais")
 # The reply's own words are at its top; past this many characters it is signatures and forwarded text.
 MAX_REPLY_CHARS = 2000
 
@@ -265,7 +265,7 @@ _PHRASES = {
     "dispute": [(phrase, _phrase_pattern(phrase)) for phrase in DISPUTE_PHRASES],
     "promise": [(phrase, _phrase_pattern(phrase)) for phrase in PROMISE_PHRASES],
 }
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+_LAST_WORD = re.compile(r"([\w']+)[^\w']*$")
 
 
 def _negated(folded: str, start: int) -> bool:

@@ -112,6 +112,8 @@ def test_paid(text, phrase):
         "Não vou pagar isso",  # a negated promise is none
         "I will never pay",  # "will pay" is not in the text
         "We have not already paid",  # a negated payment is none
+        "I can't pay by card",  # "pay by" after "can't"
+        "We won't pay on Friday",
         "Enviei o e-mail ao financeiro",
     ],
 )
