@@ -53,6 +53,7 @@ from .calls import (
     next_call_slot,
     window_problem,
 )
+from .catch_up import CATCH_UP_MODES, CATCH_UP_REASONS, CatchUp, catch_up_plan, describe_catch_up
 from .contact_log import EVENT_STATES
 from .customer_status import (
     STATUSES,
@@ -203,6 +204,7 @@ from .recovery import (
     dso,
 )
 from .replies import AUTO_REPLY_REASONS, is_auto_reply, reply_preview
+from .reply_classifier import REPLY_KINDS, ReplySuggestion, classify_reply, promised_date
 from .schedule import (
     DISCOUNT_TYPES,
     INTERVALS,
@@ -275,6 +277,8 @@ __all__ = [
     "CALL_PERIOD_DAYS",
     "CALL_RULES_FUTURE_DAYS",
     "CALL_RULES_PAST_DAYS",
+    "CATCH_UP_MODES",
+    "CATCH_UP_REASONS",
     "CHANNELS",
     "CHARGE_PERCENT",
     "CONTACT_CHANNELS",
@@ -335,6 +339,7 @@ __all__ = [
     "REACHED_OUTCOMES",
     "RECOVERY_WINDOWS",
     "RELEASE_LETTER_DAYS",
+    "REPLY_KINDS",
     "SCHEDULE_CALENDAR_YEARS",
     "SCORE_REASON_CODES",
     "SEND_MEANS",
@@ -357,6 +362,7 @@ __all__ = [
     "CallFollowUp",
     "CallRules",
     "CallWindow",
+    "CatchUp",
     "ContactRecovery",
     "ContactRules",
     "CustomerState",
@@ -383,6 +389,7 @@ __all__ = [
     "RecoveryContact",
     "RecoveryGroup",
     "RecoveryPayment",
+    "ReplySuggestion",
     "ScoreBands",
     "ScoreReason",
     "ScoreWeights",
@@ -410,12 +417,14 @@ __all__ = [
     "call_priority",
     "call_rules_window",
     "call_wait",
+    "catch_up_plan",
     "cei",
     "check_limits",
     "check_tone",
     "check_translations",
     "claimable_items",
     "claimed_items",
+    "classify_reply",
     "classify_response",
     "compare_forecast",
     "compare_variants",
@@ -427,6 +436,7 @@ __all__ = [
     "deadline_reminder",
     "deadline_urgency",
     "decide_partner",
+    "describe_catch_up",
     "discount_amount",
     "dso",
     "eligibility_problem",
@@ -455,6 +465,7 @@ __all__ = [
     "predicted_pay_date",
     "promise_date_problem",
     "promise_status",
+    "promised_date",
     "protest_deadline",
     "recovery_probability",
     "recovery_urgency",

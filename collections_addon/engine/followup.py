@@ -319,6 +319,11 @@ def _amounts(covered: list[OpenItem], today: date, currency_digits: Mapping, com
     }
 
 
+def _capped(level: FollowupLevel, cap: FollowupLevel | None) -> FollowupLevel:
+    """A catch-up start (``engine/catch_up.py``): no item receives a level above it with this step."""
+    return cap if cap is not None and level.days > cap.days else level
+
+
 def _review(
     today: date,
     levels: list[FollowupLevel],
@@ -326,11 +331,12 @@ def _review(
     situation: PartnerSituation,
     currency_digits: Mapping,
     company_digits: int,
+    cap: FollowupLevel | None = None,
 ) -> _Review:
     active = [item for item in items if item.residual > 0 and not item.excluded]
     covered = _covered_items(levels, items, today)
     due_levels = {item.key: level_due_for_item(levels, item, today) for item in covered}
-    due_levels = {key: level for key, level in due_levels.items() if level}
+    due_levels = {key: _capped(level, cap) for key, level in due_levels.items() if level}
     resting = resting_status(today, items, situation.agreement_running)
     common = {
         "max_days_late": max(((today - item.due_date).days for item in active if item.due_date < today), default=0),
@@ -451,8 +457,11 @@ def decide_partner(
     rules: ContactRules | None = None,
     currency_digits: Mapping[str | int, int] | None = None,
     company_digits: int = 2,
+    catch_up_level: FollowupLevel | None = None,
 ) -> PartnerDecision:
     """What the run does for one customer today (see :class:`PartnerDecision`).
+
+    ``catch_up_level`` is the start of a catch-up (``CatchUp.start_level``): no item gets a level above it.
 
     In order: no open items; excluded, paused or nothing due; a due step held back by the plan's
     calendar, the contact gap, unmatched incoming payments, open credits or the level's minimum; else the
@@ -470,7 +479,9 @@ def decide_partner(
     items = [item for item in items if item.residual]
     if not items:
         return PartnerDecision(situation.partner_id, "none", "no_open_items", "ok")
-    review = _review(today, sorted_levels(levels), items, situation, currency_digits or {}, company_digits)
+    review = _review(
+        today, sorted_levels(levels), items, situation, currency_digits or {}, company_digits, catch_up_level
+    )
     decision = _without_step(review, situation, rules)
     if decision is None:
         step = _step_values(review)
