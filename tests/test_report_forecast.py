@@ -103,6 +103,21 @@ class TestReportForecast(ReportCase):
         days = set(Forecast.search([("source", "!=", "actual")]).mapped("forecast_date"))
         self.assertEqual({str(day) for day in days}, {"2026-03-16", "2026-03-23"})
 
+    def test_old_forecasts_are_deleted_once_nothing_can_be_compared(self):
+        """Made on Monday 2026-03-16, a forecast's last week starts on 2026-05-04 (7 weeks later). On Sunday
+        2026-08-02 the cash received is kept from the Monday 12 weeks before this week's, 2026-05-04: it can still be
+        compared, it stays. On Monday 2026-08-03 the cash starts on 2026-05-11, after its last week: it goes."""
+        Forecast = self.env["collections.report.forecast"]
+        self.refresh("collections.report.forecast")
+        march = [("company_id", "=", self.company.id), ("forecast_date", "=", date(2026, 3, 16))]
+        with freeze_time("2026-08-02 12:00:00"):
+            self.refresh("collections.report.forecast")
+        self.assertTrue(Forecast.search(march), "its last week is still compared")
+        with freeze_time("2026-08-03 12:00:00"):
+            self.refresh("collections.report.forecast")
+        self.assertFalse(Forecast.search(march), "nothing of it can be compared any more")
+        self.assertTrue(Forecast.search([("company_id", "=", self.company.id), ("kept", "=", True)]))
+
     def test_views_open(self):
         self.refresh("collections.report.forecast")
         Forecast = self.env["collections.report.forecast"].with_user(self.collector)

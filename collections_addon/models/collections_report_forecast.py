@@ -3,8 +3,9 @@ pay, open invoices), per customer, counted by ``engine.forecast.weekly_forecast`
 ('Received' rows), to compare a week's forecast with its cash after the fact (``engine.forecast.compare_forecast``).
 
 Each refresh makes a forecast (its rows carry the refresh day, ``forecast_date``) that replaces the previous latest
-one, except the first forecast of each week, kept for good: it is the forecast the week is judged against. The
-'Received' rows (the last 12 weeks and this one to date) are counted again on every refresh.
+one, except the first forecast of each week, kept: it is the forecast the week is judged against, kept as long as
+one of its weeks can still be compared with the cash received (19 weeks). The 'Received' rows (the last
+12 weeks and this one to date) are counted again on every refresh.
 """
 
 from collections import defaultdict
@@ -25,6 +26,9 @@ FORECAST_SOURCES = [
 ]
 # Weeks of cash received kept before the current one.
 ACTUAL_WEEKS = 12
+# A week's first forecast is kept while one of the weeks it forecast (its own and the 7 after) can still be compared
+# with the cash received (the last 12 weeks): older ones are deleted, so the table does not grow with the years.
+KEPT_FORECAST_WEEKS = ACTUAL_WEEKS + FORECAST_WEEKS - 1
 _CHUNK = 5000
 
 
@@ -78,6 +82,14 @@ class CollectionsReportForecast(models.Model):
             company,
             SQL("UPDATE collections_report_forecast SET latest = FALSE WHERE company_id = %s AND latest", company.id),
             where=SQL("(source = 'actual' OR (latest AND NOT kept) OR forecast_date = %s)", today),
+        )
+        cr.execute(
+            SQL(
+                "DELETE FROM collections_report_forecast WHERE company_id = %s AND source != 'actual' "
+                "AND forecast_date < %s",
+                company.id,
+                monday - timedelta(weeks=KEPT_FORECAST_WEEKS),
+            )
         )
         for start in range(0, len(values), _CHUNK):
             cr.execute(
