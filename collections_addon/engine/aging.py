@@ -9,9 +9,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 DEFAULT_BOUNDS = (30, 60, 90)
+# The aging and DSO reports look back this many month ends.
+REPORT_MONTHS = 12
+
+
+def bucket_ranges(bounds: tuple[int, ...] = DEFAULT_BOUNDS) -> list[tuple[int | None, int | None]]:
+    """(days past due from, to) of each bucket, None where open: the buckets of ``aging``.
+
+    >>> bucket_ranges()
+    [(None, 0), (1, 30), (31, 60), (61, 90), (91, None)]
+    """
+    ranges = [(None, 0)]
+    low = 1
+    for high in bounds:
+        ranges.append((low, high))
+        low = high + 1
+    ranges.append((low, None))
+    return ranges
+
+
+def month_ends_before(today: date, months: int) -> list[date]:
+    """The last day of each of the ``months`` months before ``today``'s month, oldest first.
+
+    >>> month_ends_before(date(2026, 3, 16), 3)
+    [datetime.date(2025, 12, 31), datetime.date(2026, 1, 31), datetime.date(2026, 2, 28)]
+    """
+    ends = []
+    end = today.replace(day=1) - timedelta(days=1)
+    for _month in range(months):
+        ends.append(end)
+        end = end.replace(day=1) - timedelta(days=1)
+    return ends[::-1]
 
 
 def bucket_labels(bounds: tuple[int, ...] = DEFAULT_BOUNDS) -> list[str]:

@@ -40,6 +40,35 @@ WEEK_DAYS = 7
 RATIO_QUANTUM = Decimal("0.01")
 ZERO = Decimal(0)
 SOURCES = ("instalments", "promises", "open_items")
+# Weeks of cash received before the current one that forecasts are compared with.
+ACTUAL_WEEKS = 12
+# A week's first forecast is kept while one of the weeks it forecast (its own and the 7 after) can still be compared
+# with the cash received: older ones are deleted.
+KEPT_FORECAST_WEEKS = ACTUAL_WEEKS + FORECAST_WEEKS - 1
+
+
+def kept_rate(kept: int, decided: int) -> Decimal | None:
+    """The share of decided (kept or broken) promises that were kept; None without any.
+
+    >>> kept_rate(2, 3), kept_rate(0, 0)
+    (Decimal('0.6666666666666666666666666667'), None)
+    """
+    if kept < 0 or decided < kept:
+        raise ValueError(f"{kept} kept promises out of {decided} decided ones: use 0 <= kept <= decided.")
+    return Decimal(kept) / decided if decided else None
+
+
+def promise_probability(customer_rate: Decimal | None, collector_rate: Decimal | None) -> Decimal:
+    """The chance an open promise is paid on its date: the mean of the customer's and the collector's kept rates,
+    leaving out a rate with no history; with neither, the promise counts in full.
+
+    >>> promise_probability(Decimal(1) / 2, Decimal(2) / 3) * 300
+    Decimal('175.0000000000000000000000000')
+    >>> promise_probability(None, Decimal("0.5")), promise_probability(None, None)
+    (Decimal('0.5'), Decimal('1'))
+    """
+    rates = [rate for rate in (customer_rate, collector_rate) if rate is not None]
+    return sum(rates) / len(rates) if rates else Decimal(1)
 
 
 @dataclass(frozen=True)

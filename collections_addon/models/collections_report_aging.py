@@ -1,30 +1,26 @@
 """Aging report: the receivable balance of each customer in buckets of days past due, at each of the last 12 month
 ends and today (the snapshot date), stored by ``_refresh_report`` in one INSERT ... SELECT per refresh."""
 
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# The measures of a row, in the order of the buckets: (field, label, days past due from, to; None: no bound).
-AGING_BUCKETS = (
-    ("amount_not_due", "Not Due", None, 0),
-    ("amount_1_30", "1-30 Days", 1, 30),
-    ("amount_31_60", "31-60 Days", 31, 60),
-    ("amount_61_90", "61-90 Days", 61, 90),
-    ("amount_90_plus", "Over 90 Days", 91, None),
+from ..engine.aging import REPORT_MONTHS, bucket_ranges, month_ends_before
+
+# The measures of a row, in the order of the engine's buckets: (field, label, days past due from, to; None: open).
+AGING_BUCKETS = tuple(
+    (field, label, start, end)
+    for (field, label), (start, end) in zip(
+        (
+            ("amount_not_due", "Not Due"),
+            ("amount_1_30", "1-30 Days"),
+            ("amount_31_60", "31-60 Days"),
+            ("amount_61_90", "61-90 Days"),
+            ("amount_90_plus", "Over 90 Days"),
+        ),
+        bucket_ranges(),
+        strict=True,
+    )
 )
-SNAPSHOT_MONTHS = 12
-
-
-def month_ends_before(today, months):
-    """The last day of each of the ``months`` months before ``today``'s month, oldest first."""
-    ends = []
-    end = today.replace(day=1) - timedelta(days=1)
-    for _month in range(months):
-        ends.append(end)
-        end = end.replace(day=1) - timedelta(days=1)
-    return ends[::-1]
 
 
 class CollectionsReportAging(models.Model):
@@ -49,7 +45,9 @@ class CollectionsReportAging(models.Model):
         """Replace the rows of ``companies`` by their balances at the last 12 month ends and at today."""
         for company in companies:
             today = company._collections_today()
-            self._report_replace(company, self._aging_insert_sql(company, [*month_ends_before(today, 12), today]))
+            self._report_replace(
+                company, self._aging_insert_sql(company, [*month_ends_before(today, REPORT_MONTHS), today])
+            )
 
     @api.model
     def _aging_insert_sql(self, company, days):

@@ -14,10 +14,9 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..engine.aging import REPORT_MONTHS, month_ends_before
 from ..engine.recovery import cei, dso
-from .collections_report_aging import month_ends_before
 
-DSO_MONTHS = 12
 # The amounts of a row, in the order of the SELECT: begin, end, current at end, credit sales.
 _AMOUNTS = ("amount_begin", "amount_end", "amount_current", "amount_sales")
 _RATIOS = ("dso:avg", "cei:avg")
@@ -67,7 +66,7 @@ class CollectionsReportDso(models.Model):
         """Replace the rows of ``companies`` by their last 12 months and the current month to date."""
         for company in companies:
             today = company._collections_today()
-            ends = [*month_ends_before(today, DSO_MONTHS + 1), today]
+            ends = [*month_ends_before(today, REPORT_MONTHS + 1), today]
             periods = [(end + timedelta(days=1), stop) for end, stop in pairwise(ends)]
             rows = self._report_execute(self._dso_select_sql(company, ends, periods))
             values = [self._dso_row_sql(company, today, row) for row in rows]

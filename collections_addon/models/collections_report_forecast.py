@@ -15,7 +15,16 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine.forecast import FORECAST_WEEKS, ForecastWeek, Inflow, compare_forecast, week_start, weekly_forecast
+from ..engine.forecast import (
+    ACTUAL_WEEKS,
+    FORECAST_WEEKS,
+    KEPT_FORECAST_WEEKS,
+    ForecastWeek,
+    Inflow,
+    compare_forecast,
+    week_start,
+    weekly_forecast,
+)
 from ..engine.payer_score import predicted_pay_date, recovery_probability
 
 FORECAST_SOURCES = [
@@ -24,11 +33,6 @@ FORECAST_SOURCES = [
     ("open_items", "Open Invoices"),
     ("actual", "Received"),
 ]
-# Weeks of cash received kept before the current one.
-ACTUAL_WEEKS = 12
-# A week's first forecast is kept while one of the weeks it forecast (its own and the 7 after) can still be compared
-# with the cash received (the last 12 weeks): older ones are deleted, so the table does not grow with the years.
-KEPT_FORECAST_WEEKS = ACTUAL_WEEKS + FORECAST_WEEKS - 1
 _CHUNK = 5000
 
 

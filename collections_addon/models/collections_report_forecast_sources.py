@@ -18,6 +18,7 @@ from decimal import Decimal
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..engine.forecast import kept_rate, promise_probability
 from ..engine.receivable import open_line_sql
 
 
@@ -64,12 +65,7 @@ class CollectionsReportForecastSources(models.AbstractModel):
             if company.currency_id.compare_amounts(amount, 0) <= 0:
                 continue
             partner = promise.partner_id.commercial_partner_id.id
-            rates = [
-                rate
-                for rate in (customer_rates.get(partner), collector_rates.get(collectors.get(partner)))
-                if rate is not None
-            ]
-            probability = sum(rates) / len(rates) if rates else Decimal(1)
+            probability = promise_probability(customer_rates.get(partner), collector_rates.get(collectors.get(partner)))
             rows.append((partner, promise.date, Decimal(str(amount)), probability))
         return rows, set(promises.move_ids.ids)
 
@@ -91,7 +87,7 @@ class CollectionsReportForecastSources(models.AbstractModel):
                     company.id,
                 )
             )
-            rates.append({owner: Decimal(kept) / total for owner, kept, total in self.env.cr.fetchall() if owner})
+            rates.append({owner: kept_rate(kept, total) for owner, kept, total in self.env.cr.fetchall() if owner})
         return tuple(rates)
 
     @api.model
