@@ -24,6 +24,7 @@ from . import (
     collections_event_calls,
     collections_event_letters,
     collections_event_sync,
+    collections_hold,
     collections_level,
     collections_level_variant,
     collections_negotiation,
