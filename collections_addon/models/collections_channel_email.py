@@ -1,8 +1,10 @@
 """The e-mail channel: the level's template and the invoice table, queued in Odoo's mail queue.
 
-One e-mail per customer and step, rendered in bulk per template, posted in the
-customer's chatter; what the customer owes is listed in a table (overdue, then
-coming due, by currency), and the level may attach the customer's statement.
+One e-mail per customer, step and language of its recipients (each reads its own,
+``res_partner_contacts.py``), rendered in bulk per template and language, signed by
+the level's sender (``collections_level_sender.py``), posted in the customer's
+chatter; what the customer owes is listed in a table (overdue, then coming due, by
+currency), and the level may attach the customer's statement.
 """
 
 import base64
