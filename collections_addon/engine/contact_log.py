@@ -9,6 +9,8 @@ tables below; a provider that never reports delivery leaves an SMS *sent* for go
 ('failed', 'sent', 'delivered')
 >>> mail_event_state("a state Odoo adds later")
 'queued'
+>>> combined_email_state(["sent", "failed"]), combined_email_state(["sent", "queued"])
+('sent', 'queued')
 >>> sms_failure_kind("sms_number_format"), sms_failure_kind("sms_credit"), sms_failure_kind("sms_server")
 ('number', 'account', None)
 """
@@ -84,3 +86,26 @@ def sms_failure_kind(failure_type: str | None) -> str | None:
     if failure_type in SMS_ACCOUNT_FAILURES:
         return "account"
     return None
+
+
+def combined_email_state(states) -> str:
+    """The state of one contact sent as several e-mails (one per language of its recipients).
+
+    Queued while any e-mail is still in the queue; sent once any of them went out (the step reached
+    someone: the e-mails that did not go out are noted on the contact, not redone); failed only when
+    none went out and one failed; cancelled when all were cancelled.
+
+    >>> combined_email_state(["sent", "sent"]), combined_email_state(["sent", "cancelled"])
+    ('sent', 'sent')
+    >>> combined_email_state(["failed", "cancelled"]), combined_email_state(["cancelled"])
+    ('failed', 'cancelled')
+    >>> combined_email_state([])
+    'cancelled'
+    """
+    states = list(states)
+    if "queued" in states:
+        return "queued"
+    went_out = [state for state in states if state in WENT_OUT_STATES]
+    if went_out:
+        return min(went_out, key=EVENT_STATES.index)
+    return "failed" if "failed" in states else "cancelled"

@@ -1,8 +1,10 @@
 """The e-mail channel: the level's template and the invoice table, queued in Odoo's mail queue.
 
-One e-mail per customer and step, rendered in bulk per template, posted in the
-customer's chatter; what the customer owes is listed in a table (overdue, then
-coming due, by currency), and the level may attach the customer's statement.
+One e-mail per customer, step and language of its recipients (each reads its own,
+``res_partner_contacts.py``), rendered in bulk per template and language, signed by
+the level's sender (``collections_level_sender.py``), posted in the customer's
+chatter; what the customer owes is listed in a table (overdue, then coming due, by
+currency), and the level may attach the customer's statement.
 """
 
 import base64
@@ -61,14 +63,31 @@ class CollectionsChannel(models.AbstractModel):
         return self.env._("Reminder e-mail not delivered")
 
     @api.model
-    def _render_email(self, company, decision):
-        """The subject and body the e-mail of ``decision`` will have, as the run renders them."""
+    def _render_email(self, company, decision, lang=None):
+        """The subject and body the e-mail of ``decision`` will have in ``lang`` (default: its first
+        recipients' language), as the run renders them."""
         template = self._text(decision, "mail_template_id")
-        rendered = template._generate_template([decision.partner.id], ["subject", "body_html"])[decision.partner.id]
+        lang = lang or next(iter(self._email_groups([decision])), (None, decision.partner.lang))[1]
+        rendered = template.with_context(template_preview_lang=lang)._generate_template(
+            [decision.partner.id], ["subject", "body_html"]
+        )[decision.partner.id]
         today = company._collections_today()
         pays = self._pay_nows(company, [decision], today)
-        table = self._invoice_tables([decision], {}, today, pays=pays)[decision.partner.id]
+        table = self._invoice_tables_in([(decision, lang)], {}, today, pays=pays)[decision.partner.id, lang]
         return rendered.get("subject") or template.name, (rendered.get("body_html") or Markup()) + table
+
+    @api.model
+    def _email_groups(self, decisions):
+        """[(decision, lang, recipients)]: each customer's recipients grouped by the language each reads,
+        in the order of the recipients; one e-mail goes to each group, written in its language."""
+        groups = []
+        for decision in decisions:
+            by_lang = {}
+            for recipient in decision.recipients:
+                lang = recipient._collections_lang(decision.partner)
+                by_lang[lang] = by_lang.get(lang, recipient.browse()) | recipient
+            groups.extend((decision, lang, recipients) for lang, recipients in by_lang.items())
+        return groups
 
     # ------------------------------------------------------------------
     # Queueing
@@ -76,72 +95,124 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _email_queue(self, company, today, decisions, overrides=None):
-        """Render the level templates in bulk and queue one e-mail per customer; returns event values."""
+        """Render the level templates in bulk and queue one e-mail per customer and language of its recipients
+        (one event per customer); returns event values."""
         if not decisions:
             return []
         runner = self.env["collections.runner"]
-        by_template = defaultdict(list)
-        for decision in decisions:
-            # The customer's A/B test variant's template, else the level's.
-            by_template[self._text(decision, "mail_template_id")].append(decision)
-        author = self.env.user.partner_id
-        comment_subtype = self.env.ref("mail.mt_comment")
-        email_from_default = company.email_formatted or self.env.user.email_formatted
+        groups = self._email_groups(decisions)
         self.env["account.move"].browse(
             {move_id for decision in decisions for move_id in decision.engine.move_ids}
         ).fetch(["name", "invoice_date"])
         formats = {}
-        # The thread's reply-to (catchall or alias), computed for the batch: answers come back to
-        # the customer's chatter. mail.message would otherwise compute it one message at a time.
-        # sudo: as in mail.message, the aliases and alias domains are not readable by every user.
-        reply_to = (
-            self.env["res.partner"]
-            .browse([decision.partner.id for decision in decisions])
-            .sudo()
-            ._notify_get_reply_to(default=email_from_default or None, author_id=author.id)
-        )
+        senders = self._email_senders(company, decisions)
         pays = self._pay_nows(company, decisions, today)
+        pairs = [(decision, lang) for decision, lang, _recipients in groups]
         tables = {
-            "email": self._invoice_tables(decisions, formats, today, pays=pays),
-            "chatter": self._invoice_tables(decisions, formats, today, chatter=True, pays=pays),
+            "email": self._invoice_tables_in(pairs, formats, today, pays=pays),
+            "chatter": self._invoice_tables_in(pairs, formats, today, chatter=True, pays=pays),
         }
-        mail_vals, event_vals = [], []
-        for template, template_decisions in by_template.items():
-            rendered = template._generate_template(
-                [decision.partner.id for decision in template_decisions], _RENDERED_FIELDS
+        rendered = self._email_rendered(groups)
+        comment_subtype = self.env.ref("mail.mt_comment")
+        mail_vals, owners, statements = [], [], {}
+        event_vals = [runner._event_vals(decision, "email", state="queued") for decision in decisions]
+        index = {decision.partner.id: position for position, decision in enumerate(decisions)}
+        for decision, lang, recipients in groups:
+            partner_id = decision.partner.id
+            values = rendered[partner_id, lang]
+            override = (overrides or {}).get(partner_id) or {}
+            if override.get("lang") and override["lang"] != lang:
+                override = {}  # the collector edited the text of another language
+            sender = senders[partner_id]
+            mail = self._mail_values(
+                decision,
+                self._text(decision, "mail_template_id"),
+                values,
+                (tables["email"][partner_id, lang], tables["chatter"][partner_id, lang]),
+                override,
+                recipients,
+                statements,
             )
-            for decision in template_decisions:
-                values = rendered[decision.partner.id]
-                mail = self._mail_values(decision, template, values, tables, (overrides or {}).get(decision.partner.id))
-                mail.update(
-                    author_id=author.id,
-                    subtype_id=comment_subtype.id,
-                    reply_to=values.get("reply_to") or reply_to[decision.partner.id],
-                )
-                email_from = values.get("email_from") or email_from_default
-                if email_from:
-                    mail["email_from"] = email_from
-                mail_vals.append(mail)
-                event_vals.append(runner._event_vals(decision, "email", state="queued"))
+            mail.update(
+                author_id=sender["author"].id,
+                subtype_id=comment_subtype.id,
+                reply_to=values.get("reply_to") or sender["reply_to"],
+            )
+            email_from = sender["email_from"] or values.get("email_from") or sender["default_from"]
+            if email_from:
+                mail["email_from"] = email_from
+            if sender["cc"]:
+                mail["email_cc"] = ", ".join(sender["cc"].mapped("email_formatted"))
+            mail_vals.append(mail)
+            owners.append(index[partner_id])
         # sudo: the mail queue is technical; what is sent was rendered from the level's own template above.
         mails = self.env["mail.mail"].sudo().create(mail_vals)
-        self._notify_mails(mails, event_vals, author)
+        self._notify_mails(mails, [event_vals[owner] for owner in owners])
         return event_vals
 
-    def _mail_values(self, decision, template, values, tables, override):
-        """The ``mail.mail`` values of one customer's reminder (without author, subtype, sender and reply-to)."""
+    @api.model
+    def _email_rendered(self, groups):
+        """{(customer id, lang): rendered template fields}: one render per template and language."""
+        by_template_lang = defaultdict(list)
+        for decision, lang, _recipients in groups:
+            by_template_lang[self._text(decision, "mail_template_id"), lang].append(decision.partner.id)
+        rendered = {}
+        for (template, lang), partner_ids in by_template_lang.items():
+            values = template.with_context(template_preview_lang=lang)._generate_template(partner_ids, _RENDERED_FIELDS)
+            rendered.update({(partner_id, lang): values[partner_id] for partner_id in partner_ids})
+        return rendered
+
+    @api.model
+    def _email_senders(self, company, decisions):
+        """{customer id: {author, email_from, default_from, reply_to, cc}}: who signs each customer's e-mail
+        (the level's sender, ``collections_level_sender.py``), its reply-to and who is copied.
+
+        The reply-to is Odoo's for the customer (its alias, else the company's catchall), computed for the
+        batch: answers come back to the customer's chatter whoever signs; mail.message would otherwise
+        compute it one message at a time. Without a catchall it is the company's address, as before.
+        """
+        runner_author = self.env.user.partner_id
+        default_from = company.email_formatted or self.env.user.email_formatted
+        senders = {}
+        for decision in decisions:
+            level = self._level(decision)
+            user = level._collections_sender(decision.partner)
+            signs = bool(user and user.email)
+            senders[decision.partner.id] = {
+                "author": user.partner_id if signs else runner_author,
+                "email_from": user.email_formatted if signs else False,
+                "default_from": default_from,
+                "cc": level._collections_cc(decision.partner) - decision.recipients,
+            }
+        partners = self.env["res.partner"].browse(list(senders))
+        # sudo: as in mail.message, the aliases and alias domains are not readable by every user.
+        reply_to = partners.sudo()._notify_get_reply_to_batch(
+            defaults=dict.fromkeys(partners.ids, default_from or None),
+            author_ids={partner_id: sender["author"].id for partner_id, sender in senders.items()},
+        )
+        for partner_id, sender in senders.items():
+            sender["reply_to"] = reply_to[partner_id]
+        return senders
+
+    def _mail_values(self, decision, template, values, tables, override, recipients, statements):
+        """The ``mail.mail`` values of one reminder to ``recipients`` (without author, subtype, sender and
+        reply-to); ``tables``: the invoice table of the e-mail and of the chatter, in the recipients' language;
+        ``statements`` caches the statement PDF of a customer written to in several languages."""
         partner = decision.partner
         attachments = [Command.link(attachment_id) for attachment_id in values.get("attachment_ids", [])]
         generated = list(values.get("attachments", []))
         if self._level(decision).attach_statement:
-            generated.append(self._statement_pdf(partner))
+            if partner.id not in statements:
+                statements[partner.id] = self._statement_pdf(partner)
+            generated.append(statements[partner.id])
         attachments += [
             Command.create({"name": name, "datas": data, "res_model": "res.partner", "res_id": partner.id})
             for name, data in generated
         ]
         template_body = values.get("body_html") or Markup()
-        body = template_body + tables["chatter"][partner.id]
-        body_html = template_body + tables["email"][partner.id]
+        email_table, chatter_table = tables
+        body = template_body + chatter_table
+        body_html = template_body + email_table
         override = override or {}
         if override.get("body_html"):
             # The collector edited the e-mail before sending: what they saw is what goes out.
@@ -154,23 +225,32 @@ class CollectionsChannel(models.AbstractModel):
             "subject": override.get("subject") or values.get("subject") or template.name,
             "body": body,
             "body_html": body_html,
-            "partner_ids": [Command.link(recipient.id) for recipient in decision.recipients],
-            "recipient_ids": [Command.link(recipient.id) for recipient in decision.recipients],
+            "partner_ids": [Command.link(recipient.id) for recipient in recipients],
+            "recipient_ids": [Command.link(recipient.id) for recipient in recipients],
             "attachment_ids": attachments,
             "is_notification": True,
             "auto_delete": True,
             "state": "outgoing",
         }
 
-    def _notify_mails(self, mails, event_vals, author):
-        """Link each event to its mail and chatter message, and give the message its notifications."""
+    def _notify_mails(self, mails, event_vals):
+        """Link each event to its mails and chatter messages (the first ones as its own), and give each
+        message its notifications. ``event_vals`` holds the event of each mail, in the order of ``mails``."""
         notification_vals = []
         for mail, vals in zip(mails, event_vals, strict=True):
-            vals["mail_id"] = mail.id
-            vals["message_id"] = mail.mail_message_id.id
+            if "mail_id" not in vals:
+                vals.update(
+                    mail_id=mail.id,
+                    message_id=mail.mail_message_id.id,
+                    # A retry of a failed step replaces the mails of the failure.
+                    mail_ids=[Command.clear()],
+                    mail_message_ids=[Command.clear()],
+                )
+            vals["mail_ids"].append(Command.link(mail.id))
+            vals["mail_message_ids"].append(Command.link(mail.mail_message_id.id))
             notification_vals.extend(
                 {
-                    "author_id": author.id,
+                    "author_id": mail.author_id.id,
                     "mail_message_id": mail.mail_message_id.id,
                     "mail_mail_id": mail.id,
                     "res_partner_id": recipient.id,
@@ -236,7 +316,14 @@ class CollectionsChannel(models.AbstractModel):
         return sections
 
     def _invoice_tables(self, decisions, formats, today, chatter=False, pays=None):
-        """The invoice table of each decision, rendered in one QWeb call per language.
+        """The invoice table of each decision in its customer's language: {customer id: table}."""
+        pairs = [(decision, decision.partner.lang) for decision in decisions]
+        tables = self._invoice_tables_in(pairs, formats, today, chatter=chatter, pays=pays)
+        return {decision.partner.id: tables[decision.partner.id, lang] for decision, lang in pairs}
+
+    def _invoice_tables_in(self, pairs, formats, today, chatter=False, pays=None):
+        """The invoice table of each (decision, language) pair, rendered in one QWeb call per language:
+        {(customer id, lang): table}.
 
         A QWeb render has a fixed cost that dominates a small table; the tables are cut
         apart on a comment that escaped customer data can never contain. ``chatter``
@@ -249,8 +336,8 @@ class CollectionsChannel(models.AbstractModel):
         separator = Markup("<!-- collections-table -->")
         tables = {}
         by_lang = defaultdict(list)
-        for decision in decisions:
-            by_lang[decision.partner.lang].append(decision)
+        for decision, lang in pairs:
+            by_lang[lang].append(decision)
         for lang, lang_decisions in by_lang.items():
             sections = [
                 self._invoice_sections(decision.lines, decision.engine.move_ids, lang, today, formats)
@@ -272,7 +359,7 @@ class CollectionsChannel(models.AbstractModel):
             if len(parts) != len(lang_decisions):
                 raise ValueError("The invoice table template must render exactly one table per customer.")
             for decision, part in zip(lang_decisions, parts, strict=True):
-                tables[decision.partner.id] = Markup(part)
+                tables[decision.partner.id, lang] = Markup(part)
         return tables
 
     def _statement_pdf(self, partner):

@@ -8,6 +8,7 @@ from ..engine.contact_log import (
     SMS_DELIVERY_REPORT_DAYS,
     SYNCED_STATES,
     UNDELIVERED_STATES,
+    combined_email_state,
     mail_event_state,
     notification_event_state,
     sms_event_state,
@@ -16,9 +17,27 @@ from ..engine.contact_log import (
 
 
 class CollectionsEvent(models.Model):
-    """E-mails and SMS follow Odoo's mail and SMS queues: their contact's state is read back from there."""
+    """E-mails and SMS follow Odoo's mail and SMS queues: their contact's state is read back from there.
+
+    A reminder written to recipients of several languages is one contact sent as one e-mail per language:
+    ``mail_id`` and ``message_id`` are its first, ``mail_ids`` and ``mail_message_ids`` all of them, and its
+    state combines theirs (``engine.contact_log.combined_email_state``).
+    """
 
     _inherit = "collections.event"
+
+    mail_ids = fields.Many2many(
+        "mail.mail", "collections_event_mail_rel", "event_id", "mail_id", string="E-mails", readonly=True
+    )
+    mail_message_ids = fields.Many2many(
+        "mail.message",
+        "collections_event_mail_message_rel",
+        "event_id",
+        "message_id",
+        string="Messages",
+        readonly=True,
+        help="The chatter messages of the contact's e-mails, one per language of its recipients.",
+    )
 
     def _sync_from_sms_queue(self):
         """Align SMS events with the SMS notification of their message (Odoo's SMS queue and delivery reports)."""
@@ -104,12 +123,14 @@ class CollectionsEvent(models.Model):
         # Not only queued ones: the mail queue marks a mail failed before sending it, then sent.
         events = self.filtered(
             lambda event: (
-                event.channel == "email" and event.state in SYNCED_STATES and (event.mail_id or event.message_id)
+                event.channel == "email"
+                and event.state in SYNCED_STATES
+                and (event.mail_id or event.message_id or event.mail_message_ids)
             )
         )
         if not events:
             return
-        notification_status = self._email_notification_status(events.message_id)
+        notification_status = self._email_notification_status(events.message_id | events.mail_message_ids)
         undelivered = self.browse()
         for event in events:
             state, reason = event._email_state(notification_status)
@@ -118,7 +139,8 @@ class CollectionsEvent(models.Model):
                 if state in UNDELIVERED_STATES:
                     vals["error"] = reason or event.error
                 elif state == "sent":
-                    vals["error"] = False
+                    # Sent in one language, not in another: the contact is made, the failure noted.
+                    vals["error"] = reason or False
                 event.write(vals)
                 if state in UNDELIVERED_STATES:
                     undelivered |= event
@@ -144,14 +166,30 @@ class CollectionsEvent(models.Model):
         }
 
     def _email_state(self, notification_status):
-        """(state, reason) of this e-mail event from its mail, else its notification; a mail gone unsent was
-        removed from the queue."""
+        """(state, reason) of this e-mail event: each of its e-mails from its mail, else its notification,
+        combined (sent once one went out; the reason names the e-mails that did not)."""
         self.ensure_one()
-        mail = self.sudo().mail_id
+        event = self.sudo()
+        mails = event.mail_ids | event.mail_id
+        messages = event.message_id | event.mail_message_ids | mails.mail_message_id
+        if not messages:
+            return "cancelled", self.env._("The e-mail was removed from the outgoing queue.")
+        parts = [
+            self._one_email_state(
+                mails.filtered(lambda mail, m=message: mail.mail_message_id == m)[:1], message, notification_status
+            )
+            for message in messages
+        ]
+        state = combined_email_state(part_state for part_state, _reason in parts)
+        reasons = [reason for part_state, reason in parts if part_state in UNDELIVERED_STATES and reason]
+        return state, "; ".join(dict.fromkeys(reasons)) or False
+
+    def _one_email_state(self, mail, message, notification_status):
+        """(state, reason) of one e-mail of a contact; a mail gone unsent was removed from the queue."""
         if mail:
             return mail_event_state(mail.state), mail.failure_reason
-        if self.message_id.id in notification_status:
-            status, reason = notification_status[self.message_id.id]
+        if message.id in notification_status:
+            status, reason = notification_status[message.id]
             state = notification_event_state(status)
             if state != "queued":
                 return state, reason

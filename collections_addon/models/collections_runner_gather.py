@@ -307,17 +307,37 @@ class CollectionsRunner(models.AbstractModel):
 
     @api.model
     def _email_recipients(self, partners):
-        """Who receives the e-mail of each customer: its invoice contacts with an address, else itself."""
-        invoice_contacts = defaultdict(lambda: self.env["res.partner"])
-        for contact in self.env["res.partner"].search_fetch(
-            [("parent_id", "in", partners.ids), ("type", "=", "invoice"), ("email", "!=", False)],
-            ["parent_id", "email", "email_normalized"],
+        """Who receives the e-mail of each customer, in one search for the batch: its collections contacts
+        with an address, else its invoice contacts with an address, else itself (``res_partner_contacts.py``)."""
+        chosen = {"collections": defaultdict(list), "invoice": defaultdict(list)}
+        # sudo: the collections contact flag is a collectors' field; the statement e-mail also asks as an
+        # accountant. Only the ids are kept: the recipients are read in the caller's environment.
+        for contact in (
+            self.env["res.partner"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("parent_id", "in", partners.ids),
+                    ("email", "!=", False),
+                    "|",
+                    ("collections_contact", "=", True),
+                    ("type", "=", "invoice"),
+                ],
+                ["parent_id", "collections_contact"],
+                order="id",
+            )
         ):
-            invoice_contacts[contact.parent_id.id] |= contact
-        return {
-            partner.id: invoice_contacts[partner.id] or (partner if partner.email_normalized else partner.browse())
-            for partner in partners
-        }
+            kind = "collections" if contact.collections_contact else "invoice"
+            chosen[kind][contact.parent_id.id].append(contact.id)
+        Partner = self.env["res.partner"]
+        recipients = {}
+        for partner in partners:
+            ids = chosen["collections"][partner.id] or chosen["invoice"][partner.id]
+            recipients[partner.id] = Partner.browse(ids) or (partner if partner.email_normalized else Partner)
+        Partner.browse(list({contact_id for ids in recipients.values() for contact_id in ids.ids})).fetch(
+            ["email", "email_normalized", "lang", "name"]
+        )
+        return recipients
 
     @api.model
     def _blacklisted(self, recipients_by_partner):

@@ -20,5 +20,9 @@ class MailMail(models.Model):
 
     def _collections_sync_events(self):
         # sudo: the mail queue runs as whoever sends it; the event only mirrors the mail's own state.
-        events = self.env["collections.event"].sudo().search([("mail_id", "in", self.ids)])
+        events = (
+            self.env["collections.event"]
+            .sudo()
+            .search(["|", ("mail_id", "in", self.ids), ("mail_ids", "in", self.ids)])
+        )
         events._sync_from_mail_queue()

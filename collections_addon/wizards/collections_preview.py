@@ -55,6 +55,9 @@ class CollectionsPreview(models.TransientModel):
                     "channels": ", ".join(channel_labels[channel] for channel in engine.channels),
                     "missing": ", ".join(channel_labels[channel] for channel in engine.missing_channels),
                     "reason": reason,
+                    "recipients": "; ".join(decision.recipients._collections_recipient_labels(decision.partner))
+                    if "email" in engine.channels
+                    else False,
                     "amount": engine.claimed_company,
                     "invoice_count": len(engine.move_ids),
                     "days_late": engine.max_days_late,

@@ -16,6 +16,12 @@ class CollectionsPreviewLine(models.TransientModel):
     channels = fields.Char(readonly=True)
     missing = fields.Char(string="Missing Contact", readonly=True)
     reason = fields.Char(readonly=True)
+    recipients = fields.Char(
+        string="E-mail To",
+        readonly=True,
+        help="Who receives the e-mail, why (collections contact, invoice address or the customer) and in which "
+        "language: one e-mail per language.",
+    )
     amount = fields.Monetary(
         string="Amount Claimed",
         currency_field="currency_id",

@@ -27,6 +27,9 @@ class CollectionsSend(models.TransientModel):
     summary = fields.Html(string="What will go out", readonly=True, sanitize=False)
     has_email = fields.Boolean(readonly=True)
     email_to = fields.Char(string="To", readonly=True)
+    # The language of the e-mail shown (its first recipients'); the others get the template in their own.
+    email_lang = fields.Char(readonly=True)
+    email_other_langs = fields.Char(string="Also Sent", readonly=True)
     email_subject = fields.Char(string="Subject")
     email_body = fields.Html(string="E-mail", sanitize_style=True)
     email_body_rendered = fields.Html(readonly=True, sanitize_style=True)
@@ -105,12 +108,16 @@ class CollectionsSend(models.TransientModel):
         level = self.env["collections.level"].browse(decision.engine.level.id)
         values = {}
         if "email" in decision.engine.channels and level.mail_template_id:
-            subject, body = self.env["collections.channel"]._render_email(company, decision)
+            groups = self.env["collections.channel"]._email_groups([decision])
+            lang = groups[0][1] if groups else decision.partner.lang
+            subject, body = self.env["collections.channel"]._render_email(company, decision, lang)
             values.update(
                 {
                     "has_email": True,
-                    "email_to": ", ".join(decision.recipients.mapped("email_formatted"))
+                    "email_to": "; ".join(decision.recipients._collections_recipient_labels(decision.partner))
                     or self.env._("no e-mail address: the e-mail fails and the collector gets a task"),
+                    "email_lang": lang,
+                    "email_other_langs": self._other_langs(groups[1:]),
                     "email_subject": subject,
                     "email_body": body,
                     "email_body_rendered": body,
@@ -132,6 +139,20 @@ class CollectionsSend(models.TransientModel):
             values["texts"] = Markup().join(parts)
         return values
 
+    def _other_langs(self, groups):
+        """The other e-mails of the step: each written from the template in its recipients' language."""
+        if not groups:
+            return False
+        languages = dict(self.env["res.lang"].get_installed())
+        return "; ".join(
+            self.env._(
+                "%(recipients)s, in %(language)s, from the template",
+                recipients=", ".join(recipients.mapped("display_name")),
+                language=languages.get(lang, lang),
+            )
+            for _decision, lang, recipients in groups
+        )
+
     def action_send(self):
         self.ensure_one()
         self.env["res.partner"]._check_collections_access()
@@ -141,5 +162,7 @@ class CollectionsSend(models.TransientModel):
             overrides[self.partner_ids.id] = {
                 "subject": self.email_subject,
                 "body_html": self.email_body if edited else None,
+                # What the collector saw and edited is the e-mail of this language only.
+                "lang": self.email_lang,
             }
         return self.partner_ids.with_company(self.company_id)._collections_send(email_overrides=overrides)
