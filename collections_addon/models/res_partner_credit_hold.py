@@ -126,7 +126,7 @@ class ResPartner(models.Model):
                                                        || jsonb_build_object(%(key)s, batch.codes)
                   FROM (VALUES %(rows)s) AS batch(id, held, codes)
                  WHERE partner.id = batch.id
-                   AND (COALESCE((partner.collections_credit_hold->>%(key)s)::boolean, FALSE) IS DISTINCT FROM batch.held
+                   AND (COALESCE((partner.collections_credit_hold->>%(key)s)::boolean, FALSE) <> batch.held
                         OR partner.collections_credit_hold_codes->>%(key)s IS DISTINCT FROM batch.codes)
                 """,
                 key=str(company.id),

@@ -25,16 +25,14 @@ class SaleOrder(models.Model):
         help="The customer is on credit hold in the order's company: the order cannot be confirmed unless a user "
         "with the Release Credit Hold right releases it.",
     )
-    collections_credit_hold_reason = fields.Char(string="Credit Hold Reason", compute="_compute_collections_credit_hold")
+    collections_credit_hold_reason = fields.Char(
+        string="Credit Hold Reason", compute="_compute_collections_credit_hold"
+    )
     collections_credit_hold_released_by = fields.Many2one(
         "res.users", string="Credit Hold Released by", readonly=True, copy=False
     )
-    collections_credit_hold_released_on = fields.Datetime(
-        string="Credit Hold Released on", readonly=True, copy=False
-    )
-    collections_credit_hold_release_reason = fields.Text(
-        string="Credit Hold Release Reason", readonly=True, copy=False
-    )
+    collections_credit_hold_released_on = fields.Datetime(string="Credit Hold Released on", readonly=True, copy=False)
+    collections_credit_hold_release_reason = fields.Text(string="Credit Hold Release Reason", readonly=True, copy=False)
 
     @api.depends("partner_id", "company_id")
     def _compute_collections_credit_hold(self):
