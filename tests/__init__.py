@@ -7,6 +7,8 @@ if __name__.startswith("odoo.addons."):
         test_charges,
         test_clock,
         test_codes,
+        test_credit_hold,
+        test_credit_hold_no_sale,
         test_dashboard,
         test_demo,
         test_documents,

@@ -85,7 +85,7 @@ class ResPartner(models.Model):
                     protested=partner.id in facts["protested"],
                 ),
             )
-            rows.append(SQL("(%s, %s::boolean, %s)", partner.id, bool(reasons), ",".join(reasons) or None))
+            rows.append(SQL("(%s, %s::boolean, %s::text)", partner.id, bool(reasons), ",".join(reasons) or None))
         self._collections_write_credit_holds(company, rows)
 
     def _collections_credit_hold_facts(self, company):
