@@ -24,7 +24,9 @@ class CreditHoldMixin:
 
     def held(self, partner, company=None):
         partner = partner.with_company(company or self.company)
-        partner.invalidate_recordset(["collections_credit_hold", "collections_credit_hold_codes"])
+        partner.invalidate_recordset(
+            ["collections_credit_hold", "collections_credit_hold_codes", "collections_credit_hold_reason"]
+        )
         return partner.collections_credit_hold
 
     def receivable(self, invoices):

@@ -16,7 +16,7 @@ class TestCreditHoldWithoutSales(CollectionsCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer = cls.make_customer("Sem Vendas Ltda")
-        cls.invoice = cls.make_invoice(cls.customer, 500, 30)
+        cls.invoice = cls.make_invoice(cls.customer, 500, 10)
 
     def test_the_hold_is_computed_without_sales_and_invoices_still_post(self):
         self.assertNotIn("sale.order", self.env.registry, "this database must not have Sales")

@@ -6,7 +6,7 @@ The rule is the engine's (``engine/credit_hold.py``); the Sales side is the brid
 ``collections_addon_sale`` (installed with Sales).
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..engine.credit_hold import (
@@ -45,6 +45,8 @@ class ResPartner(models.Model):
         string="Credit Hold Reason", compute="_compute_collections_credit_hold_reason"
     )
 
+    @api.depends("collections_credit_hold_codes")
+    @api.depends_context("company")
     def _compute_collections_credit_hold_reason(self):
         labels = self._collections_credit_hold_labels()
         for partner in self:
@@ -133,4 +135,4 @@ class ResPartner(models.Model):
                 rows=SQL(", ").join(rows),
             )
         )
-        self.invalidate_model(_HOLD_FIELDS)
+        self.invalidate_model([*_HOLD_FIELDS, "collections_credit_hold_reason"])
