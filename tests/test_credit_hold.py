@@ -29,6 +29,10 @@ class CreditHoldMixin:
         )
         return partner.collections_credit_hold
 
+    def last_note(self):
+        notes = self.customer.message_ids.filtered(lambda message: "redit hold" in str(message.body))
+        return str(notes[:1].body)
+
     def receivable(self, invoices):
         return invoices.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
 
@@ -43,10 +47,12 @@ class TestCreditHold(CreditHoldMixin, RunCase, NegotiationCase):
         self.assertTrue(self.held(self.customer))
         self.assertEqual(self.customer.with_company(self.company).collections_credit_hold_codes, "level")
         self.assertIn("level", self.customer.with_company(self.company).collections_credit_hold_reason)
+        self.assertIn("On credit hold in", self.last_note())
         # Nothing overdue any more: the next run lifts the hold.
         self.pay(self.receivable(self.invoice_a | self.invoice_b), 1000.01)
         self.run_followup()
         self.assertFalse(self.held(self.customer))
+        self.assertIn("Credit hold lifted in", self.last_note())
         self.assertFalse(self.customer.with_company(self.company).collections_credit_hold_reason)
 
     def test_a_plan_without_credit_hold_settings_holds_no_one(self):

@@ -6,6 +6,8 @@ The rule is the engine's (``engine/credit_hold.py``); the Sales side is the brid
 ``collections_addon_sale`` (installed with Sales).
 """
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -118,7 +120,7 @@ class ResPartner(models.Model):
     def _collections_write_credit_holds(self, company, rows):
         self.flush_model(_HOLD_FIELDS)
         # Company-dependent columns are jsonb maps {company id: value}: only this company's key changes.
-        self.env.cr.execute(
+        changed = self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner AS partner
@@ -130,9 +132,29 @@ class ResPartner(models.Model):
                  WHERE partner.id = batch.id
                    AND (COALESCE((partner.collections_credit_hold->>%(key)s)::boolean, FALSE) <> batch.held
                         OR partner.collections_credit_hold_codes->>%(key)s IS DISTINCT FROM batch.codes)
+             RETURNING batch.id, batch.codes
                 """,
                 key=str(company.id),
                 rows=SQL(", ").join(rows),
             )
         )
         self.invalidate_model([*_HOLD_FIELDS, "collections_credit_hold_reason"])
+        self._collections_log_credit_holds(company, changed)
+
+    def _collections_log_credit_holds(self, company, changed):
+        """The customer's chatter says when a hold came, changed its reasons or was lifted: one batch of notes."""
+        if not changed:
+            return
+        labels = self._collections_credit_hold_labels()
+        bodies = {}
+        for partner_id, codes in changed:
+            if codes:
+                text = self.env._(
+                    "On credit hold in %(company)s: %(reasons)s.",
+                    company=company.name,
+                    reasons="; ".join(labels[code] for code in codes.split(",")),
+                )
+            else:
+                text = self.env._("Credit hold lifted in %(company)s.", company=company.name)
+            bodies[partner_id] = escape(text)
+        self.browse(list(bodies))._message_log_batch(bodies)
