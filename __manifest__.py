@@ -30,6 +30,7 @@
         "views/collections_level_views.xml",
         "views/collections_event_views.xml",
         "views/res_partner_views.xml",
+        "views/collections_credit_hold_views.xml",
         "views/account_move_views.xml",
         "views/collections_preview_views.xml",
         "views/collections_send_views.xml",

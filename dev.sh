@@ -137,6 +137,8 @@ write_config() {
     mkdir -p "$ADDONS" "$STATE/filestore"
     rm -rf "$STATE/addons" "$STATE/venv"  # earlier layout kept them in the repository
     ln -sfn "$ROOT" "$ADDONS/collections_addon"
+    # The Sales bridge lives in the repository (a folder Odoo never scans: only the addons path is scanned).
+    ln -sfn "$ROOT/collections_addon_sale" "$ADDONS/collections_addon_sale"
     cat > "$CONF" <<CONF
 [options]
 addons_path = $ODOO_SRC/addons,$ADDONS
@@ -323,7 +325,7 @@ run_odoo_tests() {
     errors=$(sed -E 's/.* ([0-9]+) error\(s\).*/\1/' <<<"$summary")
     total=$(sed -E 's/.* of ([0-9]+) tests.*/\1/' <<<"$summary")
     # Odoo's test result logs "<test module logger>: skipped <test> : <reason>".
-    local skip_pattern="odoo\.addons\.collections_addon\.tests\.[a-z_.]+: skipped "
+    local skip_pattern="odoo\.addons\.collections_addon(_sale)?\.tests\.[a-z_.]+: skipped "
     skipped=$(grep -cE "$skip_pattern" "$log" || true)
     if [ "$total" -eq 0 ]; then say "Odoo ran no test of collections_addon ($tags)"; rc=1; fi
     if [ "$skipped" -gt 0 ]; then
@@ -342,7 +344,8 @@ run_odoo_tests() {
 }
 
 cmd_test() {
-    local at="" tz=$TEST_TZ tags=/collections_addon
+    # The Sales bridge (collections_addon_sale) installs itself with Sales on the first database: its tests too.
+    local at="" tz=$TEST_TZ tags=/collections_addon,/collections_addon_sale
     while [ $# -gt 0 ]; do
         case "$1" in
             --at) [ $# -ge 2 ] || die "--at needs a local date and time, e.g. --at \"2026-12-12 23:30\""; at=$2; shift 2 ;;
@@ -360,13 +363,14 @@ cmd_test() {
     if [ -n "$at" ]; then start_fake_clock "$at" "$tz"; fi
     say "engine tests (pytest tests/engine)"
     "$VENV/bin/python" -m pytest "$ROOT/tests/engine" || rc=1
-    # Sales too: the protested-customer warning on quotations is tested against the real sale module.
+    # Sales too: the protested-customer warning and the credit hold (the bridge collections_addon_sale, which
+    # installs itself with Sales) are tested against the real sale module.
     local modules=collections_addon,sale
     # Tests tagged collections_l10n_br need the Brazilian localization (./dev.sh test --tags collections_l10n_br/collections_addon).
     if [[ "$tags" == *collections_l10n_br* ]]; then modules=collections_addon,l10n_br; fi
     run_odoo_tests "$db" "$modules" "$tags" "$log" || rc=1
     local passed=$ODOO_PASSED failed=$ODOO_FAILED skipped=$ODOO_SKIPPED
-    if [ "$tags" = /collections_addon ]; then
+    if [ "$tags" = /collections_addon,/collections_addon_sale ]; then
         # The Brazilian localization (Pix QR codes) on a second database: the first one proves the module
         # works without it. Only the tests tagged collections_l10n_br run there.
         run_odoo_tests "${db}_br" collections_addon,l10n_br collections_l10n_br/collections_addon \

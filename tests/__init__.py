@@ -8,6 +8,8 @@ if __name__.startswith("odoo.addons."):
         test_clock,
         test_codes,
         test_contacts_sender,
+        test_credit_hold,
+        test_credit_hold_no_sale,
         test_dashboard,
         test_demo,
         test_documents,

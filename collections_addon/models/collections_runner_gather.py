@@ -115,7 +115,14 @@ class CollectionsRunner(models.AbstractModel):
         stale = (
             self.env["res.partner"]
             .with_company(company)
-            .search([("collections_status", "not in", [False, "ok"]), ("id", "not in", list(partner_ids))])
+            .search(
+                [
+                    "|",
+                    ("collections_status", "not in", [False, "ok"]),
+                    ("collections_credit_hold", "=", True),  # a hold is lifted by a review too
+                    ("id", "not in", list(partner_ids)),
+                ]
+            )
         )
         partner_ids = sorted(partner_ids | set(stale.ids))
         if pending_only and partner_ids:

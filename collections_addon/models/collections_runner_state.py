@@ -147,6 +147,8 @@ class CollectionsRunner(models.AbstractModel):
             )
         if rows:
             self._update_partner_states(company, rows)
+            # The credit hold follows the status it is computed with (sales orders read it).
+            self.env["res.partner"]._collections_refresh_credit_holds(company, decisions)
 
     def _expected_recovery(self, decision, next_date, today):
         """The customer's expected recovery after the batch: its amount due, score, days late and next step."""
