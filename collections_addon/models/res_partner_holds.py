@@ -20,6 +20,9 @@ _HOLD_INPUTS = {
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    collections_hold_ids = fields.One2many(
+        "collections.hold", "partner_id", string="Holds History", groups="collections_addon.group_collections_user"
+    )
     collections_active_hold_ids = fields.Many2many(
         "collections.hold",
         string="Active Holds",
@@ -37,6 +40,7 @@ class ResPartner(models.Model):
         groups="collections_addon.group_collections_user",
     )
 
+    @api.depends("collections_hold_ids.state", "collections_hold_ids.kind", "collections_hold_ids.date_end")
     @api.depends_context("company")
     def _compute_collections_holds(self):
         """The active holds of the customers in the current company, in one query for the whole page."""
