@@ -9,12 +9,21 @@ exclusions); a change of its dates or reason updates the active hold.
 from odoo import api, fields, models
 from odoo.fields import Command
 
+from ..engine.open_items import HOLD_STATES
+
 # The model of each record a hold stands for, and the hold's field pointing to it.
 HOLD_SOURCE_MODELS = {
     "collections.promise": "promise_id",
     "collections.dispute": "dispute_id",
     "collections.negotiation": "negotiation_id",
     "collections.protest": "protest_id",
+}
+# The run's hold code of each source model: its states that hold (engine/open_items.HOLD_STATES).
+_HOLD_CODES = {
+    "collections.promise": "promise",
+    "collections.dispute": "dispute",
+    "collections.negotiation": "agreement",
+    "collections.protest": "notary",
 }
 # What the active hold of a record carries and may see change.
 _SYNCED_FIELDS = ("reason", "date_end", "user_id")
@@ -169,7 +178,7 @@ class CollectionsHold(models.Model):
         pause and exclusion, in every company."""
         for model_name in HOLD_SOURCE_MODELS:
             Model = self.env[model_name].sudo().with_context(active_test=False)
-            self._sync_from(Model.search([]))
+            self._sync_from(Model.search([("state", "in", HOLD_STATES[_HOLD_CODES[model_name]])]))
         for company in self.env["res.company"].search([]):
             today = company._collections_today()
             Partner = self.env["res.partner"].sudo().with_company(company).with_context(active_test=False)
