@@ -171,6 +171,28 @@ class TestHoldReviews(HoldsMixin, RunCase):
             )
             self.assertNotEqual(self.on_customer(self.customer).collections_status, "paused")
 
+    def test_a_public_holiday_moves_the_end_of_a_hold_to_the_next_business_day(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Company holiday",
+                "company_id": self.company.id,
+                "date_from": "2026-03-23 00:00:00",
+                "date_to": "2026-03-23 23:59:59",
+                "time_type": "leave",
+            }
+        )
+        self.on_customer(self.customer).write({"collections_paused_until": SATURDAY})
+        hold = self.holds_of(self.customer)
+        self.assertEqual(hold.date_review, date(2026, 3, 24), "Monday is a holiday: reviewed on Tuesday")
+        with freeze_time("2026-03-23 12:00:00"):
+            self.run_holds_job()
+            self.assertEqual(hold.state, "active")
+            self.assertFalse(self.tasks_of(self.customer))
+        with freeze_time("2026-03-24 12:00:00"):
+            self.run_holds_job()
+            self.assertEqual(hold.state, "ended")
+            self.assertEqual(self.tasks_of(self.customer).summary, "Hold ended: Paused")
+
     def test_an_exclusion_without_end_date_is_reviewed_every_n_days(self):
         settings = Form(self.env["res.config.settings"])
         settings.collections_hold_review_days = 30
