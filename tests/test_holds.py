@@ -258,6 +258,17 @@ class TestHoldsOfRecords(HoldsMixin, NegotiationCase):
         self.assertIn("Cancelled", hold.lift_note)
         self.assertFalse(self.on_customer(self.customer).collections_hold_id)
 
+    def test_a_promise_kept_ends_its_hold(self):
+        promise = self.promise()
+        hold = self.holds_of(self.customer)
+        self.pay(self.invoice_a.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable"), 600)
+        cron_user = self.env.ref("collections_addon.ir_cron_collections_promises").sudo().user_id
+        self.env["collections.promise"].with_user(cron_user)._cron_check_promises()
+        self.assertEqual(promise.state, "kept")
+        self.assertEqual(hold.state, "ended")
+        self.assertIn("Kept", hold.lift_note)
+        self.assertFalse(hold.lifted_by_id, "ended by the daily job")
+
     def test_a_dispute_holds_until_resolved_and_comes_first(self):
         self.promise()
         dispute = self.dispute()
