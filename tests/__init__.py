@@ -15,6 +15,7 @@ if __name__.startswith("odoo.addons."):
         test_documents,
         test_followup_run,
         test_followup_run_robustness,
+        test_holds,
         test_input_agreements,
         test_input_plans,
         test_input_protests,

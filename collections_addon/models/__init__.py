@@ -25,6 +25,8 @@ from . import (
     collections_event_letters,
     collections_event_sync,
     collections_hold,
+    collections_hold_daily,
+    collections_hold_sync,
     collections_level,
     collections_level_sender,
     collections_level_variant,
@@ -87,11 +89,16 @@ from . import (
     res_partner_charges,
     res_partner_contacts,
     res_partner_credit_hold,
+    res_partner_holds,
     res_partner_score,
     res_partner_status,
     resource_calendar,
     sms_tracker,
 )
+
+# The holds of the records that hold the follow-up: after those records' models (promises, disputes, agreements,
+# protests).
+from . import collections_hold_sources  # isort: skip
 
 # The reports last: their SQL reads the columns the models above add (e.g. the customer's collector).
 from . import collections_report_activity, collections_report_promise, collections_report_recovery  # isort: skip

@@ -27,6 +27,11 @@ HOLD_KIND_SELECTION = [(kind, _KIND_LABELS[kind]) for kind in HOLD_KINDS]
 HOLD_STATE_SELECTION = [("active", "Active"), ("ended", "Ended")]
 # The record a hold stands for, one field per kind of source: a source has at most one active hold.
 HOLD_SOURCE_FIELDS = ("promise_id", "dispute_id", "negotiation_id", "protest_id", "message_id")
+# The customer's fields behind its pause and its exclusion: lifting the hold clears them.
+_CUSTOMER_FIELDS = {
+    "pause": ("collections_paused_until", "collections_pause_reason"),
+    "exclusion": ("collections_excluded", "collections_excluded_until", "collections_exclusion_reason"),
+}
 
 
 class CollectionsHold(models.Model):
@@ -83,6 +88,15 @@ class CollectionsHold(models.Model):
         index=True,
         help="When a person is asked to review the hold: its end date, else every few days for exclusions and "
         "pauses without one (Settings), on the company's next business day.",
+    )
+
+    review_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Review Task",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+        help="The open task asking a person to review this hold (on the customer).",
     )
 
     promise_id = fields.Many2one("collections.promise", ondelete="cascade", index="btree_not_null", readonly=True)
@@ -190,10 +204,41 @@ class CollectionsHold(models.Model):
                 )
         return active
 
+    def _source_record(self):
+        """The record this hold stands for (a promise, a dispute...), or an empty recordset for pauses,
+        exclusions and replies."""
+        self.ensure_one()
+        for name in HOLD_SOURCE_FIELDS[:-1]:
+            if self[name]:
+                return self[name]
+        return self.env["res.partner"]
+
     def action_lift(self):
-        """The collector ends the hold by hand (a reply handled, a pause no longer needed)."""
-        ended = self.filtered(lambda hold: hold.state == "ended")
-        if ended:
+        """The collector ends the hold by hand (a reply handled, a pause no longer needed).
+
+        A pause or an exclusion is the customer's: lifting it clears the customer's fields so the follow-up
+        resumes. A promise, a dispute, an agreement or a protest holds as long as its record does: it ends
+        there (kept or cancelled, resolved, closed), not here.
+        """
+        if self.filtered(lambda hold: hold.state == "ended"):
             raise UserError(self.env._("This hold has already ended: nothing to lift."))
+        for hold in self:
+            source = hold._source_record()
+            if source:
+                raise UserError(
+                    self.env._(
+                        "This hold lasts as long as %(record)s: close it on its own form (keep or cancel the promise, "
+                        "resolve the dispute, end the agreement or the protest).",
+                        record=source.display_name,
+                    )
+                )
         self._end(self.env._("Lifted by %(user)s", user=self.env.user.name), user=self.env.user)
+        for (company, kind), holds in self.grouped(lambda hold: (hold.company_id, hold.kind)).items():
+            customers = holds.partner_id.with_company(company)
+            if kind in _CUSTOMER_FIELDS:
+                # The customer's own fields say the follow-up is held: cleared, the follow-up resumes (the
+                # customer's write refreshes its status; its hold is already ended, nothing more to sync).
+                customers.write(dict.fromkeys(_CUSTOMER_FIELDS[kind], False))
+            else:
+                self.env["collections.runner"]._refresh_partners(customers, company)
         return True

@@ -20,6 +20,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collections_protest_cost_account_id", readonly=False
     )
     collections_bank_max_age_days = fields.Integer(related="company_id.collections_bank_max_age_days", readonly=False)
+    collections_hold_review_days = fields.Integer(related="company_id.collections_hold_review_days", readonly=False)
     collections_release_letter_days = fields.Integer(
         related="company_id.collections_release_letter_days", readonly=False
     )

@@ -300,6 +300,7 @@ class ResPartner(models.Model):
                 flagged.collections_phone_invalid = False
         result = super().write(vals)
         self._collections_hold_pending(vals)
+        self._collections_sync_holds(vals)
         if _STATUS_INPUTS & set(vals) and not self.env.context.get("collections_no_refresh"):
             self.env["collections.runner"]._refresh_partners(self.commercial_partner_id, self.env.company)
         return result

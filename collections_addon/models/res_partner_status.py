@@ -213,9 +213,21 @@ class ResPartner(models.Model):
             notes[partner.id].append(self.env._("Letter waiting to be printed"))
 
     def _collections_hold_notes(self, customers, company, notes):
-        """A pause still running on the company's business day, an exclusion, each with its reason."""
+        """A pause still running on the company's business day, an exclusion, a customer's reply waiting for the
+        collector, each with its reason."""
         env = self.env
         today = company._collections_today()
+        for hold in env["collections.hold"].search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", customers.ids),
+                ("state", "=", "active"),
+                ("kind", "=", "reply"),
+            ],
+            ["partner_id", "reason"],
+            order="date_start, id",
+        ):
+            notes[hold.partner_id.id].append(hold.reason or env._("Customer replied"))
         for partner in customers:
             if partner.collections_paused_until and partner.collections_paused_until >= today:
                 notes[partner.id].append(
