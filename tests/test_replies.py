@@ -11,6 +11,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo.addons.collections_addon.collections_addon.engine import REPLY_KINDS
 from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
 from odoo.tests import Form, HttpCase, tagged
 
@@ -265,6 +266,10 @@ class TestReplySuggestions(ReplyCase):
         settings.collections_reply_suggestions = on
         settings.save().execute()
 
+    def test_the_suggestions_are_the_engines(self):
+        field = self.env["collections.hold"]._fields["suggestion"]
+        self.assertEqual(tuple(code for code, _label in field.selection), REPLY_KINDS)
+
     def test_off_by_default_no_suggestion(self):
         customer, _invoice, event = self.reminded("No Guess")
         self.reply(event.message_id.message_id, "I will pay on 20/03/2026", customer=customer)
@@ -295,6 +300,8 @@ class TestReplySuggestions(ReplyCase):
         promise = form.save()
         self.assertEqual(promise.state, "open")
         self.assertEqual(promise.company_id, self.company)
+        self.assertEqual(hold.state, "ended", "recording the promise handled the reply")
+        self.assertEqual(self.status(customer), "promised")
 
     def test_a_dispute_is_suggested_and_already_paid_points_at_payments(self):
         self.turn_suggestions(True)
@@ -306,7 +313,11 @@ class TestReplySuggestions(ReplyCase):
         form = Form(self.env[action["res_model"]].with_user(self.collector).with_context(action["context"]))
         self.assertEqual(form.move_ids[:], invoice)
         self.assertIn("Não recebi a mercadoria.", form.reason)
+        # Discarded, the form changes nothing: the reply still waits.
+        self.assertEqual(hold.state, "active")
         form.save()
+        self.assertEqual(hold.state, "ended")
+        self.assertEqual(self.status(customer), "disputed")
 
         payer, _invoice, event = self.reminded("Payer")
         self.reply(event.message_id.message_id, "We already paid, see the receipt.", customer=payer)

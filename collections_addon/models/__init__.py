@@ -52,6 +52,7 @@ from . import (
     collections_protest_title,
     collections_rate_index,
     collections_rate_index_value,
+    collections_reply_case,
     collections_report_aging,
     collections_report_dso,
     collections_report_forecast,

@@ -4,7 +4,8 @@ With *Suggest what a reply says* on (Settings > Collections, off by default), th
 show what ``engine.classify_reply`` reads in the reply: a promise to pay (and its date), a dispute, or
 "already paid". Nothing is created from it: *Record Promise* and *Record Dispute* open the usual form
 prefilled (the customer, its open invoices, the promised date, the reply as note or reason) for the collector
-to check and save; *Check Payments* lists the customer's payments not matched to an invoice yet.
+to check and save (saved, the reply counts as handled, ``collections_reply_case.py``); *Check Payments* lists
+the customer's payments not matched to an invoice yet.
 """
 
 from odoo import api, fields, models
@@ -68,7 +69,9 @@ class CollectionsHold(models.Model):
 
     def _collections_prefilled(self, action, extra):
         """``action`` (a customer's promise or dispute form) with the reply's values added to its defaults."""
-        action["context"] = {**action.get("context", {}), "default_company_id": self.company_id.id, **extra}
+        # Saved, the record handles the reply (collections_reply_case.py); discarded, nothing changes.
+        context = {"default_company_id": self.company_id.id, "collections_reply_hold_id": self.id, **extra}
+        action["context"] = {**action.get("context", {}), **context}
         return action
 
     def action_record_promise(self):
