@@ -66,7 +66,9 @@ class CollectionsHold(models.Model):
             ],
             limit=1,
         )
-        vals = {"reason": reason, "reply_channel": channel, "message_id": message.id if message else False}
+        vals = {"reason": reason, "reply_channel": channel}
+        if message:
+            vals["message_id"] = message.id
         if hold:
             vals["reply_text"] = f"{hold.reply_text}\n\n{preview}" if hold.reply_text else preview
             vals["reply_count"] = hold.reply_count + 1

@@ -31,9 +31,10 @@ class CollectionsWhatsapp(models.AbstractModel):
         holds = self.env["collections.hold"]
         notes = {}
         for customer, company in self._reply_customers(message.sender, companies):
-            if customer not in notes:
-                notes[customer] = self._reply_note(customer, message)
-            holds |= holds._collections_on_reply(customer, company, message.text, "whatsapp", notes[customer])
+            # One note per customer, linked to its first hold (a message stands for one active hold).
+            note = None if customer in notes else self._reply_note(customer, message)
+            notes.setdefault(customer, note)
+            holds |= holds._collections_on_reply(customer, company, message.text, "whatsapp", note)
         return holds
 
     @api.model
