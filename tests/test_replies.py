@@ -161,6 +161,17 @@ class TestReplies(ReplyCase):
         self.run_followup()
         self.assertEqual(len(self.emails(customer)), 1, "the reminder already sent is not sent again")
 
+    def test_the_holds_end_date_resumes_by_itself(self):
+        customer, _invoice, event = self.reminded("Until Friday")
+        self.reply(event.message_id.message_id, "Back to you on Friday.", customer=customer)
+        with Form(self.holds_of(customer)) as hold:
+            hold.date_end = date(2026, 3, 20)
+        with freeze_time("2026-03-20 12:00:00"):
+            self.assertIn("the customer replied", self.run_followup().reasons[customer.id])
+        with freeze_time(TWO_WEEKS_LATER):
+            self.run_followup()
+        self.assertEqual(len(self.emails(customer, self.level_call)), 1)
+
     def test_auto_replies_and_bounces_do_not_pause(self):
         customer, _invoice, event = self.reminded("On Holiday")
         answered = event.message_id.message_id
