@@ -89,6 +89,7 @@ class CollectionsHold(models.Model):
         )
         holds = self.browse()
         for message in messages:
+            # sudo: the record the gateway posted on (its customer and company), whoever runs the gateway.
             record = self.env[message.model].sudo().browse(message.res_id).exists()
             customer, company, answered = self._collections_email_target(record, message)
             if not customer or not self._collections_from_customer(message, customer):
@@ -101,6 +102,7 @@ class CollectionsHold(models.Model):
     @api.model
     def _collections_email_target(self, record, message):
         """(customer, company, whether it answers a follow-up message) of a reply posted on ``record``."""
+        # sudo: the event log is the follow-up's; only which reminder (and company) the reply answers is read.
         Event = self.env["collections.event"].sudo()
         answered = Event.search([("message_id", "=", message.parent_id.id)], limit=1) if message.parent_id else Event
         if not record or (record._name == "account.move" and record.move_type not in _CUSTOMER_MOVE_TYPES):
@@ -118,6 +120,7 @@ class CollectionsHold(models.Model):
         """Whether the customer or one of its contacts wrote ``message``: never an internal user."""
         author = message.author_id
         email = email_normalize(message.email_from or "")
+        # sudo: whether the sender is an internal user (archived ones too), read from the gateway.
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         if author.user_ids.filtered(lambda user: not user.share):
             return False
@@ -125,5 +128,6 @@ class CollectionsHold(models.Model):
             return False
         if author and author.commercial_partner_id == customer:
             return True
+        # sudo: the customer's contacts' addresses, whatever the gateway's user may read.
         contacts = self.env["res.partner"].sudo().search([("commercial_partner_id", "=", customer.id)])
         return bool(email) and email in contacts.mapped("email_normalized")
