@@ -46,6 +46,7 @@
         "views/collections_promise_views.xml",
         "views/collections_dispute_views.xml",
         "views/collections_hold_views.xml",
+        "views/collections_hold_reply_views.xml",
         "views/collections_protest_views.xml",
         "views/collections_protest_rule_views.xml",
         "views/collections_protest_step_views.xml",

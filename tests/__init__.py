@@ -40,6 +40,7 @@ if __name__.startswith("odoo.addons."):
         test_protest_guards,
         test_protest_screens,
         test_protest_settlement,
+        test_replies,
         test_report_activity,
         test_report_aging,
         test_report_dso,

@@ -17,6 +17,7 @@ from ..engine import (
     calendar_window,
     contact_points,
     decide_partner,
+    holds_applying,
     is_excluded,
 )
 from .collections_runner import _Decision, _PolicyContext
@@ -80,11 +81,13 @@ class CollectionsRunner(models.AbstractModel):
         items = facts.items.get(partner.id, [])
         score = partner._collections_score_or_none()
         band = band_plan(context.levels, context.bands, score, items) if context else None
+        # The customer-wide holds of today (a reply waiting for the collector...) hold the customer as a pause.
+        holds = holds_applying((facts.holds or {}).get(partner.id, ()), None, today)
         decision = decide_partner(
             today=today,
             levels=band.levels if band else [],
             items=items,
-            situation=self._situation(partner, today, facts, has_email=bool(reachable)),
+            situation=self._situation(partner, today, facts, has_email=bool(reachable), holds=holds),
             rules=context.rules if context else None,
             currency_digits=digits,
             company_digits=company.currency_id.decimal_places,
@@ -92,6 +95,7 @@ class CollectionsRunner(models.AbstractModel):
         if context is None and decision.action == "none" and decision.reason == "nothing_due":
             # Archived plan, a plan of another company, or no default plan for this kind of customer.
             decision = dataclasses.replace(decision, reason="no_policy")
+        decision = self._hold_reason(partner, today, decision, holds)
         return _Decision(
             engine=decision,
             partner=partner,
@@ -113,19 +117,35 @@ class CollectionsRunner(models.AbstractModel):
             default_policy[key] = self.env["collections.policy"]._default_for(company, partner.is_company)
         return default_policy[key]
 
-    def _situation(self, partner, today, facts, has_email):
+    def _situation(self, partner, today, facts, has_email, holds=()):
         mobile = partner.phone_sanitized
         has_mobile = bool(mobile and not partner.phone_sanitized_blacklisted and not partner.collections_phone_invalid)
+        excluded = is_excluded(today, partner.collections_excluded, partner.collections_excluded_until or None)
         return PartnerSituation(
             partner_id=partner.id,
-            excluded=is_excluded(today, partner.collections_excluded, partner.collections_excluded_until or None),
-            paused_until=partner.collections_paused_until or None,
+            excluded=excluded or any(hold.kind == "exclusion" for hold in holds),
+            paused_until=self._paused_until(partner, today, holds),
             last_contact=facts.last_contacts.get(partner.id),
             contact_points=contact_points(email=has_email, mobile=has_mobile),
             agreement_running=partner.id in facts.agreements,
             open_tasks=frozenset(facts.open_tasks.get(partner.id, ())),
             unmatched_payments=(facts.unmatched_payments or {}).get(partner.id, 0.0),
         )
+
+    def _paused_until(self, partner, today, holds):
+        """The customer's pause, or the end of its customer-wide holds (today while a hold has no end date)."""
+        days = [hold.until or today for hold in holds if hold.kind != "exclusion"]
+        if partner.collections_paused_until:
+            days.append(partner.collections_paused_until)
+        return max(days, default=None)
+
+    def _hold_reason(self, partner, today, decision, holds):
+        """A customer held by a reply rather than by its own pause: the decision says "the customer replied"."""
+        pausing = [hold for hold in holds if hold.kind != "exclusion"]
+        own_pause = partner.collections_paused_until and partner.collections_paused_until >= today
+        if decision.reason == "paused" and pausing and pausing[0].kind == "reply" and not own_pause:
+            return dataclasses.replace(decision, reason="replied")
+        return decision
 
     def _band_note(self, decision):
         """Why the customer's step differs from the plan: its score band started it later or kept e-mails only."""
@@ -148,6 +168,7 @@ class CollectionsRunner(models.AbstractModel):
             "no_open_items": self.env._("no open receivable"),
             "excluded": self.env._("the customer is excluded from follow-up"),
             "paused": self.env._("the follow-up is paused"),
+            "replied": self.env._("the customer replied: the follow-up waits until the reply is marked handled"),
             "not_business_day": self.env._("today is not a business day of the plan's calendar"),
             "contact_gap": self.env._("the customer was contacted too recently (minimum gap between contacts)"),
             "below_minimum": self.env._("the overdue amount is under the level's minimum amount"),

@@ -38,6 +38,8 @@ class BatchFacts:
     blacklisted: set
     # Incoming payments not matched to an invoice yet, in company currency (see ``_unmatched_payments``).
     unmatched_payments: dict = None
+    # The active holds of each customer (engine ``Hold`` values, see ``collections.hold._active_holds``).
+    holds: dict = None
 
 
 class CollectionsRunner(models.AbstractModel):
@@ -51,7 +53,9 @@ class CollectionsRunner(models.AbstractModel):
         recipients = self._email_recipients(partners)
         blacklisted = self._blacklisted(recipients)
         unmatched = self._unmatched_payments(company, partners)
-        return BatchFacts(items, agreements, open_tasks, last_contacts, recipients, blacklisted, unmatched)
+        # sudo: the run reads every hold of its customers, whoever starts it (one query for the batch).
+        holds = self.env["collections.hold"].sudo()._active_holds(company, partners)
+        return BatchFacts(items, agreements, open_tasks, last_contacts, recipients, blacklisted, unmatched, holds)
 
     @api.model
     def _unmatched_payments(self, company, partners):

@@ -1,4 +1,4 @@
-"""The WhatsApp gateway's webhook: delivery receipts of our messages and customers' opt-outs.
+"""The WhatsApp gateway's webhook: delivery receipts of our messages, customers' opt-outs and replies.
 
 The controller checks the signature and parses the call (``engine.whatsapp``);
 this file applies it to the events of the companies whose app signed it.
@@ -50,6 +50,9 @@ class CollectionsWhatsapp(models.AbstractModel):
         for message in batch.messages:
             if wa.is_opt_out(message.text):
                 self._opt_out(message.sender)
+            elif message.text.strip():
+                # A person's answer: it holds the customer's automatic steps (collections_whatsapp_reply.py).
+                self._reply(message, companies)
 
     @api.model
     def _events_of(self, batch, companies):
