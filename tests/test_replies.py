@@ -5,6 +5,7 @@ the incoming mail server's job runs it) answering the reminder the run queued an
 local SMTP server; WhatsApp texts arrive through the webhook with Meta's signature (``test_whatsapp_webhook``).
 """
 
+import ast
 import json
 from datetime import date, datetime
 from unittest.mock import patch
@@ -98,6 +99,16 @@ class ReplyCase(RunCase):
         partner.invalidate_recordset()
         return partner.collections_status
 
+    def why(self, customer, company=None):
+        partner = customer.with_company(company or self.company).with_user(self.collector)
+        partner.invalidate_recordset()
+        return partner.collections_status_note or ""
+
+    def on_worklist(self, customer):
+        action = self.env["ir.actions.act_window"]._for_xml_id("collections_addon.collections_worklist_action")
+        domain = [*ast.literal_eval(action["domain"]), ("id", "=", customer.id)]
+        return bool(self.env["res.partner"].with_user(self.collector).search(domain))
+
     def emails(self, customer, level=None):
         return self.events_of(customer, channel="email", **({"level_id": level.id} if level else {}))
 
@@ -131,7 +142,10 @@ class TestReplies(ReplyCase):
         self.assertEqual(task.summary, "Customer replied: Hello,")
         self.assertIn("I will pay next week.", task.note)
         self.assertNotIn("overdue", task.note, "the quoted reminder is left out")
-        self.assertEqual(self.status(customer), "paused")
+        # The reply waits for the collector: on the worklist, saying why, until handled.
+        self.assertEqual(self.status(customer), "to_contact")
+        self.assertTrue(self.on_worklist(customer))
+        self.assertIn("Customer replied: Hello,", self.why(customer))
 
         # Two weeks later the 'Call' step is due: the run sends nothing and says why.
         with freeze_time(TWO_WEEKS_LATER):
@@ -148,7 +162,7 @@ class TestReplies(ReplyCase):
             self.assertEqual(hold.lift_note, "Handled by Carla Collector")
             self.assertEqual(hold.lifted_by_id, self.collector)
             self.assertFalse(self.reply_tasks(customer), "the task is done")
-            self.assertNotEqual(self.status(customer), "paused")
+            self.assertNotIn("Customer replied", self.why(customer))
             self.run_followup()
             self.run_followup()
         self.assertEqual(len(self.emails(customer, self.level_first)), 1)
@@ -174,6 +188,7 @@ class TestReplies(ReplyCase):
 
     def test_auto_replies_and_bounces_do_not_pause(self):
         customer, _invoice, event = self.reminded("On Holiday")
+        status_before = self.status(customer)
         answered = event.message_id.message_id
         self.reply(
             answered,
@@ -212,7 +227,8 @@ class TestReplies(ReplyCase):
         self.gateway.message_process(None, bounce)
         self.assertFalse(self.holds_of(customer))
         self.assertFalse(self.reply_tasks(customer))
-        self.assertNotEqual(self.status(customer), "paused")
+        self.assertEqual(self.status(customer), status_before)
+        self.assertNotIn("Customer replied", self.why(customer))
 
     def test_a_second_reply_adds_to_the_hold_and_done_task_ends_it(self):
         customer, _invoice, event = self.reminded("Twice")
@@ -231,7 +247,7 @@ class TestReplies(ReplyCase):
         task.with_user(self.collector).action_feedback(feedback="Sent a copy")
         self.assertEqual(hold.state, "ended")
         self.assertEqual(hold.lifted_by_id, self.collector)
-        self.assertNotEqual(self.status(customer), "paused")
+        self.assertNotIn("Customer replied", self.why(customer))
 
     def test_a_contact_replying_holds_the_customer_an_internal_user_does_not(self):
         customer, _invoice, event = self.reminded("With Contacts")
@@ -254,7 +270,8 @@ class TestReplies(ReplyCase):
         hold = self.env["collections.hold"].search([("partner_id", "=", customer.id)])
         self.assertEqual(hold.company_id, self.company_2)
         self.assertEqual(hold.message_id.model, "account.move")
-        self.assertEqual(self.status(customer, self.company_2), "paused")
+        self.assertEqual(self.status(customer, self.company_2), "to_contact")
+        self.assertNotIn("Customer replied", self.why(customer))
         # This company's follow-up goes on: its 'Call' step goes out when due.
         with freeze_time(TWO_WEEKS_LATER):
             self.run_followup()
@@ -375,7 +392,7 @@ class TestWhatsappReplies(WhatsappCase, HttpCase):
         self.assertIn("Pode ser?", hold.message_id.body)
         task = self.open_tasks(customer).filtered(lambda activity: "Customer replied" in activity.summary)
         self.assertEqual(task.user_id, self.collector)
-        self.assertEqual(customer.with_company(self.company).collections_status, "paused")
+        self.assertEqual(customer.with_company(self.company).collections_status, "to_contact")
 
         other, _invoice, _event = self.sent("WhatsApp Stopper", phone="+5511933332222")
         self.post(webhook_payload(messages=[text_message("5511933332222", "STOP", datetime(2026, 3, 16, 10, 6))]))

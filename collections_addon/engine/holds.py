@@ -60,6 +60,11 @@ the customer's *Excluded from Follow-up* (and     exclusion   the whole customer
 
 >>> ITEM_HOLD_KINDS["notary"], CUSTOMER_HOLD_KINDS["paused"]
 ('protest', 'pause')
+
+A reply waits for the collector, not for a date: while it holds, the customer is on the worklist.
+
+>>> waits_for_person([reply, dispute]), waits_for_person([dispute])
+(True, False)
 """
 
 from __future__ import annotations
@@ -81,6 +86,9 @@ INVOICE_HOLD_KINDS = ("protest", "agreement", "dispute", "promise")
 # Holds put by hand that may have no end date: they come back for a review every N days, so none is forgotten.
 # The others end with their record (a reply is handled, a dispute resolved, an agreement and a protest closed).
 REVIEWED_HOLD_KINDS = ("exclusion", "pause")
+# Holds that wait for a person rather than for a date or a record: the customer's follow-up is held and the
+# customer is "to contact" (on the worklist) until the collector handles it, so a reply is never missed.
+WAITING_HOLD_KINDS = ("reply",)
 # How often an exclusion or pause without an end date is reviewed when the company sets nothing: a quarter,
 # often enough that a forgotten exclusion comes back, rarely enough not to nag about a lawsuit.
 DEFAULT_HOLD_REVIEW_DAYS = 90
@@ -302,3 +310,9 @@ def expiring(holds: Iterable[Hold], today: date, calendar: BusinessCalendar = _E
         and hold.until <= today
         and _review_day(hold.until, calendar) == today
     )
+
+
+def waits_for_person(holds: Iterable[Hold]) -> bool:
+    """Whether one of ``holds`` (those applying today) waits for a person (WAITING_HOLD_KINDS): the customer
+    is to be contacted by the collector, not left resting until a date."""
+    return any(hold.kind in WAITING_HOLD_KINDS for hold in _check_holds(holds))

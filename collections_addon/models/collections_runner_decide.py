@@ -10,6 +10,7 @@ import dataclasses
 from odoo import api, models
 
 from ..engine import (
+    TO_CONTACT,
     BusinessCalendar,
     ContactRules,
     PartnerSituation,
@@ -20,6 +21,7 @@ from ..engine import (
     holds_applying,
     is_excluded,
 )
+from ..engine.holds import waits_for_person
 from .collections_runner import _Decision, _PolicyContext
 
 # What deciding reads of every customer of the batch, fetched at once.
@@ -144,7 +146,10 @@ class CollectionsRunner(models.AbstractModel):
         pausing = [hold for hold in holds if hold.kind != "exclusion"]
         own_pause = partner.collections_paused_until and partner.collections_paused_until >= today
         if decision.reason == "paused" and pausing and pausing[0].kind == "reply" and not own_pause:
-            return dataclasses.replace(decision, reason="replied")
+            decision = dataclasses.replace(decision, reason="replied")
+        if decision.reason in ("paused", "replied") and waits_for_person(pausing):
+            # The reply is the collector's to read: the customer waits on the worklist, not out of sight.
+            decision = dataclasses.replace(decision, status=TO_CONTACT)
         return decision
 
     def _band_note(self, decision):
