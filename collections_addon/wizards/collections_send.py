@@ -130,12 +130,14 @@ class CollectionsSend(models.TransientModel):
         channels = [channel for channel in channels if channel in _SCRIPT_FIELDS]
         if channels:
             labels = dict(self.env["collections.event"]._fields["channel"]._description_selection(self.env))
-            parts = []
+            parts, by_texting = [], {}
             for channel in channels:
                 # Text messages go to its collections contact's number, in its language, else to the customer.
                 texting = channel in _MAX_CHARS
                 langs = Channel._phone_langs([decision]) if texting else None
-                values_by_partner = Channel._values_by_partner(company, [decision], langs=langs)
+                if texting not in by_texting:
+                    by_texting[texting] = Channel._values_by_partner(company, [decision], langs=langs)
+                values_by_partner = by_texting[texting]
                 text = scripts[channel]._render_body(values_by_partner, max_chars=_MAX_CHARS.get(channel), langs=langs)[
                     decision.partner.id
                 ]
