@@ -370,13 +370,13 @@ class CollectionsRunner(models.AbstractModel):
         )
         for contact in found:
             contacts[contact.parent_id.id].append(contact)
-        Partner = self.env["res.partner"]
         phones = {}
         for partner in partners:
             candidates = contacts[partner.id]
             reachable = [c for c in candidates if not (c.phone_sanitized_blacklisted or c.collections_phone_invalid)]
             chosen = (reachable or candidates)[:1]
-            phones[partner.id] = Partner.browse(chosen[0].id) if chosen else partner
+            # In the customers' environment (the webhook's fallback reads them as superuser).
+            phones[partner.id] = partners.browse(chosen[0].id) if chosen else partner
         return phones
 
     @api.model
