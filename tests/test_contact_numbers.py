@@ -244,3 +244,41 @@ class TestContactThanks(_ContactsMixin, RunCase):
         self.assertEqual(thanks.body, f"Olá, Zeta Ltda. Obrigado por pagar {invoice.name}.")
         self.assertEqual(thanks.number, paula.phone_sanitized)
         self.assertFalse(self.thank_you_mails(customer), "not by e-mail as well")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2026-03-16 10:00:00")
+class TestContactCalls(_ContactsMixin, RunCase):
+    """The 'Call' step's call goes to the collections contact's number; the collector logs it on that number."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_languages()
+
+    def log_call(self, event, outcome):
+        action = event.with_user(self.collector).action_log_call()
+        wizard = self.open_call_log(action)
+        wizard.write({"outcome": outcome})
+        wizard.action_confirm()
+        return wizard
+
+    def test_the_call_is_planned_on_the_contacts_number_and_a_wrong_number_flags_the_contact(self):
+        customer = self.make_customer("Eta Industria", is_company=True, lang="en_US", phone=CUSTOMER_PHONE)
+        paula = self.add_contact(customer, "Paula Nunes", "pt_BR", phone=CONTACT_PHONE)
+        self.make_invoice(customer, 900, 20)
+        self.assertIn(paula.phone_sanitized, self.preview_line(customer).phone_recipient)
+        self.run_followup()
+        call = self.events_of(customer, channel="call", state="queued")
+        self.assertEqual(call.recipient, paula.phone)
+
+        action = call.with_user(self.collector).action_log_call()
+        wizard = self.open_call_log(action)
+        self.assertEqual((wizard.phone, wizard.phone_partner_id), (paula.phone, paula))
+        with freeze_time("2026-03-16 12:00:00"):
+            self.log_call(call, "wrong_number")
+        self.assertTrue(paula.collections_phone_invalid, "the contact's number was wrong")
+        self.assertFalse(customer.collections_phone_invalid, "not the customer's own")
+
+        paula.with_user(self.collector).phone = OTHER_PHONE
+        self.assertFalse(paula.collections_phone_invalid, "a corrected number clears the flag")
