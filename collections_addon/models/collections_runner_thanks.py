@@ -147,7 +147,7 @@ class CollectionsRunner(models.AbstractModel):
                 (decision.partner, bodies[decision.partner.id], Channel._phone_recipient(decision))
                 for decision, _last in script_pairs
             ]
-        self.env["collections.channel"]._post_sms(company, to_send)
+        Channel._post_sms(company, to_send)
 
     def _thank_by_whatsapp(self, company, pairs):
         """Queue the thank-you for the WhatsApp gateway as a contact without a level (not a reminder step) nor
