@@ -7,6 +7,7 @@ if __name__.startswith("odoo.addons."):
         test_charges,
         test_clock,
         test_codes,
+        test_contact_numbers,
         test_contacts_sender,
         test_credit_hold,
         test_credit_hold_no_sale,

@@ -99,9 +99,15 @@ class CollectionsChannel(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _phone_recipient(self, decision):
+        """Whose number the step's text messages and call use: its collections contact, else the customer."""
+        return decision.phone_recipient or decision.partner
+
+    @api.model
     def _phone_problem(self, decision, script):
-        """Event values when the customer's mobile cannot receive ``script`` (opted out, wrong, missing), or None."""
-        partner = decision.partner
+        """Event values when the mobile of the step (``_phone_recipient``) cannot receive ``script`` (opted out,
+        wrong, missing), or None."""
+        partner = self._phone_recipient(decision)
         if partner.phone_sanitized and partner.phone_sanitized_blacklisted:
             return {
                 "state": "cancelled",
@@ -171,8 +177,9 @@ class CollectionsChannel(models.AbstractModel):
         return self.env["collections.pay.now"]._pay_now(company, moves_by_partner, today)
 
     @api.model
-    def _values_by_partner(self, company, decisions, pay_nows=None):
-        """The placeholder values of each customer's script ({{ customer }}, {{ amount }}...), in bulk."""
+    def _values_by_partner(self, company, decisions, pay_nows=None, langs=None):
+        """The placeholder values of each customer's script ({{ customer }}, {{ amount }}...), in bulk; formatted
+        in the language ``langs`` gives ({customer id: lang code}), else the customer's."""
         Script = self.env["collections.script"]
         all_moves = self.env["account.move"].browse({move_id for d in decisions for move_id in d.engine.move_ids})
         all_moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "access_token"])
@@ -191,8 +198,18 @@ class CollectionsChannel(models.AbstractModel):
                 decision.engine.claimed_company,
                 collector,
                 pay_now=pay_nows.get(decision.partner.id, False),
+                lang=(langs or {}).get(decision.partner.id),
             )
         return values
+
+    @api.model
+    def _phone_langs(self, decisions):
+        """{customer id: lang code}: the language each step's text message is written in, its number's owner's
+        (a collections contact's own language, else the customer's)."""
+        return {
+            decision.partner.id: self._phone_recipient(decision)._collections_lang(decision.partner)
+            for decision in decisions
+        }
 
     @api.model
     def _variant(self, decision):

@@ -22,7 +22,7 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _call_problem(self, company, decision):
-        partner = decision.partner
+        partner = self._phone_recipient(decision)  # its collections contact's number, else its own
         if partner.collections_phone_invalid:
             return {
                 "state": "failed",
@@ -158,7 +158,7 @@ class CollectionsChannel(models.AbstractModel):
                 state="queued",
                 call_planned_at=slot or False,
                 priority=call_priority(decision.engine.total_company, decision.engine.max_days_late, decision.score),
-                recipient=partner.phone or False,
+                recipient=self._phone_recipient(decision).phone or False,
             )
             vals["_call_note"] = self._call_note(pointers[script], slot is None)
             if slot:
@@ -239,7 +239,12 @@ class CollectionsChannel(models.AbstractModel):
                         partner.with_company(company).collections_days_late,
                         partner.with_company(company)._collections_score_or_none(),
                     ),
-                    "recipient": partner.phone or False,
+                    "recipient": self._call_number(partner),
                 }
             )
         )
+
+    @api.model
+    def _call_number(self, partner):
+        """The number to call the customer on: its collections contact's, else its own (``_phone_recipients``)."""
+        return self.env["collections.runner"]._phone_recipients(partner)[partner.id].phone or partner.phone or False

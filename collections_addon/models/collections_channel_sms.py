@@ -30,17 +30,20 @@ class CollectionsChannel(models.AbstractModel):
     @api.model
     def _sms_fallback(self, event, partner, values):
         script = event.variant_id.sms_script_id or event.level_id.sms_script_id
+        # The number of its collections contact, else the customer's own (``_phone_recipients``).
+        recipient = self.env["collections.runner"]._phone_recipients(partner)[partner.id]
         if (
             not script
-            or not partner.phone_sanitized
-            or partner.phone_sanitized_blacklisted
-            or partner.collections_phone_invalid
+            or not recipient.phone_sanitized
+            or recipient.phone_sanitized_blacklisted
+            or recipient.collections_phone_invalid
             or script.tone_state == "blocked"
         ):
             return False
         # sudo: the fallback also runs from the WhatsApp delivery webhook (a public route); the way to pay is the
         # one the run would have given the customer.
         pay_now = self.env["collections.pay.now"].sudo()._pay_now(event.company_id, {partner.id: event.move_ids.sudo()})
+        lang = recipient._collections_lang(partner)
         placeholders = self.env["collections.script"]._placeholder_values(
             partner,
             event.company_id,
@@ -48,11 +51,18 @@ class CollectionsChannel(models.AbstractModel):
             event.amount_due,
             event.user_id,
             pay_now=pay_now.get(partner.id, False),
+            lang=lang,
         )
-        body = script._render_body({partner.id: placeholders}, max_chars=SMS_MAX_CHARS)[partner.id]
-        message = self._post_sms(event.company_id, [(partner, body)])
+        body = script._render_body({partner.id: placeholders}, max_chars=SMS_MAX_CHARS, langs={partner.id: lang})
+        message = self._post_sms(event.company_id, [(partner, body[partner.id], recipient)])
         self.env["collections.event"].sudo().create(
-            {**values, "state": "queued", "message_id": message.id, "body": body, "recipient": partner.phone_sanitized}
+            {
+                **values,
+                "state": "queued",
+                "message_id": message.id,
+                "body": body[partner.id],
+                "recipient": recipient.phone_sanitized,
+            }
         )
         return True
 
@@ -62,14 +72,15 @@ class CollectionsChannel(models.AbstractModel):
         if not decisions:
             return []
         runner = self.env["collections.runner"]
-        values = self._values_by_partner(company, decisions)
+        langs = self._phone_langs(decisions)
+        values = self._values_by_partner(company, decisions, langs=langs)
         to_send, sent_decisions = [], []
         for script, script_decisions in self._by_script(decisions, "sms_script_id").items():
             bodies = script._render_body(
-                {d.partner.id: values[d.partner.id] for d in script_decisions}, max_chars=SMS_MAX_CHARS
+                {d.partner.id: values[d.partner.id] for d in script_decisions}, max_chars=SMS_MAX_CHARS, langs=langs
             )
             for decision in script_decisions:
-                to_send.append((decision.partner, bodies[decision.partner.id]))
+                to_send.append((decision.partner, bodies[decision.partner.id], self._phone_recipient(decision)))
                 sent_decisions.append(decision)
         messages = self._post_sms(company, to_send)
         return [
@@ -79,14 +90,17 @@ class CollectionsChannel(models.AbstractModel):
                 state="queued",
                 message_id=message.id,
                 body=body,
-                recipient=decision.partner.phone_sanitized,
+                recipient=recipient.phone_sanitized,
             )
-            for decision, (_partner, body), message in zip(sent_decisions, to_send, messages, strict=True)
+            for decision, (_partner, body, recipient), message in zip(sent_decisions, to_send, messages, strict=True)
         ]
 
     @api.model
     def _post_sms(self, company, partner_bodies):
         """Post SMS on customers and queue them, for a whole batch at once.
+
+        ``partner_bodies``: [(customer, text, recipient)]: the SMS is posted in the customer's chatter and goes
+        to the number of ``recipient`` (its collections contact, or the customer itself).
 
         What ``_message_sms`` does for one record (a chatter message of type SMS, the
         ``sms.sms`` to send, its notification and delivery tracker), in three creates
@@ -116,9 +130,9 @@ class CollectionsChannel(models.AbstractModel):
                         "email_from": author.sudo().email_formatted,
                         "reply_to": False,
                         "body": plaintext2html(body),
-                        "partner_ids": [Command.link(partner.id)],
+                        "partner_ids": [Command.link(recipient.id)],
                     }
-                    for partner, body in partner_bodies
+                    for partner, body, recipient in partner_bodies
                 ]
             )
         )
@@ -130,11 +144,11 @@ class CollectionsChannel(models.AbstractModel):
                     {
                         "body": body,
                         "mail_message_id": message.id,
-                        "partner_id": partner.id,
-                        "number": partner.phone_sanitized,
+                        "partner_id": recipient.id,
+                        "number": recipient.phone_sanitized,
                         "state": "outgoing",
                     }
-                    for (partner, body), message in zip(partner_bodies, messages, strict=True)
+                    for (_partner, body, recipient), message in zip(partner_bodies, messages, strict=True)
                 ]
             )
         )

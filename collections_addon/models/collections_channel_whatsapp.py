@@ -56,17 +56,19 @@ class CollectionsChannel(models.AbstractModel):
         if not decisions:
             return []
         runner = self.env["collections.runner"]
-        values = self._values_by_partner(company, decisions)
+        # To its collections contact's number, in that contact's language, else to the customer's.
+        langs = self._phone_langs(decisions)
+        values = self._values_by_partner(company, decisions, langs=langs)
         result = []
         for script, script_decisions in self._by_script(decisions, "whatsapp_script_id").items():
             partner_values = {d.partner.id: values[d.partner.id] for d in script_decisions}
-            bodies = script._render_body(partner_values, max_chars=WHATSAPP_MAX_CHARS)
-            parameters = script._render_whatsapp_parameters(partner_values)
+            bodies = script._render_body(partner_values, max_chars=WHATSAPP_MAX_CHARS, langs=langs)
+            parameters = script._render_whatsapp_parameters(partner_values, langs=langs)
             for decision in script_decisions:
                 partner = decision.partner
                 payload = {
                     "template": script.whatsapp_template_name,
-                    "language": script.whatsapp_language or partner.lang or "en_US",
+                    "language": script.whatsapp_language or langs[partner.id],
                     "parameters": parameters[partner.id],
                 }
                 result.append(
@@ -75,7 +77,7 @@ class CollectionsChannel(models.AbstractModel):
                         "whatsapp",
                         state="queued",
                         body=bodies[partner.id],
-                        recipient=partner.phone_sanitized,
+                        recipient=self._phone_recipient(decision).phone_sanitized,
                         whatsapp_payload=json.dumps(payload),
                         attempts=0,
                         next_attempt=False,

@@ -61,10 +61,11 @@ class CollectionsEvent(models.Model):
                 ],
             )
         )
-        by_message = {(n.mail_message_id.id, n.res_partner_id.id): n for n in notifications}
+        # One SMS per message, to the customer or to its collections contact (``_phone_recipients``).
+        by_message = {n.mail_message_id.id: n for n in notifications}
         undelivered = self.browse()
         for event in events:
-            notification = by_message.get((event.message_id.id, event.partner_id.id))
+            notification = by_message.get(event.message_id.id)
             if not notification:
                 continue
             state = sms_event_state(notification.notification_status)

@@ -76,6 +76,8 @@ class _Decision:
     # step was decided with, refreshed by the act step before the call's priority and the expected recovery.
     score: int | None = None
     band: object = None
+    # Whose number the SMS, WhatsApp message and call use: a collections contact, else the customer (None).
+    phone_recipient: object = None
 
 
 class CollectionsRunner(models.AbstractModel):

@@ -108,6 +108,7 @@ class CollectionsRunner(models.AbstractModel):
             engine_calendar=context.rules.calendar if context else BusinessCalendar(),
             score=score,
             band=band,
+            phone_recipient=(facts.phones or {}).get(partner.id),
         )
 
     def _partner_policy(self, company, partner, default_policy):
@@ -120,8 +121,11 @@ class CollectionsRunner(models.AbstractModel):
         return default_policy[key]
 
     def _situation(self, partner, today, facts, has_email, holds=()):
-        mobile = partner.phone_sanitized
-        has_mobile = bool(mobile and not partner.phone_sanitized_blacklisted and not partner.collections_phone_invalid)
+        # The number of its collections contact, else its own (``_phone_recipients``).
+        phone = (facts.phones or {}).get(partner.id, partner)
+        has_mobile = bool(
+            phone.phone_sanitized and not phone.phone_sanitized_blacklisted and not phone.collections_phone_invalid
+        )
         excluded = is_excluded(today, partner.collections_excluded, partner.collections_excluded_until or None)
         return PartnerSituation(
             partner_id=partner.id,

@@ -40,6 +40,8 @@ class BatchFacts:
     unmatched_payments: dict = None
     # The active holds of each customer (engine ``Hold`` values, see ``collections.hold._active_holds``).
     holds: dict = None
+    # Whose number the SMS, WhatsApp message and call use (see ``_phone_recipients``).
+    phones: dict = None
 
 
 class CollectionsRunner(models.AbstractModel):
@@ -55,7 +57,10 @@ class CollectionsRunner(models.AbstractModel):
         unmatched = self._unmatched_payments(company, partners)
         # sudo: the run reads every hold of its customers, whoever starts it (one query for the batch).
         holds = self.env["collections.hold"].sudo()._active_holds(company, partners)
-        return BatchFacts(items, agreements, open_tasks, last_contacts, recipients, blacklisted, unmatched, holds)
+        phones = self._phone_recipients(partners)
+        return BatchFacts(
+            items, agreements, open_tasks, last_contacts, recipients, blacklisted, unmatched, holds, phones
+        )
 
     @api.model
     def _unmatched_payments(self, company, partners):
@@ -349,6 +354,43 @@ class CollectionsRunner(models.AbstractModel):
             ["email", "email_normalized", "lang", "name"]
         )
         return recipients
+
+    @api.model
+    def _phone_recipients(self, partners):
+        """{customer id: res.partner}: whose number each customer's SMS, WhatsApp message and call use, in one
+        search for the batch (``res_partner_contacts.py``).
+
+        Its first collections contact with a number that can receive them (not opted out nor reported wrong),
+        else its first collections contact with a number (the step then says why it cannot go out, as an
+        e-mail does not fall back to the invoice address when the collections contacts opted out), else the
+        customer itself.
+        """
+        contacts = defaultdict(list)
+        # sudo: the collections contact and wrong number flags are collectors' fields; the statement and the
+        # thank-you also ask as other users. Only the ids are kept: recipients are read in the caller's env.
+        found = (
+            self.env["res.partner"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("parent_id", "in", partners.ids),
+                    ("collections_contact", "=", True),
+                    ("phone_sanitized", "!=", False),
+                ],
+                ["parent_id", "phone", "phone_sanitized", "collections_phone_invalid", "lang", "name"],
+                order="id",
+            )
+        )
+        for contact in found:
+            contacts[contact.parent_id.id].append(contact)
+        phones = {}
+        for partner in partners:
+            candidates = contacts[partner.id]
+            reachable = [c for c in candidates if not (c.phone_sanitized_blacklisted or c.collections_phone_invalid)]
+            chosen = (reachable or candidates)[:1]
+            # In the customers' environment (the webhook's fallback reads them as superuser).
+            phones[partner.id] = partners.browse(chosen[0].id) if chosen else partner
+        return phones
 
     @api.model
     def _blacklisted(self, recipients_by_partner):

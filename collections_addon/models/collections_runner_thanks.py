@@ -52,17 +52,22 @@ class CollectionsRunner(models.AbstractModel):
             channel = thanks_channel(last.mapped("channel"), self._thanks_ready(company, decision))
             if channel:
                 by_channel[channel].append((decision, last))
-        for decision, _last in by_channel["email"]:
-            # sudo: the job's user may not read mail templates; the plan chose this one. To the customer's
-            # invoice contacts that did not opt out, as its reminders went.
-            decision.policy.thanks_template_id.sudo().with_company(company).send_mail(
-                decision.partner.id, email_values={"recipient_ids": [Command.set(decision.recipients.ids)]}
-            )
+        self._thank_by_email(company, [decision for decision, _last in by_channel["email"]])
         self._thank_by_sms(company, by_channel["sms"])
         self._thank_by_whatsapp(company, by_channel["whatsapp"])
         # sudo: the follow-up's own bookkeeping on the customer.
         paid.sudo().with_company(company).write({"collections_thanked_date": today})
         return paid
+
+    def _thank_by_email(self, company, decisions):
+        """The plan's thank-you e-mail to the recipients the reminders went to (its collections contacts, else
+        invoice addresses, else itself, without those that opted out): one e-mail per language they read,
+        grouped as the reminders are (``collections.channel._email_groups``)."""
+        for decision, lang, recipients in self.env["collections.channel"]._email_groups(decisions):
+            # sudo: the job's user may not read mail templates; the plan chose this one.
+            decision.policy.thanks_template_id.sudo().with_company(company).with_context(
+                template_preview_lang=lang
+            ).send_mail(decision.partner.id, email_values={"recipient_ids": [Command.set(recipients.ids)]})
 
     def _last_reminders(self, company, partners):
         """{customer id: the contacts of its last reminder step that went out (collections.event, latest first)}:
@@ -93,9 +98,11 @@ class CollectionsRunner(models.AbstractModel):
 
     def _thanks_ready(self, company, decision):
         """The channels the plan has a thank-you for and the customer can receive it on."""
-        policy, partner = decision.policy, decision.partner
-        phone_ok = bool(partner.phone_sanitized) and not (
-            partner.phone_sanitized_blacklisted or partner.collections_phone_invalid
+        policy = decision.policy
+        # The number of its collections contact, else its own, as the reminders went.
+        phone = self.env["collections.channel"]._phone_recipient(decision)
+        phone_ok = bool(phone.phone_sanitized) and not (
+            phone.phone_sanitized_blacklisted or phone.collections_phone_invalid
         )
         ready = set()
         if policy.thanks_template_id and decision.recipients:
@@ -114,25 +121,33 @@ class CollectionsRunner(models.AbstractModel):
 
     def _thanks_values(self, company, script, pairs, max_chars):
         """{customer id: placeholder values} (the invoices and amount of the last reminder, no way to pay: they
-        are paid) and the rendered bodies of ``script`` for ``pairs`` of (decision, last reminder)."""
+        are paid) and the rendered bodies of ``script`` for ``pairs`` of (decision, last reminder), in the language
+        of the number's owner (``collections.channel._phone_langs``)."""
         Script = self.env["collections.script"]
+        langs = self.env["collections.channel"]._phone_langs([decision for decision, _last in pairs])
         values = {}
         for decision, last in pairs:
             partner = decision.partner
             collector = partner.collections_responsible_id or decision.policy.responsible_id or self.env.user
             moves, amount = last[:1].move_ids, last[:1].amount_due
-            values[partner.id] = Script._placeholder_values(partner, company, moves, amount, collector, pay_now=False)
-        return values, script._render_body(values, max_chars=max_chars)
+            values[partner.id] = Script._placeholder_values(
+                partner, company, moves, amount, collector, pay_now=False, lang=langs[partner.id]
+            )
+        return values, script._render_body(values, max_chars=max_chars, langs=langs), langs
 
     def _thank_by_sms(self, company, pairs):
+        Channel = self.env["collections.channel"]
         by_script = defaultdict(list)
         for decision, last in pairs:
             by_script[decision.policy.thanks_sms_script_id].append((decision, last))
         to_send = []
         for script, script_pairs in by_script.items():
-            _values, bodies = self._thanks_values(company, script, script_pairs, SMS_MAX_CHARS)
-            to_send += [(decision.partner, bodies[decision.partner.id]) for decision, _last in script_pairs]
-        self.env["collections.channel"]._post_sms(company, to_send)
+            _values, bodies, _langs = self._thanks_values(company, script, script_pairs, SMS_MAX_CHARS)
+            to_send += [
+                (decision.partner, bodies[decision.partner.id], Channel._phone_recipient(decision))
+                for decision, _last in script_pairs
+            ]
+        Channel._post_sms(company, to_send)
 
     def _thank_by_whatsapp(self, company, pairs):
         """Queue the thank-you for the WhatsApp gateway as a contact without a level (not a reminder step) nor
@@ -142,13 +157,13 @@ class CollectionsRunner(models.AbstractModel):
             by_script[decision.policy.thanks_whatsapp_script_id].append((decision, last))
         events = []
         for script, script_pairs in by_script.items():
-            values, bodies = self._thanks_values(company, script, script_pairs, WHATSAPP_MAX_CHARS)
-            parameters = script._render_whatsapp_parameters(values)
+            values, bodies, langs = self._thanks_values(company, script, script_pairs, WHATSAPP_MAX_CHARS)
+            parameters = script._render_whatsapp_parameters(values, langs=langs)
             for decision, _last in script_pairs:
                 partner = decision.partner
                 payload = {
                     "template": script.whatsapp_template_name,
-                    "language": script.whatsapp_language or partner.lang or "en_US",
+                    "language": script.whatsapp_language or langs[partner.id],
                     "parameters": parameters[partner.id],
                 }
                 events.append(
@@ -159,7 +174,7 @@ class CollectionsRunner(models.AbstractModel):
                         "state": "queued",
                         "date": company._collections_today(),
                         "body": bodies[partner.id],
-                        "recipient": partner.phone_sanitized,
+                        "recipient": self.env["collections.channel"]._phone_recipient(decision).phone_sanitized,
                         "whatsapp_payload": json.dumps(payload),
                         "escalated": True,
                         "is_thanks": True,

@@ -296,11 +296,12 @@ class CollectionsScript(models.Model):
     # Rendering
     # ------------------------------------------------------------------
 
-    def _render_body(self, values_by_partner, field_name="body", keep_lines=False, max_chars=None):
+    def _render_body(self, values_by_partner, field_name="body", keep_lines=False, max_chars=None, langs=None):
         """Render ``field_name`` for each customer with its placeholder values.
 
         ``values_by_partner``: {partner id: {placeholder: text}} as built by
-        :meth:`_placeholder_values`. Returns {partner id: text} in each customer's language.
+        :meth:`_placeholder_values`. Returns {partner id: text} in each customer's language, or in the
+        language ``langs`` ({partner id: lang code}) gives (the one its collections contact reads).
         One rendering per language: the placeholders are read from a per-customer table.
         ``max_chars``: the channel's length limit (SMS, WhatsApp): ``{{ pay_code }}`` becomes the "copia e
         cola" when the whole text then fits, else the payment link when it fits, else nothing.
@@ -309,12 +310,12 @@ class CollectionsScript(models.Model):
         self._check_usable()
         if max_chars:
             marked = {pid: {**values, "pay_code": _PAY_CODE_MARK} for pid, values in values_by_partner.items()}
-            texts = self._render_body(marked, field_name, keep_lines)
+            texts = self._render_body(marked, field_name, keep_lines, langs=langs)
             return {pid: self._fit_pay_code(text, values_by_partner[pid], max_chars) for pid, text in texts.items()}
         partners = self.env["res.partner"].browse(list(values_by_partner))
         by_lang = defaultdict(list)
         for partner in partners:
-            by_lang[partner.lang or self.env.lang or "en_US"].append(partner.id)
+            by_lang[(langs or {}).get(partner.id) or partner.lang or self.env.lang or "en_US"].append(partner.id)
         results = {}
         for lang, partner_ids in by_lang.items():
             source = self.with_context(lang=lang)[field_name] or ""
@@ -345,13 +346,14 @@ class CollectionsScript(models.Model):
         )
         return text.replace(_PAY_CODE_MARK, code)
 
-    def _render_whatsapp_parameters(self, values_by_partner):
-        """{partner id: [parameter, …]} from the template parameter lines."""
+    def _render_whatsapp_parameters(self, values_by_partner, langs=None):
+        """{partner id: [parameter, …]} from the template parameter lines (in the languages of ``langs``, as
+        :meth:`_render_body`)."""
         self.ensure_one()
         if not (self.whatsapp_parameters or "").strip():
             return {partner_id: [] for partner_id in values_by_partner}
         line_count = len(self.whatsapp_parameters.rstrip("\n").split("\n"))
-        rendered = self._render_body(values_by_partner, field_name="whatsapp_parameters", keep_lines=True)
+        rendered = self._render_body(values_by_partner, field_name="whatsapp_parameters", keep_lines=True, langs=langs)
         # One line per parameter; a line rendered empty still holds its place (the template expects it).
         parameters = {}
         for partner_id, text in rendered.items():
@@ -362,8 +364,10 @@ class CollectionsScript(models.Model):
         return parameters
 
     @api.model
-    def _placeholder_values(self, partner, company, moves, amount, collector, short_link=False, pay_now=None):
-        """Placeholder values for one customer, formatted in its language.
+    def _placeholder_values(
+        self, partner, company, moves, amount, collector, short_link=False, pay_now=None, lang=None
+    ):
+        """Placeholder values for one customer, formatted in its language (or ``lang``: its contact's).
 
         ``moves``: the overdue invoices concerned; ``amount``: their total in company currency.
         ``short_link``: the payment link is the short one, for paper (a portal URL with its token
@@ -371,7 +375,7 @@ class CollectionsScript(models.Model):
         ``pay_now``: the customer's ``PayNow`` (``collections.pay.now``) when the caller computed it for a
         batch; None computes it here, False means there is none.
         """
-        lang = partner.lang or self.env.lang or "en_US"
+        lang = lang or partner.lang or self.env.lang or "en_US"
         moves = moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
         # A slice would prefetch alone: keep the batch's prefetch for the link below.
         oldest = moves[:1].with_prefetch(moves._prefetch_ids)

@@ -251,7 +251,9 @@ class CollectionsWhatsapp(models.AbstractModel):
 
     @api.model
     def _opted_out(self, event):
-        if event.partner_id.phone_sanitized_blacklisted:
+        # A message to its collections contact's number does not stop for the customer's own number.
+        own_number = event.recipient in (False, event.partner_id.phone_sanitized)
+        if own_number and event.partner_id.phone_sanitized_blacklisted:
             return True
         # sudo: the blacklist is not readable by the queue's users; only its presence is checked.
         return bool(event.recipient) and bool(

@@ -122,3 +122,37 @@ class CollectionsWhatsapp(models.AbstractModel):
         self.env["phone.blacklist"].sudo()._add(
             numbers, message=self.env._("Opted out of collection messages on WhatsApp.")
         )
+        for customer in self._customers_of_number(wa_id):
+            # sudo: noted on the customer from the public webhook, for its collector to see.
+            customer.sudo().message_post(
+                body=self.env._(
+                    "%(numbers)s opted out of collection messages on WhatsApp: no SMS or WhatsApp message goes to "
+                    "this number any more.",
+                    numbers=", ".join(numbers),
+                ),
+                author_id=self.env.ref("base.partner_root").id,
+            )
+
+    @api.model
+    def _customers_of_number(self, wa_id):
+        """The customers a WhatsApp sender writes for: those whose messages went to it (the receipts tie a
+        WhatsApp id to the number on file), else those whose number, or whose contact's number, it is (a
+        collections contact answers for its company)."""
+        digits = "".join(ch for ch in wa_id if ch.isdigit())
+        # sudo: the sender arrives through the public webhook; only the customers are looked up.
+        events = (
+            self.env["collections.event"]
+            .sudo()
+            .search(
+                [
+                    ("channel", "=", "whatsapp"),
+                    "|",
+                    ("whatsapp_wa_id", "=", digits),
+                    ("recipient", "=", "+" + digits),
+                ]
+            )
+        )
+        if events:
+            return events.partner_id.commercial_partner_id
+        partners = self.env["res.partner"].sudo().search([("phone_sanitized", "=", "+" + digits)])
+        return partners.commercial_partner_id

@@ -20,7 +20,9 @@ class CollectionsCallLog(models.TransientModel):
     event_id = fields.Many2one("collections.event", string="Planned Call", readonly=True)
     activity_id = fields.Many2one("mail.activity", string="Task", readonly=True)
     level_id = fields.Many2one("collections.level", string="Level", readonly=True)
-    phone = fields.Char(related="partner_id.phone")
+    # The number to call: its collections contact's, else the customer's own (``_phone_recipients``).
+    phone_partner_id = fields.Many2one("res.partner", string="Number Of", readonly=True)
+    phone = fields.Char(related="phone_partner_id.phone")
     script_text = fields.Html(string="Script", readonly=True, sanitize=True)
     outcome = fields.Selection(CALL_OUTCOME_SELECTION)
     notes = fields.Text()
@@ -79,6 +81,7 @@ class CollectionsCallLog(models.TransientModel):
         wizard = self.create(
             {
                 "partner_id": partner.id,
+                "phone_partner_id": self.env["collections.runner"]._phone_recipients(partner)[partner.id].id,
                 "company_id": company.id,
                 "event_id": event.id,
                 "activity_id": (activity or event.activity_id).id,
@@ -235,7 +238,7 @@ class CollectionsCallLog(models.TransientModel):
                     "manual": True,
                     "move_ids": [Command.set(moves.ids)],
                     "amount_due": partner.with_company(self.company_id).collections_overdue_amount,
-                    "recipient": partner.phone or False,
+                    "recipient": self.phone or partner.phone or False,
                 }
             )
         )
@@ -275,7 +278,8 @@ class CollectionsCallLog(models.TransientModel):
             )
             new_event.priority = call_priority(new_event.amount_due, partner.collections_days_late)
         elif follow_up.action == "flag_phone":
-            partner.sudo().collections_phone_invalid = True
+            # The wrong number is its owner's: the collections contact called, else the customer.
+            (self.phone_partner_id or partner).sudo().collections_phone_invalid = True
             # sudo: the task goes to the customer's collector, who may not be the user logging the call.
             self.env["mail.activity"].sudo().create(
                 {

@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+# The channels that use the customer's number (its collections contact's, else its own).
+_PHONE_CHANNELS = {"sms", "whatsapp", "call"}
+
 
 class CollectionsPreview(models.TransientModel):
     _name = "collections.preview"
@@ -31,6 +34,7 @@ class CollectionsPreview(models.TransientModel):
         runner = self.env["collections.runner"]
         result = runner._run(company, partners=partners, dry_run=True)
         channel_labels = dict(self.env["collections.event"]._fields["channel"]._description_selection(self.env))
+        Channel = self.env["collections.channel"]
         lines = []
         for decision in result.decisions:
             engine = decision.engine
@@ -57,6 +61,9 @@ class CollectionsPreview(models.TransientModel):
                     "reason": reason,
                     "recipients": "; ".join(decision.recipients._collections_recipient_labels(decision.partner))
                     if "email" in engine.channels
+                    else False,
+                    "phone_recipient": Channel._phone_recipient(decision)._collections_phone_label(decision.partner)
+                    if set(engine.channels) & _PHONE_CHANNELS
                     else False,
                     "amount": engine.claimed_company,
                     "invoice_count": len(engine.move_ids),

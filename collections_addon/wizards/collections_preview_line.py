@@ -22,6 +22,12 @@ class CollectionsPreviewLine(models.TransientModel):
         help="Who receives the e-mail, why (collections contact, invoice address or the customer) and in which "
         "language: one e-mail per language.",
     )
+    phone_recipient = fields.Char(
+        string="Number Used",
+        readonly=True,
+        help="The number the SMS, WhatsApp message or call uses, whose it is (the first collections contact with a "
+        "number, else the customer) and the language the message is written in.",
+    )
     amount = fields.Monetary(
         string="Amount Claimed",
         currency_field="currency_id",

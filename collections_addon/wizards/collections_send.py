@@ -129,13 +129,22 @@ class CollectionsSend(models.TransientModel):
         channels = [channel for channel in decision.engine.channels if scripts.get(channel)]
         channels = [channel for channel in channels if channel in _SCRIPT_FIELDS]
         if channels:
-            placeholder_values = self.env["collections.channel"]._values_by_partner(company, [decision])
             labels = dict(self.env["collections.event"]._fields["channel"]._description_selection(self.env))
-            parts = []
+            parts, by_texting = [], {}
             for channel in channels:
-                script = scripts[channel]
-                text = script._render_body(placeholder_values, max_chars=_MAX_CHARS.get(channel))[decision.partner.id]
-                parts.append(Markup("<h5>%s</h5><p style='white-space: pre-wrap'>%s</p>") % (labels[channel], text))
+                # Text messages go to its collections contact's number, in its language, else to the customer.
+                texting = channel in _MAX_CHARS
+                langs = Channel._phone_langs([decision]) if texting else None
+                if texting not in by_texting:
+                    by_texting[texting] = Channel._values_by_partner(company, [decision], langs=langs)
+                values_by_partner = by_texting[texting]
+                text = scripts[channel]._render_body(values_by_partner, max_chars=_MAX_CHARS.get(channel), langs=langs)[
+                    decision.partner.id
+                ]
+                label = labels[channel]
+                if texting:
+                    label += " → " + Channel._phone_recipient(decision)._collections_phone_label(decision.partner)
+                parts.append(Markup("<h5>%s</h5><p style='white-space: pre-wrap'>%s</p>") % (label, text))
             values["texts"] = Markup().join(parts)
         return values
 
