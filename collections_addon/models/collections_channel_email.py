@@ -201,9 +201,12 @@ class CollectionsChannel(models.AbstractModel):
         partner = decision.partner
         attachments = [Command.link(attachment_id) for attachment_id in values.get("attachment_ids", [])]
         generated = list(values.get("attachments", []))
-        statement_report = self.env.ref("collections_addon.action_report_collections_statement")
         # A catch-up statement always carries the statement (its shipped e-mail attaches it already).
-        statement = self._is_catch_up_statement(decision) and statement_report not in template.report_template_ids
+        statement = (
+            self._is_catch_up_statement(decision)
+            and self.env.ref("collections_addon.action_report_collections_statement")
+            not in template.report_template_ids
+        )
         if self._level(decision).attach_statement or statement:
             if partner.id not in statements:
                 statements[partner.id] = self._statement_pdf(partner)
