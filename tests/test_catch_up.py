@@ -212,6 +212,18 @@ class TestCatchUp(RunCase):
         self.assertIn("thank you for your payment", mail.subject)
         self.assertEqual(len(mail.attachment_ids), 1, "the run attaches the statement the template does not")
 
+    def test_the_collectors_send_dialog_shows_the_statement(self):
+        self.set_mode("statement")
+        customer, invoice = self.old_debtor()
+        action = customer.with_user(self.collector).action_collections_send_now()
+        dialog = Form(self.env["collections.send"].with_user(self.collector).browse(action["res_id"]))
+        self.assertIn(STATEMENT_SUBJECT, dialog.email_subject)
+        self.assertIn(invoice.name, dialog.email_body)
+        dialog.save().action_send()
+        event = self.contacts(customer)
+        self.assertEqual((event.channel, event.catch_up, event.level_id), ("email", "statement", self.plan_final))
+        self.assertIn(STATEMENT_SUBJECT, self.mails_of(customer).subject)
+
     # ------------------------------------------------------------------
     # Who is caught up
     # ------------------------------------------------------------------
