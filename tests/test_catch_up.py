@@ -109,6 +109,25 @@ class TestCatchUp(RunCase):
         with self.assertRaisesRegex(ValidationError, "choose a template on Contact"):
             plan.write({"catch_up_mode": "statement", "catch_up_template_id": invoice_template.id})
 
+    def test_a_copy_of_the_plan_starts_at_its_own_level(self):
+        self.set_mode("level", self.plan_second)
+        copy = self.plan.with_user(self.manager).copy()
+        self.assertEqual(copy.catch_up_mode, "level")
+        self.assertEqual(copy.catch_up_level_id.policy_id, copy)
+        self.assertEqual(copy.catch_up_level_id.days, 15)
+        # A new company gets the shipped plans as they are set, each with its own levels.
+        # (the shipped plans belong to the database's first company: the administrator sets them.)
+        shipped = self.env.ref("collections_addon.collections_policy_person").sudo()
+        second = shipped.level_ids.filtered(lambda level: level.days == 15)
+        shipped.write({"catch_up_mode": "level", "catch_up_level_id": second.id})
+        branch = self.env["res.company"].sudo().create({"name": "Catch-up Branch"})
+        plan = (
+            self.env["collections.policy"]
+            .sudo()
+            .search([("company_id", "=", branch.id), ("partner_kind", "=", "person")])
+        )
+        self.assertEqual((plan.catch_up_mode, plan.catch_up_level_id.policy_id), ("level", plan))
+
     def test_every_code_has_its_label(self):
         modes = tuple(code for code, _label in self.plan._fields["catch_up_mode"].selection)
         self.assertEqual(modes, ("off", *CATCH_UP_MODES))

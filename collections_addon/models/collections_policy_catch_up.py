@@ -47,6 +47,7 @@ class CollectionsPolicy(models.Model):
         string="Catch-up Starts at",
         domain="[('policy_id', '=', id), ('days', '>=', 0)]",
         ondelete="set null",
+        copy=False,  # a copy starts at its own level of the same days (see ``copy``)
         help="The level the catch-up starts at (a level after the due date). When the invoice has not reached it "
         "yet, the catch-up starts at the highest level reached instead. Later runs send the higher levels as usual.",
     )
@@ -65,6 +66,25 @@ class CollectionsPolicy(models.Model):
     def _default_catch_up_template(self):
         template = self.env.ref(CATCH_UP_TEMPLATE, raise_if_not_found=False)
         return template.id if template else False
+
+    def copy_data(self, default=None):
+        # The copy's levels exist only once it is created: it starts as 'highest', ``copy`` sets its own level.
+        vals_list = super().copy_data(default)
+        for policy, vals in zip(self, vals_list, strict=True):
+            if policy.catch_up_mode == "level" and "catch_up_mode" not in (default or {}):
+                vals["catch_up_mode"] = "highest"
+        return vals_list
+
+    def copy(self, default=None):
+        copies = super().copy(default)
+        if "catch_up_mode" in (default or {}):
+            return copies
+        for policy, copy in zip(self, copies, strict=True):
+            chosen = policy.catch_up_level_id
+            level = copy.level_ids.filtered(lambda level, chosen=chosen: level.days == chosen.days)[:1]
+            if policy.catch_up_mode == "level" and level:
+                copy.write({"catch_up_mode": "level", "catch_up_level_id": level.id})
+        return copies
 
     @api.onchange("catch_up_mode")
     def _onchange_catch_up_mode(self):
