@@ -4,6 +4,7 @@ if __name__.startswith("odoo.addons."):
         test_book_charges,
         test_business_day,
         test_calls,
+        test_catch_up,
         test_charges,
         test_clock,
         test_codes,

@@ -46,13 +46,15 @@ It composes with the score bands: the run calls ``band_plan`` first and gives it
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .followup import FollowupLevel, sorted_levels
 from .open_items import OpenItem
 
 CATCH_UP_MODES = ("highest", "level", "statement")
+# The statement goes out by e-mail alone, whatever the channels of the level it stands in for.
+STATEMENT_CHANNELS = ("email",)
 # One level past is the ordinary first step; from two on, the first run would otherwise start high up the plan.
 MIN_MISSED_LEVELS = 2
 
@@ -167,6 +169,34 @@ def catch_up_plan(
         # The statement stands in for every level passed, the highest one included.
         skipped = tuple(passed)
     return CatchUp(True, reason, start, skipped, statement=mode == "statement")
+
+
+def catch_up_levels(
+    levels: Sequence[FollowupLevel], catch_up: CatchUp | None
+) -> tuple[tuple[FollowupLevel, ...], FollowupLevel | None]:
+    """The levels and the cap (``catch_up_level``) ``decide_partner`` gets with ``catch_up``.
+
+    Without a catch-up, the levels as they are and no cap. A statement stands in for its start level's
+    messages: that level is given with :data:`STATEMENT_CHANNELS` only (its days, minimum amount and
+    automatic sending are kept), so the step sends the statement e-mail and nothing else.
+
+    >>> levels = [FollowupLevel(id=2, days=5), FollowupLevel(id=4, days=30, channels=("email", "call"))]
+    >>> catch_up_levels(levels, None) == (tuple(levels), None)
+    True
+    >>> statement = CatchUp(True, "statement", levels[1], tuple(levels), statement=True)
+    >>> given, cap = catch_up_levels(levels, statement)
+    >>> [level.channels for level in given], cap.id, cap.channels
+    ([('email',), ('email',)], 4, ('email',))
+    >>> catch_up_levels(levels, CatchUp(True, "highest", levels[1], (levels[0],)))[1].channels
+    ('email', 'call')
+    """
+    if catch_up is None or not catch_up.applies:
+        return tuple(levels), None
+    start = catch_up.start_level
+    if catch_up.statement:
+        start = replace(start, channels=STATEMENT_CHANNELS)
+        levels = [start if level.id == start.id else level for level in levels]
+    return tuple(levels), start
 
 
 def describe_catch_up(catch_up: CatchUp, level_names: Mapping[int, str]) -> str:

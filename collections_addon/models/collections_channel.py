@@ -213,13 +213,29 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _variant(self, decision):
-        """The A/B test variant of the decision's level this customer gets; empty when the level has none."""
+        """The A/B test variant of the decision's level this customer gets; empty when the level has none.
+
+        A catch-up statement is the plan's e-mail, not the level's: no variant.
+        """
+        if self._is_catch_up_statement(decision):
+            return self.env["collections.level.variant"]
         return self.env["collections.level.variant"]._for_customer(self._level(decision), decision.partner.id)
 
     @api.model
     def _text(self, decision, field_name):
-        """The template or script ``field_name`` of the step: the customer's variant's, else the level's."""
+        """The template or script ``field_name`` of the step: the customer's variant's, else the level's.
+
+        A catch-up statement (``collections_policy_catch_up.py``) sends the plan's statement e-mail instead.
+        """
+        if field_name == "mail_template_id" and self._is_catch_up_statement(decision):
+            return decision.policy.catch_up_template_id
         return self._variant(decision)[field_name] or self._level(decision)[field_name]
+
+    @api.model
+    def _is_catch_up_statement(self, decision):
+        """Whether the step is a catch-up statement: the statement e-mail instead of the level's messages."""
+        catch_up = getattr(decision, "catch_up", None)
+        return bool(catch_up and catch_up.statement)
 
     @api.model
     def _by_script(self, decisions, field_name):

@@ -18,6 +18,8 @@ from odoo.tools import format_date, formatLang
 from ..engine import split_by_due
 
 # Template fields rendered for each e-mail of a batch.
+# The statement of account's report (a catch-up statement carries it).
+_STATEMENT_REPORT = "collections_addon.report_collections_statement"
 _RENDERED_FIELDS = ["subject", "body_html", "email_from", "reply_to", "attachment_ids", "report_template_ids"]
 
 
@@ -201,7 +203,11 @@ class CollectionsChannel(models.AbstractModel):
         partner = decision.partner
         attachments = [Command.link(attachment_id) for attachment_id in values.get("attachment_ids", [])]
         generated = list(values.get("attachments", []))
-        if self._level(decision).attach_statement:
+        # A catch-up statement always carries the statement (its shipped e-mail attaches it already).
+        statement = self._is_catch_up_statement(decision) and _STATEMENT_REPORT not in set(
+            template.report_template_ids.mapped("report_name")
+        )
+        if self._level(decision).attach_statement or statement:
             if partner.id not in statements:
                 statements[partner.id] = self._statement_pdf(partner)
             generated.append(statements[partner.id])

@@ -8,7 +8,7 @@ states read back from Odoo's queues. The codes (channels, states, outcomes, wait
 
 from odoo import api, fields, models
 
-from ..engine import CALL_OUTCOMES, HISTORY_CHANNELS, WAIT_REASONS
+from ..engine import CALL_OUTCOMES, CATCH_UP_MODES, HISTORY_CHANNELS, WAIT_REASONS
 from ..engine.contact_log import EVENT_STATES
 
 # Labels of the engine's codes (the engine holds the codes and their order).
@@ -44,6 +44,11 @@ _WAIT_LABELS = {
     "outside_window": "Outside the call window",
     "too_soon": "Too soon after the last call",
     "cap_reached": "Call limit reached",
+}
+_CATCH_UP_LABELS = {
+    "highest": "Started at the highest level reached",
+    "level": "Started at the plan's chosen level",
+    "statement": "Statement instead of the missed levels",
 }
 # The outcome of a call, shared by the contact log and the call log wizard.
 CALL_OUTCOME_SELECTION = [(code, _OUTCOME_LABELS[code]) for code in CALL_OUTCOMES]
@@ -95,6 +100,13 @@ class CollectionsEvent(models.Model):
         string="Thank-you",
         readonly=True,
         help="The thank-you to a customer who paid (collections_runner_thanks.py), not a reminder step.",
+    )
+    catch_up = fields.Selection(
+        [(code, _CATCH_UP_LABELS[code]) for code in CATCH_UP_MODES],
+        string="Catch-up",
+        readonly=True,
+        help="The first step of a customer new to the plan with an old debt (the plan's catch-up): the levels below "
+        "were skipped, or a statement asking the customer to contact us went out instead of them.",
     )
     call_planned_at = fields.Datetime(
         string="Call Planned",

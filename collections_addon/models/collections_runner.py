@@ -11,6 +11,7 @@ The run is one model, ``collections.runner``, spread over files by concern:
 - ``collections_runner.py``: entry points (the daily job, ``_run``), batches, the company's lock, refreshes;
 - ``collections_runner_gather.py``: what a batch reads, in a few queries for all its customers;
 - ``collections_runner_decide.py``: each customer's situation turned into an engine decision;
+- ``collections_runner_catch_up.py``: the catch-up of old debts (the customers' recorded levels, the preview's note);
 - ``collections_runner_act.py``: executing decisions, through the channels of ``collections.channel``;
 - ``collections_runner_manual.py``: the steps a person does (their tasks) and protest proposals;
 - ``collections_runner_state.py``: the levels of invoices and the customer's status, dates and due step.
@@ -59,6 +60,7 @@ class _PolicyContext:
     levels: list
     rules: ContactRules
     bands: object = None  # the plan's engine ScoreBands
+    catch_up: tuple = (None, None)  # the plan's catch-up mode and chosen level id (``engine.catch_up_plan``)
 
 
 @dataclass
@@ -78,6 +80,8 @@ class _Decision:
     band: object = None
     # Whose number the SMS, WhatsApp message and call use: a collections contact, else the customer (None).
     phone_recipient: object = None
+    # The catch-up of the customer's first step on the plan (engine CatchUp), when it applies; else None.
+    catch_up: object = None
 
 
 class CollectionsRunner(models.AbstractModel):

@@ -153,6 +153,7 @@ class CollectionsRunner(models.AbstractModel):
             "amount_due": engine.claimed_company,
             "user_id": self._collector(decision).id,
             "variant_id": self.env["collections.channel"]._variant(decision).id,
+            "catch_up": self._catch_up_code(decision),
             **values,
         }
 

@@ -59,7 +59,9 @@ class CollectionsRunner(models.AbstractModel):
             rules = policy._engine_rules(*calendar_window(today))
             if manual:
                 rules = ContactRules.unrestricted()
-            contexts[policy.id] = _PolicyContext(policy, policy._engine_levels(), rules, policy._engine_bands())
+            contexts[policy.id] = _PolicyContext(
+                policy, policy._engine_levels(), rules, policy._engine_bands(), policy._engine_catch_up()
+            )
         return contexts
 
     @api.model
@@ -69,13 +71,15 @@ class CollectionsRunner(models.AbstractModel):
         # sudo: the score is the follow-up's own bookkeeping, read whoever starts the run (same fetch query).
         partners.sudo().fetch(_SCORE_FIELDS)
         facts = self._gather_batch(company, partners)
+        history = self._catch_up_history(company, facts.items, policies)
         default_policy = {}
         digits = {currency.id: currency.decimal_places for currency in self.env["res.currency"].search([])}
         return [
-            self._decide_one(company, partner, today, policies, facts, default_policy, digits) for partner in partners
+            self._decide_one(company, partner, today, policies, facts, default_policy, digits, history)
+            for partner in partners
         ]
 
-    def _decide_one(self, company, partner, today, policies, facts, default_policy, digits):
+    def _decide_one(self, company, partner, today, policies, facts, default_policy, digits, history=None):
         policy = self._partner_policy(company, partner, default_policy)
         context = policies.get(policy.id)
         recipients = facts.recipients[partner.id]
@@ -85,14 +89,19 @@ class CollectionsRunner(models.AbstractModel):
         band = band_plan(context.levels, context.bands, score, items) if context else None
         # The customer-wide holds of today (a reply waiting for the collector...) hold the customer as a pause.
         holds = holds_applying((facts.holds or {}).get(partner.id, ()), None, today)
+        # A customer new to the plan with an old debt: the plan's catch-up names the first step.
+        catch_up, levels, catch_up_level = self._catch_up(
+            context, band, items, (history or {}).get(partner.id, set()), today
+        )
         decision = decide_partner(
             today=today,
-            levels=band.levels if band else [],
+            levels=levels,
             items=items,
             situation=self._situation(partner, today, facts, has_email=bool(reachable), holds=holds),
             rules=context.rules if context else None,
             currency_digits=digits,
             company_digits=company.currency_id.decimal_places,
+            catch_up_level=catch_up_level,
         )
         if context is None and decision.action == "none" and decision.reason == "nothing_due":
             # Archived plan, a plan of another company, or no default plan for this kind of customer.
@@ -109,6 +118,7 @@ class CollectionsRunner(models.AbstractModel):
             score=score,
             band=band,
             phone_recipient=(facts.phones or {}).get(partner.id),
+            catch_up=catch_up,
         )
 
     def _partner_policy(self, company, partner, default_policy):

@@ -65,6 +65,7 @@ class CollectionsPreview(models.TransientModel):
                     "phone_recipient": Channel._phone_recipient(decision)._collections_phone_label(decision.partner)
                     if set(engine.channels) & _PHONE_CHANNELS
                     else False,
+                    "catch_up": runner._catch_up_note(decision),
                     "amount": engine.claimed_company,
                     "invoice_count": len(engine.move_ids),
                     "days_late": engine.max_days_late,

@@ -28,6 +28,12 @@ class CollectionsPreviewLine(models.TransientModel):
         help="The number the SMS, WhatsApp message or call uses, whose it is (the first collections contact with a "
         "number, else the customer) and the language the message is written in.",
     )
+    catch_up = fields.Char(
+        string="Catch-up",
+        readonly=True,
+        help="A customer new to the plan with an old debt: the plan's catch-up names the first step (the level it "
+        "starts at and the levels skipped, or a statement asking the customer to contact us).",
+    )
     amount = fields.Monetary(
         string="Amount Claimed",
         currency_field="currency_id",

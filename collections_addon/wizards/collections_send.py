@@ -105,9 +105,10 @@ class CollectionsSend(models.TransientModel):
         return table
 
     def _single_values(self, company, decision):
-        level = self.env["collections.level"].browse(decision.engine.level.id)
+        Channel = self.env["collections.channel"]
         values = {}
-        if "email" in decision.engine.channels and level.mail_template_id:
+        # The level's e-mail, or the plan's statement e-mail of a catch-up (Channel._text): what the run sends.
+        if "email" in decision.engine.channels and Channel._text(decision, "mail_template_id"):
             groups = self.env["collections.channel"]._email_groups([decision])
             lang = groups[0][1] if groups else decision.partner.lang
             subject, body = self.env["collections.channel"]._render_email(company, decision, lang)
@@ -123,7 +124,6 @@ class CollectionsSend(models.TransientModel):
                     "email_body_rendered": body,
                 }
             )
-        Channel = self.env["collections.channel"]
         # The customer's A/B test variant's scripts, else the level's: what the run sends.
         scripts = {channel: Channel._text(decision, field_name) for channel, field_name in _SCRIPT_FIELDS.items()}
         channels = [channel for channel in decision.engine.channels if scripts.get(channel)]

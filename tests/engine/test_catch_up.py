@@ -21,7 +21,7 @@ from collections_addon.engine import (
     decide_partner,
     describe_catch_up,
 )
-from collections_addon.engine.catch_up import passed_levels
+from collections_addon.engine.catch_up import STATEMENT_CHANNELS, catch_up_levels, passed_levels
 from tests.engine.conftest import PROPERTIES, TODAY
 
 PRE = FollowupLevel(id=1, days=-3)
@@ -209,6 +209,25 @@ def test_statement_mode_records_the_highest_level_so_nothing_skipped_comes_back(
     after = received(items, decision)
     assert decide(after, today=TODAY + timedelta(days=5)).action == "none"
     assert decide(after, today=TODAY + timedelta(days=20)).level == FINAL
+
+
+def test_the_statement_goes_out_by_email_alone_instead_of_the_start_levels_channels():
+    items = [item(40), item(20, move_id=2)]
+    catch_up = catch_up_plan(LEVELS, items, (), "statement", None, TODAY)
+    levels, cap = catch_up_levels(LEVELS, catch_up)
+    decision = decide_partner(
+        today=TODAY,
+        levels=levels,
+        items=items,
+        situation=PartnerSituation(partner_id=7),
+        rules=EVERY_DAY,
+        catch_up_level=cap,
+    )
+    assert (decision.action, decision.level.id, decision.channels) == ("contact", FIRM.id, STATEMENT_CHANNELS)
+    # Each invoice records the level it reached, none above the start.
+    assert decision.item_levels == {items[0].key: FIRM.id, items[1].key: SECOND.id}
+    assert catch_up_levels(LEVELS, catch_up_plan(LEVELS, items, (), "highest", None, TODAY)) == (tuple(LEVELS), FIRM)
+    assert catch_up_levels(LEVELS, CatchUp(False, "followed")) == (tuple(LEVELS), None)
 
 
 def test_the_contact_rules_still_hold_the_catch_up_step():
