@@ -7,19 +7,17 @@ and Meta calls the webhook through Odoo's HTTP stack.
 
 import json
 from datetime import datetime
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
-import odoo.modules.module
 from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
 from odoo.tests import Form, HttpCase, tagged
 
+from .common_contacts import ContactsMixin
 from .common_run import RunCase
 from .common_whatsapp import (
     APP_SECRET,
     CUSTOMER_PHONE,
-    FROZEN_NOW,
     WEBHOOK,
     WhatsappCase,
     status,
@@ -34,46 +32,7 @@ SMS_PT = "Olá, {{ customer }}. As faturas {{ invoices }} ({{ amount }}) estão 
 THANKS_PT = "Olá, {{ customer }}. Obrigado por pagar {{ invoices }}."
 
 
-class _ContactsMixin:
-    @classmethod
-    def setup_languages(cls):
-        cls.env["res.lang"]._activate_lang("pt_BR")
-        cls.env["ir.module.module"].search([("name", "=", "collections_addon")])._update_translations(["pt_BR"])
-        cls.languages = dict(cls.env["res.lang"].get_installed())
-
-    def add_contact(self, customer, name, lang, phone=None, collections=True, address_type="contact"):
-        """The collector adds a contact in the customer's Contacts & Addresses tab, then sets its language."""
-        form = Form(customer.with_user(self.collector))
-        with form.child_ids.new() as line:
-            line.type = address_type
-            line.name = name
-            line.email = f"{name.lower().replace(' ', '.')}@customer.example"
-            line.phone = phone or False
-            line.collections_contact = collections
-        form.save()
-        contact = customer.child_ids.filtered(lambda child: child.name == name)
-        contact_form = Form(contact.with_user(self.collector))
-        contact_form.lang = lang
-        contact_form.save()
-        return contact
-
-    def preview_line(self, customer):
-        action = customer.with_user(self.collector).with_company(self.company).action_collections_preview()
-        return self.env["collections.preview"].with_user(self.collector).browse(action["res_id"]).line_ids
-
-    def send_sms_queue(self, server):
-        """Send the queued SMS with Odoo's own sending code, to the local IAP server (as in test_sms_letters)."""
-        self.env["ir.config_parameter"].sudo().set_param("sms.endpoint", server.endpoint)
-        outgoing = self.env["sms.sms"].search([("state", "=", "outgoing"), ("to_delete", "!=", True)])
-        # iap_jsonrpc refuses to talk to any server while a test runs: only around the send, to a local server.
-        with patch.object(odoo.modules.module, "current_test", False):
-            outgoing._send(unlink_failed=False, unlink_sent=True, raise_exception=True)
-        return outgoing
-
-
-@tagged("post_install", "-at_install")
-@freeze_time(FROZEN_NOW)
-class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
+class TestContactNumbers(ContactsMixin, WhatsappCase, HttpCase):
     """The 'First' step texts by SMS and WhatsApp (no e-mail): to the collections contact's number, else the
     customer's."""
 
@@ -101,7 +60,7 @@ class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
 
     def test_sms_and_whatsapp_go_to_the_collections_contact_in_its_language_and_the_preview_says_so(self):
         customer, invoice = self.company_customer("Construtora Alfa")
-        paula = self.add_contact(customer, "Paula Pereira", "pt_BR", phone=CONTACT_PHONE)
+        paula = self.add_contact(customer, "Paula Pereira", "pt_BR", phone=CONTACT_PHONE, collections=True)
         self.add_contact(customer, "Billing", "en_US", phone=OTHER_PHONE, collections=False, address_type="invoice")
         number = paula.phone_sanitized
         self.assertTrue(number)
@@ -139,7 +98,7 @@ class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
     def test_without_a_collections_contact_the_customers_own_number_is_used(self):
         customer, _invoice = self.company_customer("Beta Importadora")
         self.add_contact(customer, "Billing", "pt_BR", phone=OTHER_PHONE, collections=False, address_type="invoice")
-        self.add_contact(customer, "No Number", "pt_BR")  # a collections contact without a number
+        self.add_contact(customer, "No Number", "pt_BR", collections=True)  # a collections contact without a number
         line = self.preview_line(customer)
         self.assertIn(customer.phone_sanitized, line.phone_recipient)
         self.assertIn("the customer", line.phone_recipient)
@@ -154,7 +113,7 @@ class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
 
     def test_an_opt_out_from_the_contacts_number_is_recorded_for_it_and_its_customer(self):
         customer, _invoice = self.company_customer("Gama Comercio")
-        paula = self.add_contact(customer, "Paula Lima", "pt_BR", phone=CONTACT_PHONE)
+        paula = self.add_contact(customer, "Paula Lima", "pt_BR", phone=CONTACT_PHONE, collections=True)
         number = paula.phone_sanitized
         self.post_webhook(webhook_payload(messages=[text_message(number.lstrip("+"), "PARAR", datetime(2026, 3, 16))]))
         self.assertTrue(self.env["phone.blacklist"].search([("number", "=", number)]))
@@ -172,7 +131,7 @@ class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
 
     def test_a_receipt_and_a_stop_from_the_contacts_number_reach_the_customers_message(self):
         customer, _invoice = self.company_customer("Delta Atacado")
-        paula = self.add_contact(customer, "Paula Rocha", "pt_BR", phone=CONTACT_PHONE)
+        paula = self.add_contact(customer, "Paula Rocha", "pt_BR", phone=CONTACT_PHONE, collections=True)
         digits = paula.phone_sanitized.lstrip("+")
         self.run_followup()
         self.gateway._send_queued()
@@ -189,7 +148,7 @@ class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestContactThanks(_ContactsMixin, RunCase):
+class TestContactThanks(ContactsMixin, RunCase):
     """The thank-you goes where the reminders went, in each recipient's language."""
 
     @classmethod
@@ -213,8 +172,8 @@ class TestContactThanks(_ContactsMixin, RunCase):
     def test_the_thank_you_e_mail_goes_to_each_collections_contact_in_its_language(self):
         self.choose_thanks()
         customer = self.make_customer("Epsilon Ltda", is_company=True, lang="en_US")
-        paula = self.add_contact(customer, "Paula Souza", "pt_BR")
-        john = self.add_contact(customer, "John Smith", "en_US")
+        paula = self.add_contact(customer, "Paula Souza", "pt_BR", collections=True)
+        john = self.add_contact(customer, "John Smith", "en_US", collections=True)
         invoice = self.make_invoice(customer, 100, 8)
         self.run_followup()
         self._register_payment(invoice)
@@ -232,7 +191,7 @@ class TestContactThanks(_ContactsMixin, RunCase):
         reminder = self.make_script("sms", "Hello, {{ customer }}. {{ amount }} is overdue.")
         self.level_first.write({"send_email": False, "send_sms": True, "sms_script_id": reminder.id})
         customer = self.make_customer("Zeta Ltda", is_company=True, lang="en_US", phone=CUSTOMER_PHONE)
-        paula = self.add_contact(customer, "Paula Alves", "pt_BR", phone=CONTACT_PHONE)
+        paula = self.add_contact(customer, "Paula Alves", "pt_BR", phone=CONTACT_PHONE, collections=True)
         invoice = self.make_invoice(customer, 100, 8)
         self.run_followup()
         self._register_payment(invoice)
@@ -248,7 +207,7 @@ class TestContactThanks(_ContactsMixin, RunCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestContactCalls(_ContactsMixin, RunCase):
+class TestContactCalls(ContactsMixin, RunCase):
     """The 'Call' step's call goes to the collections contact's number; the collector logs it on that number."""
 
     @classmethod
@@ -265,7 +224,7 @@ class TestContactCalls(_ContactsMixin, RunCase):
 
     def test_the_call_is_planned_on_the_contacts_number_and_a_wrong_number_flags_the_contact(self):
         customer = self.make_customer("Eta Industria", is_company=True, lang="en_US", phone=CUSTOMER_PHONE)
-        paula = self.add_contact(customer, "Paula Nunes", "pt_BR", phone=CONTACT_PHONE)
+        paula = self.add_contact(customer, "Paula Nunes", "pt_BR", phone=CONTACT_PHONE, collections=True)
         self.make_invoice(customer, 900, 20)
         self.assertIn(paula.phone_sanitized, self.preview_line(customer).phone_recipient)
         self.run_followup()

@@ -4,13 +4,14 @@ from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
 
 from .common import NOON
+from .common_contacts import ContactsMixin
 from .common_run import RunCase
 from .smtp_server import LocalSMTPServer
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOON)
-class TestContactsAndSender(RunCase):
+class TestContactsAndSender(ContactsMixin, RunCase):
     """Who receives the reminders (collections contacts, else invoice addresses, else the customer), each in
     its own language, and who signs them: the collector ticks the contacts and reads the preview, the
     manager sets the senders, the run sends as its cron does, through Odoo's mail queue."""
@@ -18,9 +19,7 @@ class TestContactsAndSender(RunCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("pt_BR")
-        cls.env["ir.module.module"].search([("name", "=", "collections_addon")])._update_translations(["pt_BR"])
-        cls.languages = dict(cls.env["res.lang"].get_installed())
+        cls.setup_languages()
         cls.finance = cls.make_user("finance", "collections_addon.group_collections_manager", name="Fiona Finance")
         cls.sales = cls.make_user("sales", "base.group_user", name="Sam Sales")
 
@@ -30,26 +29,6 @@ class TestContactsAndSender(RunCase):
 
     def make_company(self, name):
         return self.make_customer(name, is_company=True, lang="en_US")
-
-    def add_contact(self, customer, name, lang, collections=False, address_type="contact"):
-        """The collector adds a contact in the customer's Contacts & Addresses tab, then sets its language on
-        the contact's own form."""
-        form = Form(customer.with_user(self.collector))
-        with form.child_ids.new() as line:
-            line.type = address_type
-            line.name = name
-            line.email = f"{name.lower().replace(' ', '.')}@customer.example"
-            line.collections_contact = collections
-        form.save()
-        contact = customer.child_ids.filtered(lambda child: child.name == name)
-        contact_form = Form(contact.with_user(self.collector))
-        contact_form.lang = lang
-        contact_form.save()
-        return contact
-
-    def preview_line(self, customer):
-        action = customer.with_user(self.collector).with_company(self.company).action_collections_preview()
-        return self.env["collections.preview"].with_user(self.collector).browse(action["res_id"]).line_ids
 
     def process_queue_through(self, server):
         self.env["ir.mail_server"].create(

@@ -12,7 +12,11 @@ from ..engine.open_items import HOLD_STATES
 
 
 class CollectionsHoldSourceMixin(models.AbstractModel):
-    """The hook shared by the records a hold stands for: their hold follows their creation and changes."""
+    """The hook shared by the records a hold stands for: their hold follows their creation and changes.
+
+    Listed first in ``_inherit`` so that its ``create`` and ``write`` wrap the record's own: the hold is synced
+    once the record's steps have written everything.
+    """
 
     _name = "collections.hold.source.mixin"
     _description = "Collections: a record that holds the follow-up"
@@ -30,15 +34,6 @@ class CollectionsHoldSourceMixin(models.AbstractModel):
         state = dict(self._fields["state"]._description_selection(self.env)).get(self.state, self.state)
         return self.env._("%(record)s: %(state)s", record=self.display_name, state=state)
 
-    def _collections_sync_hold(self):
-        self.env["collections.hold"]._sync_from(self)
-
-
-class CollectionsPromise(models.Model):
-    _name = "collections.promise"
-    _inherit = ["collections.promise", "collections.hold.source.mixin"]
-    _hold_fields = frozenset({"state", "move_ids", "user_id", "date", "grace_days", "amount"})
-
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
@@ -50,6 +45,15 @@ class CollectionsPromise(models.Model):
         if self._hold_fields & vals.keys():
             self._collections_sync_hold()
         return result
+
+    def _collections_sync_hold(self):
+        self.env["collections.hold"]._sync_from(self)
+
+
+class CollectionsPromise(models.Model):
+    _name = "collections.promise"
+    _inherit = ["collections.hold.source.mixin", "collections.promise"]
+    _hold_fields = frozenset({"state", "move_ids", "user_id", "date", "grace_days", "amount"})
 
     def _collections_hold_values(self):
         self.ensure_one()
@@ -67,20 +71,8 @@ class CollectionsPromise(models.Model):
 
 class CollectionsDispute(models.Model):
     _name = "collections.dispute"
-    _inherit = ["collections.dispute", "collections.hold.source.mixin"]
+    _inherit = ["collections.hold.source.mixin", "collections.dispute"]
     _hold_fields = frozenset({"state", "move_ids", "user_id", "reason"})
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._collections_sync_hold()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self._hold_fields & vals.keys():
-            self._collections_sync_hold()
-        return result
 
     def _collections_hold_values(self):
         self.ensure_one()
@@ -91,20 +83,8 @@ class CollectionsDispute(models.Model):
 
 class CollectionsNegotiation(models.Model):
     _name = "collections.negotiation"
-    _inherit = ["collections.negotiation", "collections.hold.source.mixin"]
+    _inherit = ["collections.hold.source.mixin", "collections.negotiation"]
     _hold_fields = frozenset({"state", "move_ids", "user_id", "name"})
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._collections_sync_hold()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self._hold_fields & vals.keys():
-            self._collections_sync_hold()
-        return result
 
     def _collections_hold_values(self):
         self.ensure_one()
@@ -117,20 +97,8 @@ class CollectionsNegotiation(models.Model):
 
 class CollectionsProtest(models.Model):
     _name = "collections.protest"
-    _inherit = ["collections.protest", "collections.hold.source.mixin"]
+    _inherit = ["collections.hold.source.mixin", "collections.protest"]
     _hold_fields = frozenset({"state", "move_id", "user_id", "notary_id"})
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._collections_sync_hold()
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        if self._hold_fields & vals.keys():
-            self._collections_sync_hold()
-        return result
 
     def _collections_hold_values(self):
         self.ensure_one()
