@@ -7,9 +7,11 @@ and Meta calls the webhook through Odoo's HTTP stack.
 
 import json
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
+import odoo.modules.module
 from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
 from odoo.tests import Form, HttpCase, tagged
 
@@ -18,6 +20,7 @@ from .common_run import RunCase
 from .common_whatsapp import (
     APP_SECRET,
     CUSTOMER_PHONE,
+    FROZEN_NOW,
     WEBHOOK,
     WhatsappCase,
     status,
@@ -32,7 +35,22 @@ SMS_PT = "Olá, {{ customer }}. As faturas {{ invoices }} ({{ amount }}) estão 
 THANKS_PT = "Olá, {{ customer }}. Obrigado por pagar {{ invoices }}."
 
 
-class TestContactNumbers(ContactsMixin, WhatsappCase, HttpCase):
+class _ContactsMixin(ContactsMixin):
+    """Sending what the run queued, through the local servers."""
+
+    def send_sms_queue(self, server):
+        """Send the queued SMS with Odoo's own sending code, to the local IAP server (as in test_sms_letters)."""
+        self.env["ir.config_parameter"].sudo().set_param("sms.endpoint", server.endpoint)
+        outgoing = self.env["sms.sms"].search([("state", "=", "outgoing"), ("to_delete", "!=", True)])
+        # iap_jsonrpc refuses to talk to any server while a test runs: only around the send, to a local server.
+        with patch.object(odoo.modules.module, "current_test", False):
+            outgoing._send(unlink_failed=False, unlink_sent=True, raise_exception=True)
+        return outgoing
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(FROZEN_NOW)
+class TestContactNumbers(_ContactsMixin, WhatsappCase, HttpCase):
     """The 'First' step texts by SMS and WhatsApp (no e-mail): to the collections contact's number, else the
     customer's."""
 
@@ -148,7 +166,7 @@ class TestContactNumbers(ContactsMixin, WhatsappCase, HttpCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestContactThanks(ContactsMixin, RunCase):
+class TestContactThanks(_ContactsMixin, RunCase):
     """The thank-you goes where the reminders went, in each recipient's language."""
 
     @classmethod
@@ -207,7 +225,7 @@ class TestContactThanks(ContactsMixin, RunCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time("2026-03-16 10:00:00")
-class TestContactCalls(ContactsMixin, RunCase):
+class TestContactCalls(_ContactsMixin, RunCase):
     """The 'Call' step's call goes to the collections contact's number; the collector logs it on that number."""
 
     @classmethod
