@@ -14,6 +14,7 @@ from freezegun import freeze_time
 
 from odoo.addons.collections_addon.collections_addon.engine import REPLY_KINDS
 from odoo.addons.collections_addon.collections_addon.engine import whatsapp as wa
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
 from .common import NOON
@@ -185,6 +186,31 @@ class TestReplies(ReplyCase):
         with freeze_time(TWO_WEEKS_LATER):
             self.run_followup()
         self.assertEqual(len(self.emails(customer, self.level_call)), 1)
+
+    def test_the_companys_reply_days_resume_an_unhandled_reply_by_themselves(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.collections_reply_hold_days = 7
+        settings.save().execute()
+        customer, _invoice, event = self.reminded("Never Answered")
+        self.reply(event.message_id.message_id, "Let me check.", customer=customer)
+        hold = self.holds_of(customer)
+        self.assertEqual(hold.date_end, date(2026, 3, 23), "seven days after the reply")
+        with freeze_time("2026-03-23 12:00:00"):
+            self.assertIn("the customer replied", self.run_followup().reasons[customer.id])
+        with freeze_time(TWO_WEEKS_LATER):
+            self.env["collections.hold"]._cron_holds(commit=False)
+            self.run_followup()
+            self.run_followup()
+        self.assertEqual(hold.state, "ended")
+        self.assertEqual(len(self.emails(customer, self.level_first)), 1)
+        self.assertEqual(len(self.emails(customer, self.level_call)), 1)
+        self.assertTrue(self.reply_tasks(customer), "the collector's task stays until done")
+
+    def test_the_reply_days_are_checked(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.collections_reply_hold_days = -1
+        with self.assertRaisesRegex(ValidationError, "0 to hold until handled"):
+            settings.save().execute()
 
     def test_auto_replies_and_bounces_do_not_pause(self):
         customer, _invoice, event = self.reminded("On Holiday")

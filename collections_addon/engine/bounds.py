@@ -122,6 +122,8 @@ GRACE_DAYS = Bound(0, 365, whole=True)
 # Days between two reviews of an exclusion or pause without an end date (engine/holds.py): a year at most,
 # so that no hold is forgotten for longer.
 HOLD_REVIEW_DAYS = Bound(1, 365, whole=True)
+# Days a customer's reply holds its follow-up when nobody marks it handled (0: until handled).
+REPLY_HOLD_DAYS = Bound(0, 365, whole=True)
 
 # ----------------------------------------------------------------------
 # Levels (collections.level) and call windows

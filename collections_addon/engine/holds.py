@@ -73,7 +73,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .bounds import HOLD_REVIEW_DAYS
+from .bounds import HOLD_REVIEW_DAYS, REPLY_HOLD_DAYS
 from .business_calendar import BusinessCalendar
 from .open_items import OpenItem
 
@@ -316,3 +316,19 @@ def waits_for_person(holds: Iterable[Hold]) -> bool:
     """Whether one of ``holds`` (those applying today) waits for a person (WAITING_HOLD_KINDS): the customer
     is to be contacted by the collector, not left resting until a date."""
     return any(hold.kind in WAITING_HOLD_KINDS for hold in _check_holds(holds))
+
+
+def reply_hold_end(replied: date, hold_days: int = 0) -> date | None:
+    """The last day a reply received on ``replied`` holds the customer when nobody marks it handled.
+
+    ``hold_days`` is the company's setting: 0 holds until the collector handles the reply (None: no end date).
+    The follow-up resumes by itself the day after; the collector's task stays until done.
+
+    >>> reply_hold_end(date(2026, 3, 16), 7)
+    datetime.date(2026, 3, 23)
+    >>> reply_hold_end(date(2026, 3, 16)) is None
+    True
+    """
+    _check_day(replied, "The day of a reply")
+    REPLY_HOLD_DAYS.check(hold_days, "The days a reply holds the follow-up")
+    return replied + timedelta(days=int(hold_days)) if hold_days else None

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..engine import reply_preview
+from ..engine.holds import reply_hold_end
 
 REPLY_CHANNEL_SELECTION = [("email", "E-mail"), ("whatsapp", "WhatsApp")]
 # The task's title carries the reply's first line, cut to what an activity list shows.
@@ -69,6 +70,10 @@ class CollectionsHold(models.Model):
         vals = {"reason": reason, "reply_channel": channel}
         if message:
             vals["message_id"] = message.id
+        # Each reply holds the reminders for the company's days from that reply (none: until handled).
+        end = reply_hold_end(company._collections_today(), company.collections_reply_hold_days)
+        if end and not (hold and (not hold.date_end or hold.date_end >= end)):
+            vals["date_end"] = end
         if hold:
             vals["reply_text"] = f"{hold.reply_text}\n\n{preview}" if hold.reply_text else preview
             vals["reply_count"] = hold.reply_count + 1

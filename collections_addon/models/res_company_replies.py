@@ -1,9 +1,14 @@
-"""The company's reply settings (Settings > Collections > Follow-up): suggestions from a reply's words.
+"""The company's reply settings (Settings > Collections > Follow-up): suggestions from a reply's words, and how
+long a reply nobody handles holds the reminders.
 
-Off by default: a reply then holds the customer and gives the collector a task, and nothing more.
+By default a reply holds the customer until the collector marks it handled and gives the collector a task, and
+nothing more.
 """
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine.bounds import REPLY_HOLD_DAYS
 
 
 class ResCompany(models.Model):
@@ -15,9 +20,32 @@ class ResCompany(models.Model):
         "(English and Portuguese); the reply hold and the collector's task show the suggestion. A person "
         "confirms: nothing is recorded from it.",
     )
+    collections_reply_hold_days = fields.Integer(
+        string="Days a reply holds the reminders",
+        default=0,
+        help="A customer's reply holds its reminders until the collector marks it handled, or this many days "
+        "when nobody does (the follow-up then resumes by itself; the collector's task stays). 0: until handled.",
+    )
+
+    @api.constrains("collections_reply_hold_days")
+    def _check_collections_reply_hold_days(self):
+        for company in self:
+            value = company.collections_reply_hold_days
+            problem = REPLY_HOLD_DAYS.problem(value)
+            if problem:
+                raise ValidationError(
+                    self.env["collections.input.mixin"]._collections_range_message(
+                        self._fields["collections_reply_hold_days"],
+                        value,
+                        REPLY_HOLD_DAYS,
+                        problem,
+                        self.env._("enter how many days a reply holds the reminders, or 0 to hold until handled."),
+                    )
+                )
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     collections_reply_suggestions = fields.Boolean(related="company_id.collections_reply_suggestions", readonly=False)
+    collections_reply_hold_days = fields.Integer(related="company_id.collections_reply_hold_days", readonly=False)
