@@ -332,3 +332,21 @@ def reply_hold_end(replied: date, hold_days: int = 0) -> date | None:
     _check_day(replied, "The day of a reply")
     REPLY_HOLD_DAYS.check(hold_days, "The days a reply holds the follow-up")
     return replied + timedelta(days=int(hold_days)) if hold_days else None
+
+
+def customer_hold_days(holds: Iterable[Hold], today: date) -> tuple[bool, date | None]:
+    """How the customer-wide holds applying ``today`` hold the customer as a whole: (excluded, paused until).
+
+    An exclusion excludes; any other hold pauses until its end date, or today while it has none (it is read
+    again each day, until lifted).
+
+    >>> reply = Hold("reply", since=date(2026, 3, 16))
+    >>> customer_hold_days([reply], date(2026, 3, 17))
+    (False, datetime.date(2026, 3, 17))
+    >>> customer_hold_days([Hold("exclusion", since=date(2026, 3, 2))], date(2026, 3, 17))
+    (True, None)
+    """
+    _check_day(today, "today")
+    holds = _check_holds(holds)
+    pausing = [hold.until or today for hold in holds if hold.kind != "exclusion"]
+    return any(hold.kind == "exclusion" for hold in holds), max(pausing, default=None)

@@ -21,7 +21,7 @@ from ..engine import (
     holds_applying,
     is_excluded,
 )
-from ..engine.holds import waits_for_person
+from ..engine.holds import customer_hold_days, waits_for_person
 from .collections_runner import _Decision, _PolicyContext
 
 # What deciding reads of every customer of the batch, fetched at once.
@@ -137,23 +137,18 @@ class CollectionsRunner(models.AbstractModel):
             phone.phone_sanitized and not phone.phone_sanitized_blacklisted and not phone.collections_phone_invalid
         )
         excluded = is_excluded(today, partner.collections_excluded, partner.collections_excluded_until or None)
+        held_excluded, held_until = customer_hold_days(holds, today)
+        paused = [day for day in (held_until, partner.collections_paused_until) if day]
         return PartnerSituation(
             partner_id=partner.id,
-            excluded=excluded or any(hold.kind == "exclusion" for hold in holds),
-            paused_until=self._paused_until(partner, today, holds),
+            excluded=excluded or held_excluded,
+            paused_until=max(paused, default=None),
             last_contact=facts.last_contacts.get(partner.id),
             contact_points=contact_points(email=has_email, mobile=has_mobile),
             agreement_running=partner.id in facts.agreements,
             open_tasks=frozenset(facts.open_tasks.get(partner.id, ())),
             unmatched_payments=(facts.unmatched_payments or {}).get(partner.id, 0.0),
         )
-
-    def _paused_until(self, partner, today, holds):
-        """The customer's pause, or the end of its customer-wide holds (today while a hold has no end date)."""
-        days = [hold.until or today for hold in holds if hold.kind != "exclusion"]
-        if partner.collections_paused_until:
-            days.append(partner.collections_paused_until)
-        return max(days, default=None)
 
     def _hold_reason(self, partner, today, decision, holds):
         """A customer held by a reply rather than by its own pause: the decision says "the customer replied"."""
