@@ -77,6 +77,7 @@ from . import (
     collections_whatsapp_reply,
     collections_whatsapp_webhook,
     ir_actions_report,
+    ir_qweb,
     mail_activity,
     mail_activity_reply,
     mail_compose_message,

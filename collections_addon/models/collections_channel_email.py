@@ -13,7 +13,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import Command, api, models
-from odoo.tools import format_date, formatLang
+from odoo.tools import SQL, format_date, formatLang
 
 from ..engine import split_by_due
 
@@ -21,6 +21,8 @@ from ..engine import split_by_due
 # The statement of account's report (a catch-up statement carries it).
 _STATEMENT_REPORT = "collections_addon.report_collections_statement"
 _RENDERED_FIELDS = ["subject", "body_html", "email_from", "reply_to", "attachment_ids", "report_template_ids"]
+# The key of a reminder's chatter table in its mail values, until the mail is created.
+_CHATTER_TABLE = "_collections_chatter_table"
 
 
 class CollectionsChannel(models.AbstractModel):
@@ -147,8 +149,10 @@ class CollectionsChannel(models.AbstractModel):
                 mail["email_cc"] = ", ".join(sender["cc"].mapped("email_formatted"))
             mail_vals.append(mail)
             owners.append(index[partner_id])
+        chatter_tables = [mail.pop(_CHATTER_TABLE) for mail in mail_vals]
         # sudo: the mail queue is technical; what is sent was rendered from the level's own template above.
         mails = self.env["mail.mail"].sudo().create(mail_vals)
+        self._append_chatter_tables(mails, chatter_tables)
         self._notify_mails(mails, [event_vals[owner] for owner in owners])
         return event_vals
 
@@ -159,8 +163,12 @@ class CollectionsChannel(models.AbstractModel):
         for decision, lang, _recipients in groups:
             by_template_lang[self._text(decision, "mail_template_id"), lang].append(decision.partner.id)
         rendered = {}
+        # Each template's body is compiled once for the batch (ir_qweb.py), not once per e-mail.
+        compiled = {}
         for (template, lang), partner_ids in by_template_lang.items():
-            values = template.with_context(template_preview_lang=lang)._generate_template(partner_ids, _RENDERED_FIELDS)
+            values = template.with_context(
+                template_preview_lang=lang, collections_compiled_templates=compiled
+            )._generate_template(partner_ids, _RENDERED_FIELDS)
             rendered.update({(partner_id, lang): values[partner_id] for partner_id in partner_ids})
         return rendered
 
@@ -217,13 +225,15 @@ class CollectionsChannel(models.AbstractModel):
         ]
         template_body = values.get("body_html") or Markup()
         email_table, chatter_table = tables
-        body = template_body + chatter_table
-        body_html = template_body + email_table
+        body, body_html = template_body, template_body + email_table
         override = override or {}
         if override.get("body_html"):
             # The collector edited the e-mail before sending: what they saw is what goes out.
             body = body_html = Markup(override["body_html"])
+            chatter_table = Markup()
         return {
+            # Added to the chatter message after the sanitizer (see _append_chatter_tables).
+            _CHATTER_TABLE: chatter_table,
             "model": "res.partner",
             "res_id": partner.id,
             "record_name": partner.display_name,
@@ -238,6 +248,33 @@ class CollectionsChannel(models.AbstractModel):
             "auto_delete": True,
             "state": "outgoing",
         }
+
+    def _append_chatter_tables(self, mails, tables):
+        """Add each reminder's invoice table to its chatter message, in one statement for the batch.
+
+        mail.message sanitizes its body element by element, and the table is most of the elements
+        of a reminder: the level's text goes through the sanitizer at ``create``, the table is
+        added after it. The table needs no sanitizing: it is the addon's own QWeb template
+        (``collections_invoice_table_chatter``), whose every value is escaped by ``t-out``.
+        """
+        pairs = [(mail.mail_message_id.id, str(table)) for mail, table in zip(mails, tables, strict=True) if table]
+        if not pairs:
+            return
+        self.env["mail.message"].flush_model(["body"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE mail_message AS message
+                   SET body = COALESCE(message.body, '') || tables.html
+                  FROM unnest(%s::int[], %s::text[]) AS tables(id, html)
+                 WHERE message.id = tables.id
+                """,
+                [message_id for message_id, _html in pairs],
+                [html for _message_id, html in pairs],
+            )
+        )
+        self.env["mail.message"].invalidate_model(["body"])
+        self.env["mail.mail"].invalidate_model(["body"])
 
     def _notify_mails(self, mails, event_vals):
         """Link each event to its mails and chatter messages (the first ones as its own), and give each
