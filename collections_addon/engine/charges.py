@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from .bounds import CHARGE_PERCENT, GRACE_DAYS, INDEX_VARIATION_PERCENT
 from .schedule import _check_digits, _exact, _round_half_up
@@ -210,7 +211,22 @@ def profile_problem(profile: ChargesProfile, is_individual: bool) -> str | None:
 
 
 def _checked(profile: ChargesProfile, is_individual: bool) -> tuple[Fraction, Fraction]:
-    """The profile's fine and monthly rate as exact fractions, or ValueError saying what to fix."""
+    """The profile's fine and monthly rate as exact fractions, or ValueError saying what to fix.
+
+    Checked once per profile: a run charges thousands of invoices on a handful of profiles.
+    """
+    try:
+        return _checked_cached(profile, is_individual)
+    except TypeError:  # a profile holding an unhashable value: checked every time
+        return _check_profile(profile, is_individual)
+
+
+@lru_cache(maxsize=256)
+def _checked_cached(profile: ChargesProfile, is_individual: bool) -> tuple[Fraction, Fraction]:
+    return _check_profile(profile, is_individual)
+
+
+def _check_profile(profile: ChargesProfile, is_individual: bool) -> tuple[Fraction, Fraction]:
     if profile.interest_mode not in INTEREST_MODES:
         raise ValueError(f"Unknown interest mode {profile.interest_mode!r}: use one of {', '.join(INTEREST_MODES)}.")
     if profile.correction_mode not in CORRECTION_MODES:

@@ -326,10 +326,14 @@ class CollectionsChannel(models.AbstractModel):
                 formats[key] = format_date(env, value, lang_code=lang) if value else ""
             return formats[key]
 
+        lang_env = formats.get(("env", lang))
+        if lang_env is None:
+            lang_env = formats["env", lang] = env(context=dict(env.context, lang=lang))
+
         def fmt_amount(value, currency):
             key = ("amount", value, currency.id, lang)
             if key not in formats:
-                formats[key] = formatLang(env(context=dict(env.context, lang=lang)), value, currency_obj=currency)
+                formats[key] = formatLang(lang_env, value, currency_obj=currency)
             return formats[key]
 
         covered = set(move_ids)
@@ -358,6 +362,14 @@ class CollectionsChannel(models.AbstractModel):
                 )
         return sections
 
+    def _decision_sections(self, decision, lang, today, formats):
+        """The invoice sections of ``decision`` in ``lang``, kept in ``formats``: the e-mail and the chatter
+        show the same sections, each in its own table."""
+        key = ("sections", decision.partner.id, lang, tuple(decision.engine.move_ids))
+        if key not in formats:
+            formats[key] = self._invoice_sections(decision.lines, decision.engine.move_ids, lang, today, formats)
+        return formats[key]
+
     def _invoice_tables(self, decisions, formats, today, chatter=False, pays=None):
         """The invoice table of each decision in its customer's language: {customer id: table}."""
         pairs = [(decision, decision.partner.lang) for decision in decisions]
@@ -382,10 +394,7 @@ class CollectionsChannel(models.AbstractModel):
         for decision, lang in pairs:
             by_lang[lang].append(decision)
         for lang, lang_decisions in by_lang.items():
-            sections = [
-                self._invoice_sections(decision.lines, decision.engine.move_ids, lang, today, formats)
-                for decision in lang_decisions
-            ]
+            sections = [self._decision_sections(decision, lang, today, formats) for decision in lang_decisions]
             blocks = [
                 PayNow._pay_block(pays.get(decision.partner.id), lang or self.env.lang, formats)
                 for decision in lang_decisions

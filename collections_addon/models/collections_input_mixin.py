@@ -39,8 +39,12 @@ class CollectionsInputMixin(models.AbstractModel):
     def create(self, vals_list):
         # ``records.create()`` keeps the records in ``self``: the checks of new records see none.
         new = self.browse()
+        # The defaults of the required values some records leave out, read once for the batch.
+        required = new._collections_required_fields()
+        absent = {name for vals in vals_list for name in required if name not in vals}
+        defaults = new.default_get(sorted(absent)) if absent else {}
         for vals in vals_list:
-            new._collections_check_values(vals, creating=True)
+            new._collections_check_values(vals, creating=True, defaults=defaults)
         new._collections_check_input(vals_list)
         return super().create(vals_list)
 
@@ -49,12 +53,33 @@ class CollectionsInputMixin(models.AbstractModel):
         self._collections_check_input([vals])
         return super().write(vals)
 
+    def _check_company(self, fnames=None):
+        """Odoo's company check, first in bulk: the follow-up creates thousands of records at once, and Odoo
+        filters each record's relations on its own. The records of one company are checked together, each
+        field's values in one filter; only when one of them is inconsistent does Odoo's own check run, for its
+        message."""
+        names = list(self._fields) if fnames is None or {"company_id", "company_ids"} & set(fnames) else fnames
+        checked = [self._fields[name] for name in names if self._fields[name].relational]
+        checked = [field for field in checked if field.check_company]
+        if len(self) < 2 or "company_id" not in self._fields or any(field.company_dependent for field in checked):
+            return super()._check_company(fnames)
+        # sudo: as Odoo's check, which reads the related records whoever writes.
+        for company, records in self.sudo().grouped("company_id").items():
+            for field in checked:
+                values = records[field.name]
+                if not values:
+                    continue
+                domain = values._check_company_domain(company)
+                if domain and values != values.with_context(active_test=False).filtered_domain(domain):
+                    return super()._check_company(fnames)
+        return None
+
     # ------------------------------------------------------------------
     # Checks
     # ------------------------------------------------------------------
 
-    def _collections_check_values(self, vals, creating):
-        self._collections_check_required(vals, creating)
+    def _collections_check_values(self, vals, creating, defaults=None):
+        self._collections_check_required(vals, creating, defaults)
         rules = self._collections_input_rules()
         for name in rules.keys() & vals.keys():
             rule, fix = rules[name]
@@ -63,19 +88,24 @@ class CollectionsInputMixin(models.AbstractModel):
             else:
                 self._collections_check_number(name, vals[name], rule, fix, vals)
 
-    def _collections_check_required(self, vals, creating):
-        """A required value given empty, or neither given nor defaulted on create."""
-        required = {
+    def _collections_required_fields(self):
+        """{name: field} of the required values a person types (not computed, related or x2many)."""
+        return {
             name: field
             for name, field in self._fields.items()
             if field.required and field.store and not (field.compute or field.related) and field.type not in _X2MANY
         }
+
+    def _collections_check_required(self, vals, creating, defaults=None):
+        """A required value given empty, or neither given nor defaulted on create (``defaults``: already read)."""
+        required = self._collections_required_fields()
         missing = [
             name for name in required.keys() & vals.keys() if self._collections_is_blank(vals[name], required[name])
         ]
         if creating:
             absent = [name for name in required if name not in vals]
-            defaults = self.default_get(absent) if absent else {}
+            if defaults is None:
+                defaults = self.default_get(absent) if absent else {}
             missing += [name for name in absent if self._collections_is_blank(defaults.get(name), required[name])]
         if missing:
             field = required[sorted(missing)[0]]
@@ -96,7 +126,8 @@ class CollectionsInputMixin(models.AbstractModel):
         if value is None or value is False:
             value = 0  # what the ORM stores
         problem = rule.problem(value)
-        if not problem and field.type == "monetary":
+        # A currency rounds by at most one unit: a value a unit away from both bounds needs no currency.
+        if not problem and field.type == "monetary" and (rule.problem(value - 1) or rule.problem(value + 1)):
             # Stored rounded to the currency: 0.001 is a zero amount.
             for currency in self._collections_currencies(field, vals):
                 rounded = currency.round(value)

@@ -109,11 +109,11 @@ class CollectionsProtest(models.Model):
         "('reconciled', '=', False)]",
         help="The receivable of the invoice that is protested: each instalment of an invoice is its own title.",
     )
-    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True, precompute=True)
-    partner_id = fields.Many2one(
-        related="move_id.commercial_partner_id", string="Customer", store=True, index=True, precompute=True
-    )
-    currency_id = fields.Many2one(related="move_id.currency_id", store=True, precompute=True)
+    # Not precomputed: a run proposes thousands of protests, and the related values are then computed for all
+    # of them at once after the insert instead of on a new record each.
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer", store=True, index=True)
+    currency_id = fields.Many2one(related="move_id.currency_id", store=True)
     due_date = fields.Date(
         string="Due Date", readonly=True, help="The due date of the protested instalment, as sent to the notary."
     )

@@ -24,7 +24,10 @@ class CollectionsProtest(models.Model):
 
     @api.depends("cost_ids.amount", "cost_ids.paid_by", "cost_ids.rebill_move_id.state")
     def _compute_costs(self):
-        for protest in self:
+        # A new protest has no costs: set at once for all of them (a run proposes thousands).
+        without_costs = self.filtered(lambda protest: not protest.cost_ids)
+        without_costs.cost_creditor = without_costs.cost_debtor = without_costs.cost_to_rebill = 0.0
+        for protest in self - without_costs:
             creditor = protest.cost_ids.filtered(lambda cost: cost.paid_by == "creditor")
             protest.cost_creditor = sum(creditor.mapped("amount"))
             protest.cost_debtor = sum((protest.cost_ids - creditor).mapped("amount"))

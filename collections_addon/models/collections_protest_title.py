@@ -18,7 +18,8 @@ class CollectionsProtest(models.Model):
     @api.model
     def _receivable_lines(self, move):
         receivables = move.line_ids.filtered(lambda line: line.account_id.account_type == RECEIVABLE_ACCOUNT_TYPE)
-        today = move.company_id._collections_today() if receivables else None
+        # Today stands in for a missing due date only: most lines have one (and today costs a lookup).
+        today = move.company_id._collections_today() if not all(receivables.mapped("date_maturity")) else None
         return receivables.sorted(lambda line: (line.date_maturity or today, line.id))
 
     @api.model

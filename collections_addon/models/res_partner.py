@@ -255,9 +255,12 @@ class ResPartner(models.Model):
                 [("partner_id", "in", self.ids), ("state", "=", "protested")], ["partner_id"], ["protest_date:min"]
             )
         )
-        for partner in self:
-            partner.collections_protested = partner in since
-            partner.collections_protested_since = since.get(partner) or False
+        # Most customers have none: set at once (a run's proposals recompute thousands).
+        not_protested = self.filtered(lambda partner: partner not in since)
+        not_protested.collections_protested = not_protested.collections_protested_since = False
+        for partner in self - not_protested:
+            partner.collections_protested = True
+            partner.collections_protested_since = since[partner]
 
     def _collections_sync_protest_warning(self):
         """Keep the protest line of the sales warning (when Sales is installed) in step with the flag."""
