@@ -1,12 +1,45 @@
 """How the query-count tests of the scheduled jobs measure: a job costs the same number of queries for a few
-records as for many (the batch's records are fetched, written and logged in bulk)."""
+records as for many (the batch's records are fetched, written and logged in bulk).
 
+``COLLECTIONS_QUERY_DIFF=1`` in the environment logs the queries the many records ran more often than the few, to
+find which one grows."""
+
+import collections
+import contextlib
 import logging
+import os
+import re
 
 _logger = logging.getLogger(__name__)
 
 FEW = 2
 MANY = 12
+
+
+class _QueryShapes(logging.Handler):
+    """Counts the queries Odoo's cursor logs at debug level, by shape (numbers and strings left out)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.shapes = collections.Counter()
+
+    def emit(self, record):
+        if "query:" in str(record.msg):
+            query = str(record.args[1]) if len(record.args) > 1 else ""
+            self.shapes[re.sub(r"'[^']*'|\b\d+\b", "?", query)[:300]] += 1
+
+
+@contextlib.contextmanager
+def _query_shapes():
+    logger = logging.getLogger("odoo.sql_db")
+    handler, level = _QueryShapes(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler.shapes
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 class JobQueryCountMixin:
@@ -32,16 +65,17 @@ class JobQueryCountMixin:
         make(1, "Warm")
         job()  # warm caches shared by both runs
         few = make(FEW, "Few")
-        budget = self.count_queries(job)
+        diff = os.environ.get("COLLECTIONS_QUERY_DIFF")
+        with _query_shapes() if diff else contextlib.nullcontext() as few_shapes:
+            budget = self.count_queries(job)
         many = make(MANY, "Many")
         self.env.invalidate_all()
-        with self.assertQueryCount(budget):
+        with _query_shapes() if diff else contextlib.nullcontext() as many_shapes, self.assertQueryCount(budget):
             job()
+        if diff:
+            for shape, count in (many_shapes - few_shapes).most_common(15):
+                _logger.info("Grows: %s more times: %s", count, shape)
         _logger.info(
-            "Query budget of %s: %s queries for %s records, at most as many for %s",
-            self._testMethodName,
-            budget,
-            FEW,
-            MANY,
+            "Query budget of %s: %s queries for %s records, as many for %s", self._testMethodName, budget, FEW, MANY
         )
         return few, many
