@@ -40,7 +40,7 @@ class TestPromiseAndAgreementJobsQueryCount(JobQueryCountMixin, NegotiationCase)
 
     def test_promises_job(self):
         """Half the promises kept (paid), half broken (unpaid past the grace days) on Monday the 23rd."""
-        job = self.as_job(PROMISES_CRON, "collections.promise")._cron_check_promises
+        job = self.as_job(PROMISES_CRON, "collections.promise", counted_tasks=True)._cron_check_promises
 
         def make(count, prefix):
             promises = self.env["collections.promise"]
@@ -58,7 +58,7 @@ class TestPromiseAndAgreementJobsQueryCount(JobQueryCountMixin, NegotiationCase)
 
     def test_agreements_job(self):
         """Accepted agreements whose first instalment (Monday the 23rd) is unpaid past the grace days: broken."""
-        job = self.env["collections.negotiation"]._cron_check_agreements
+        job = self.as_job(PROMISES_CRON, "collections.negotiation", counted_tasks=True)._cron_check_agreements
 
         def make(count, prefix):
             negotiations = self.env["collections.negotiation"]
@@ -80,7 +80,7 @@ class TestPromiseAndAgreementJobsQueryCount(JobQueryCountMixin, NegotiationCase)
 class TestProtestJobQueryCount(JobQueryCountMixin, ProtestCase):
     def test_protest_job(self):
         """Protests protocolled today: on their last day to pay, a task each; paid outside the notary, another."""
-        job = self.as_job(PROTESTS_CRON, "collections.protest")
+        job = self.as_job(PROTESTS_CRON, "collections.protest", counted_tasks=True)
 
         def make(count, prefix):
             protests = self.env["collections.protest"]
@@ -104,7 +104,7 @@ class TestProtestJobQueryCount(JobQueryCountMixin, ProtestCase):
 class TestHoldsJobQueryCount(JobQueryCountMixin, RunCase):
     def test_holds_job(self):
         """On Monday the 23rd: pauses until Saturday end (with a task), pauses until Monday get a review task."""
-        hold_job = self.as_job(HOLDS_CRON, "collections.hold")
+        hold_job = self.as_job(HOLDS_CRON, "collections.hold", counted_tasks=True)
 
         def make(count, prefix):
             customers = self.env["res.partner"]
