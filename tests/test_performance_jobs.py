@@ -88,7 +88,7 @@ class TestDeliveryJobsQueryCount(JobQueryCountMixin, WhatsappCase):
         _few, many = self.assert_job_constant(self.gateway._send_queued, make)
         self.assertEqual(set(many.mapped("state")), {"sent"})
         self.assertEqual(len(set(many.mapped("external_id"))), 12)
-        self.assertEqual(len(self.server.message_ids), 15)
+        self.assertEqual(len(self.server.message_ids), 18)
 
     def test_whatsapp_escalations(self):
         """Read and unpaid: a call each; sent and never delivered: failed, with the level's SMS instead."""
