@@ -204,7 +204,8 @@ class CollectionsChannel(models.AbstractModel):
         """Calls planned by hand ``[(source event, slot, note, summary)]``, each with its task, in bulk."""
         if not items:
             return self.env["collections.event"]
-        partners = self.env["res.partner"].union(*(event.partner_id for event, *_rest in items))
+        # In the events' environment, as the customer's number always was read.
+        partners = items[0][0].partner_id.union(*(event.partner_id for event, *_rest in items))
         numbers = self._call_numbers(partners)
         call_type = self.env.ref("mail.mail_activity_data_call")
         model_id = self.env["ir.model"]._get_id("res.partner")

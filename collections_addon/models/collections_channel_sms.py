@@ -34,7 +34,8 @@ class CollectionsChannel(models.AbstractModel):
         receive it)."""
         replaced = self.env["collections.event"]
         for company, company_items in self._by_company(items).items():
-            partners = self.env["res.partner"].union(*(partner for _event, partner, _values in company_items))
+            # In the customers' environment: the webhook's fallback reads the recipients as superuser.
+            partners = company_items[0][1].union(*(partner for _event, partner, _values in company_items))
             # The number of its collections contact, else the customer's own (``_phone_recipients``).
             recipients = self.env["collections.runner"]._phone_recipients(partners)
             ready = []
