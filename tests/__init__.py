@@ -36,6 +36,8 @@ if __name__.startswith("odoo.addons."):
         test_payer_score,
         test_payer_score_worklist,
         test_performance,
+        test_performance_daily_jobs,
+        test_performance_jobs,
         test_portal,
         test_promise,
         test_protest,

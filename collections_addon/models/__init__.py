@@ -7,6 +7,7 @@ from . import (
     account_move,
     account_move_line,
     account_payment,
+    collections_batch,
     collections_call_window,
     collections_channel,
     collections_channel_call,

@@ -89,14 +89,23 @@ class CollectionsChannel(models.AbstractModel):
         return undelivered_summary() if undelivered_summary else self.env._("Reminder not delivered")
 
     @api.model
-    def _channel_fallback(self, channel, event, partner, values):
-        """Queue ``channel`` in place of the failed message ``event``; False when it cannot."""
+    def _channel_fallback(self, channel, items):
+        """Queue ``channel`` in place of failed messages ``[(event, partner, event values)]`` (one per customer);
+        returns the events replaced (those it cannot replace are left out)."""
         fallback = self._channel_action(channel, "fallback")
-        return bool(fallback) and fallback(event, partner, values)
+        return fallback(items) if fallback else self.env["collections.event"]
 
     # ------------------------------------------------------------------
     # Shared by several channels
     # ------------------------------------------------------------------
+
+    @api.model
+    def _by_company(self, items):
+        """{company: [item]} of ``[(event, ...)]`` items, by their event's company, in the order given."""
+        result = {}
+        for item in items:
+            result.setdefault(item[0].company_id, []).append(item)
+        return result
 
     @api.model
     def _phone_recipient(self, decision):

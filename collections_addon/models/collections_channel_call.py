@@ -103,12 +103,13 @@ class CollectionsChannel(models.AbstractModel):
         return policy._call_rules(*call_rules_window(today))
 
     @api.model
-    def _next_slot(self, partner, company, policy, after=None, history=None):
-        """The next moment the plan allows calling the customer (naive UTC), or None."""
+    def _next_slot(self, partner, company, policy, after=None, history=None, rules=None):
+        """The next moment the plan allows calling the customer (naive UTC), or None. ``history`` and ``rules``
+        (the customer's calls and the plan's ``_call_rules``) save their queries when a batch read them."""
         history = history if history is not None else self._call_history(partner, company)[partner.id]
         return next_call_slot(
             after or fields.Datetime.now(),
-            self._call_rules(policy),
+            rules if rules is not None else self._call_rules(policy),
             history,
             tz=self._partner_tz(partner, company),
         )
@@ -196,30 +197,35 @@ class CollectionsChannel(models.AbstractModel):
     @api.model
     def _create_call(self, source_event, slot, note, summary):
         """A call planned by hand (a retry, an escalation) for the step of ``source_event``."""
-        partner = source_event.partner_id
-        company = source_event.company_id
-        today = company._collections_today()
-        day = self._local_day(slot, partner, company) if slot else today
-        # sudo: escalations run from the webhook and the mail cron, for the customer's collector.
-        activity = (
-            self.env["mail.activity"]
-            .sudo()
-            .create(
+        return self._create_calls([(source_event, slot, note, summary)])
+
+    @api.model
+    def _create_calls(self, items):
+        """Calls planned by hand ``[(source event, slot, note, summary)]``, each with its task, in bulk."""
+        if not items:
+            return self.env["collections.event"]
+        # In the events' environment, as the customer's number always was read.
+        partners = items[0][0].partner_id.union(*(event.partner_id for event, *_rest in items))
+        numbers = self._call_numbers(partners)
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        activity_vals, event_vals = [], []
+        for source_event, slot, note, summary in items:
+            partner = source_event.partner_id
+            company = source_event.company_id
+            today = company._collections_today()
+            activity_vals.append(
                 {
-                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_model_id": model_id,
                     "res_id": partner.id,
-                    "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+                    "activity_type_id": call_type.id,
                     "summary": summary,
                     "note": note,
                     "user_id": source_event.user_id.id or self.env.user.id,
-                    "date_deadline": day,
+                    "date_deadline": self._local_day(slot, partner, company) if slot else today,
                 }
             )
-        )
-        return (
-            self.env["collections.event"]
-            .sudo()
-            .create(
+            event_vals.append(
                 {
                     "partner_id": partner.id,
                     "company_id": company.id,
@@ -232,19 +238,24 @@ class CollectionsChannel(models.AbstractModel):
                     "move_ids": [Command.set(source_event.move_ids.ids)],
                     "amount_due": source_event.amount_due,
                     "user_id": source_event.user_id.id,
-                    "activity_id": activity.id,
                     "call_planned_at": slot or False,
                     "priority": call_priority(
                         source_event.amount_due,
                         partner.with_company(company).collections_days_late,
                         partner.with_company(company)._collections_score_or_none(),
                     ),
-                    "recipient": self._call_number(partner),
+                    "recipient": numbers[partner.id],
                 }
             )
-        )
+        # sudo: escalations run from the webhook and the mail cron, for the customer's collector.
+        activities = self.env["mail.activity"].sudo().create(activity_vals)
+        for vals, activity in zip(event_vals, activities, strict=True):
+            vals["activity_id"] = activity.id
+        return self.env["collections.event"].sudo().create(event_vals)
 
     @api.model
-    def _call_number(self, partner):
-        """The number to call the customer on: its collections contact's, else its own (``_phone_recipients``)."""
-        return self.env["collections.runner"]._phone_recipients(partner)[partner.id].phone or partner.phone or False
+    def _call_numbers(self, partners):
+        """{customer id: the number to call it on}: its collections contact's, else its own
+        (``_phone_recipients``), in one search for the batch."""
+        recipients = self.env["collections.runner"]._phone_recipients(partners)
+        return {partner.id: recipients[partner.id].phone or partner.phone or False for partner in partners}

@@ -17,6 +17,8 @@ class CollectionsChannel(models.AbstractModel):
         return [runner._event_vals(decision, "letter", state="queued") for decision in decisions]
 
     @api.model
-    def _letter_fallback(self, event, partner, values):
-        self.env["collections.event"].sudo().create({**values, "state": "queued"})
-        return True
+    def _letter_fallback(self, items):
+        self.env["collections.event"].sudo().create(
+            [{**values, "state": "queued"} for _event, _partner, values in items]
+        )
+        return self.env["collections.event"].union(*(event for event, _partner, _values in items))

@@ -28,43 +28,76 @@ class CollectionsChannel(models.AbstractModel):
         return self.env._("Reminder SMS not delivered")
 
     @api.model
-    def _sms_fallback(self, event, partner, values):
-        script = event.variant_id.sms_script_id or event.level_id.sms_script_id
-        # The number of its collections contact, else the customer's own (``_phone_recipients``).
-        recipient = self.env["collections.runner"]._phone_recipients(partner)[partner.id]
-        if (
-            not script
-            or not recipient.phone_sanitized
-            or recipient.phone_sanitized_blacklisted
-            or recipient.collections_phone_invalid
-            or script.tone_state == "blocked"
-        ):
-            return False
+    def _sms_fallback(self, items):
+        """The level's SMS in place of failed WhatsApp messages ``[(event, customer, event values)]`` (one per
+        customer), in bulk; returns the events replaced (not those without a script or a number that can
+        receive it)."""
+        replaced = self.env["collections.event"]
+        for company, company_items in self._by_company(items).items():
+            # In the customers' environment: the webhook's fallback reads the recipients as superuser.
+            partners = company_items[0][1].union(*(partner for _event, partner, _values in company_items))
+            # The number of its collections contact, else the customer's own (``_phone_recipients``).
+            recipients = self.env["collections.runner"]._phone_recipients(partners)
+            ready = []
+            for event, partner, values in company_items:
+                script = event.variant_id.sms_script_id or event.level_id.sms_script_id
+                recipient = recipients[partner.id]
+                if (
+                    script
+                    and recipient.phone_sanitized
+                    and not recipient.phone_sanitized_blacklisted
+                    and not recipient.collections_phone_invalid
+                    and script.tone_state != "blocked"
+                ):
+                    ready.append((event, partner, values, script, recipient))
+            if ready:
+                replaced |= self._sms_fallback_queue(company, ready)
+        return replaced
+
+    @api.model
+    def _sms_fallback_queue(self, company, ready):
+        """Render, post and queue the fallback SMS of ``ready`` [(event, customer, values, script, recipient)]."""
         # sudo: the fallback also runs from the WhatsApp delivery webhook (a public route); the way to pay is the
         # one the run would have given the customer.
-        pay_now = self.env["collections.pay.now"].sudo()._pay_now(event.company_id, {partner.id: event.move_ids.sudo()})
-        lang = recipient._collections_lang(partner)
-        placeholders = self.env["collections.script"]._placeholder_values(
-            partner,
-            event.company_id,
-            event.move_ids,
-            event.amount_due,
-            event.user_id,
-            pay_now=pay_now.get(partner.id, False),
-            lang=lang,
+        pay_nows = (
+            self.env["collections.pay.now"]
+            .sudo()
+            ._pay_now(company, {partner.id: event.move_ids.sudo() for event, partner, *_rest in ready})
         )
-        body = script._render_body({partner.id: placeholders}, max_chars=SMS_MAX_CHARS, langs={partner.id: lang})
-        message = self._post_sms(event.company_id, [(partner, body[partner.id], recipient)])
-        self.env["collections.event"].sudo().create(
-            {
-                **values,
-                "state": "queued",
-                "message_id": message.id,
-                "body": body[partner.id],
-                "recipient": recipient.phone_sanitized,
+        langs = {partner.id: recipient._collections_lang(partner) for _event, partner, _v, _s, recipient in ready}
+        Script = self.env["collections.script"]
+        bodies = {}
+        for script in {item[3] for item in ready}:
+            placeholders = {
+                partner.id: Script._placeholder_values(
+                    partner,
+                    company,
+                    event.move_ids,
+                    event.amount_due,
+                    event.user_id,
+                    pay_now=pay_nows.get(partner.id, False),
+                    lang=langs[partner.id],
+                )
+                for event, partner, _values, item_script, _recipient in ready
+                if item_script == script
             }
+            bodies.update(script._render_body(placeholders, max_chars=SMS_MAX_CHARS, langs=langs))
+        messages = self._post_sms(
+            company, [(partner, bodies[partner.id], recipient) for _e, partner, _v, _s, recipient in ready]
         )
-        return True
+        self.env["collections.event"].sudo().create(
+            [
+                {
+                    **values,
+                    "state": "queued",
+                    "message_id": message.id,
+                    "body": bodies[partner.id],
+                    "recipient": recipient.phone_sanitized,
+                }
+                for (_event, partner, values, _script, recipient), message in zip(ready, messages, strict=True)
+            ]
+        )
+        return self.env["collections.event"].union(*(event for event, *_rest in ready))
 
     @api.model
     def _sms_queue(self, company, today, decisions, overrides=None):

@@ -92,48 +92,81 @@ class CollectionsChannel(models.AbstractModel):
         return result
 
     @api.model
-    def _queue_fallback(self, event, channel):
-        """Replace a failed WhatsApp message by ``channel`` (an SMS or a letter); False when that is impossible."""
-        if channel not in FALLBACK_CHANNELS:
-            return False
-        partner = event.partner_id.with_company(event.company_id)
-        already = (
-            self.env["collections.event"]
-            .sudo()
-            .search_count(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("company_id", "=", event.company_id.id),
-                    ("level_id", "=", event.level_id.id),
-                    ("channel", "=", channel),
-                    ("state", "not in", UNSENT_STATES),
-                    ("date", ">=", event.date),
-                ]
-            )
-        )
-        if already or self._on_hold(partner, event.company_id):
-            # Nothing to replace: done already, or the customer is paused or excluded.
-            return True
-        values = {
-            "partner_id": partner.id,
-            "company_id": event.company_id.id,
-            "level_id": event.level_id.id,
-            "channel": channel,
-            "date": event.company_id._collections_today(),
-            "move_ids": [Command.set(event.move_ids.ids)],
-            "amount_due": event.amount_due,
-            "user_id": event.user_id.id,
-            "manual": True,
-        }
-        return self._channel_fallback(channel, event, partner, values)
+    def _queue_fallbacks(self, events):
+        """Replace failed WhatsApp messages by their level's fallback (an SMS or a letter), in bulk.
+
+        Returns the messages replaced, or with nothing to replace (done already, customer paused or excluded);
+        the others could not be. One customer's messages are taken one round at a time: a fallback queued for
+        the first one is the one the next finds done already."""
+        events = events.filtered(lambda event: event.level_id.whatsapp_fallback in FALLBACK_CHANNELS)
+        if not events:
+            return events
+        first_ids = {event.partner_id.id: event.id for event in reversed(events)}.values()
+        first = events.filtered(lambda event: event.id in first_ids)
+        done = self._fallbacks_done(first)
+        handled = events.browse()
+        to_queue = {}
+        for event in first:
+            partner = event.partner_id.with_company(event.company_id)
+            fallback = event.level_id.whatsapp_fallback
+            key = (partner.id, event.company_id.id, event.level_id.id, fallback)
+            if any(day >= event.date for day in done.get(key, ())) or self._on_hold(partner, event.company_id):
+                # Nothing to replace: done already, or the customer is paused or excluded.
+                handled |= event
+                continue
+            values = {
+                "partner_id": partner.id,
+                "company_id": event.company_id.id,
+                "level_id": event.level_id.id,
+                "channel": fallback,
+                "date": event.company_id._collections_today(),
+                "move_ids": [Command.set(event.move_ids.ids)],
+                "amount_due": event.amount_due,
+                "user_id": event.user_id.id,
+                "manual": True,
+            }
+            to_queue.setdefault(fallback, []).append((event, partner, values))
+        for channel, items in to_queue.items():
+            handled |= self._channel_fallback(channel, items)
+        return handled | self._queue_fallbacks(events - first)
 
     @api.model
-    def _plan_call_after_read(self, event):
-        """A call task for a customer who read the WhatsApp reminder and still has not paid."""
-        partner = event.partner_id.with_company(event.company_id)
-        policy = event.level_id.policy_id
-        slot = self._next_slot(partner, event.company_id, policy)
-        note = self.env["collections.whatsapp"]._read_note(event) + self._call_script_pointer(
-            event.level_id, event.variant_id.call_script_id or event.level_id.call_script_id
+    def _fallbacks_done(self, events):
+        """{(customer, company, level, channel): [dates]} of the fallbacks already sent or queued for ``events``'
+        customers, in one query."""
+        found = (
+            self.env["collections.event"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", events.partner_id.ids),
+                    ("channel", "in", list(FALLBACK_CHANNELS)),
+                    ("state", "not in", UNSENT_STATES),
+                    ("date", ">=", min(events.mapped("date"))),
+                ],
+                ["partner_id", "company_id", "level_id", "channel", "date"],
+            )
         )
-        return self._create_call(event, slot, note, self.env._("Call: WhatsApp read, not paid"))
+        done = {}
+        for event in found:
+            key = (event.partner_id.id, event.company_id.id, event.level_id.id, event.channel)
+            done.setdefault(key, []).append(event.date)
+        return done
+
+    @api.model
+    def _plan_calls_after_read(self, events):
+        """A call task each for customers who read the WhatsApp reminder and still have not paid, in bulk."""
+        items, rules = [], {}
+        for company, company_events in events.grouped("company_id").items():
+            history = self._call_history(company_events.partner_id, company)
+            for event in company_events:
+                partner = event.partner_id.with_company(company)
+                policy = event.level_id.policy_id
+                if policy not in rules:
+                    rules[policy] = self._call_rules(policy)
+                slot = self._next_slot(partner, company, policy, history=history[partner.id], rules=rules[policy])
+                note = self.env["collections.whatsapp"]._read_note(event) + self._call_script_pointer(
+                    event.level_id, event.variant_id.call_script_id or event.level_id.call_script_id
+                )
+                items.append((event, slot, note, self.env._("Call: WhatsApp read, not paid")))
+        return self._create_calls(items)

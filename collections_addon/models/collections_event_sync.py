@@ -132,6 +132,9 @@ class CollectionsEvent(models.Model):
         if not events:
             return
         notification_status = self._email_notification_status(events.message_id | events.mail_message_ids)
+        # The batch's mails in one query (each event's own union of them would read them one event at a time).
+        # sudo: as in _email_state, the event only mirrors its mails' state.
+        (events.sudo().mail_ids | events.sudo().mail_id).fetch(["state", "failure_reason", "mail_message_id"])
         undelivered = self.browse()
         for event in events:
             state, reason = event._email_state(notification_status)

@@ -112,9 +112,19 @@ class CollectionsHold(models.Model):
             ]
         )
         reviewed._schedule_reviews()
-        for hold in reviewed.filtered(lambda hold: hold.date_review and hold.date_review <= today):
-            if not (hold.review_activity_id and hold.review_activity_id.active):
-                hold._create_review_task(today)
+        due = reviewed.filtered(
+            lambda hold: (
+                hold.date_review
+                and hold.date_review <= today
+                and not (hold.review_activity_id and hold.review_activity_id.active)
+            )
+        )
+        # sudo: the task goes to the collector, whoever runs the job.
+        tasks = self.env["collections.batch"]._schedule_activities(
+            [hold._review_task(today) for hold in due], sudo=True
+        )
+        for hold, task in zip(due, tasks, strict=True):
+            hold.review_activity_id = task
         # The end date is included: the day after, the hold no longer applies. Holds of a record (a promise)
         # end with their record, whose own job follows it up.
         expired = holds.search(
@@ -133,8 +143,9 @@ class CollectionsHold(models.Model):
         if expired:
             self.env["collections.runner"]._refresh_partners(expired.partner_id, company)
 
-    def _create_review_task(self, today):
-        """A To-Do on the customer for its collector (else whoever put the hold), due on the review day."""
+    def _review_task(self, today):
+        """The To-Do on the customer for its collector (else whoever put the hold), due on the review day:
+        ``(customer, activity type xmlid, values)`` for ``collections.batch._schedule_activities``."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
         user = partner.collections_responsible_id or self.user_id or self.env.user
@@ -156,13 +167,10 @@ class CollectionsHold(models.Model):
                 date=format_date(env, hold.date_start),
                 days=hold.company_id.collections_hold_review_days,
             )
-        # sudo: the task goes to the collector, whoever runs the job.
-        self.review_activity_id = partner.sudo().activity_schedule(
+        return (
+            partner,
             "mail.mail_activity_data_todo",
-            date_deadline=self.date_review or today,
-            summary=summary,
-            note=note,
-            user_id=user.id,
+            {"date_deadline": self.date_review or today, "summary": summary, "note": note, "user_id": user.id},
         )
 
     def _mark_reviewed(self):

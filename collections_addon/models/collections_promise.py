@@ -238,58 +238,91 @@ class CollectionsPromise(models.Model):
 
     @api.model
     def _cron_check_promises(self):
-        """Kept once paid, broken once the grace days passed unpaid: on each promise's company business day."""
-        for promise in self.search([("state", "in", PROMISE_STEPS.sources("keep"))]):
-            status = promise_status(
+        """Kept once paid, broken once the grace days passed unpaid: on each promise's company business day.
+
+        In bulk: the kept promises, their notes, the broken ones and their tasks, a few queries for any number."""
+        promises = self.search([("state", "in", PROMISE_STEPS.sources("keep"))])
+        today = {company: company._collections_today() for company in promises.company_id}
+        states = {
+            promise: promise_status(
                 to_decimal(promise.amount),
                 promise.date,
                 promise.grace_days,
                 to_decimal(promise.amount_paid),
-                promise.company_id._collections_today(),
-            )
-            if status.state == "kept":
-                promise._internal_write({"state": PROMISE_STEPS.target("keep", promise.state)})
-                promise.partner_id.message_post(
-                    body=self.env._("Promise to pay kept: %(promise)s.", promise=promise.display_name)
-                )
-            elif status.state == "broken":
-                promise._mark_broken()
+                today[promise.company_id],
+            ).state
+            for promise in promises
+        }
+        kept = promises.filtered(lambda promise: states[promise] == "kept")
+        for state, group in kept.grouped("state").items():
+            group._internal_write({"state": PROMISE_STEPS.target("keep", state)})
+        self.env["collections.batch"]._log_notes(
+            [
+                (promise.partner_id, self.env._("Promise to pay kept: %(promise)s.", promise=promise.display_name))
+                for promise in kept
+            ]
+        )
+        promises.filtered(lambda promise: states[promise] == "broken")._mark_broken()
 
     def _mark_broken(self):
-        self.ensure_one()
-        self._internal_write({"state": PROMISE_STEPS.target("break", self.state)})
-        partner = self.partner_id.commercial_partner_id
-        message = self.env._(
-            "Promise to pay broken: %(promise)s (paid %(paid)s). The follow-up of these invoices resumes.",
-            promise=self.display_name,
-            paid=self.currency_id.format(self.amount_paid),
-        )
-        partner.message_post(body=message)
+        """Broken: a note and a task for the collector each, and the customers back on the worklist at once."""
+        if not self:
+            return
+        for state, group in self.grouped("state").items():
+            group._internal_write({"state": PROMISE_STEPS.target("break", state)})
+        messages = {
+            promise: self.env._(
+                "Promise to pay broken: %(promise)s (paid %(paid)s). The follow-up of these invoices resumes.",
+                promise=promise.display_name,
+                paid=promise.currency_id.format(promise.amount_paid),
+            )
+            for promise in self
+        }
+        Batch = self.env["collections.batch"]
+        Batch._log_notes([(promise.partner_id.commercial_partner_id, messages[promise]) for promise in self])
+        levels = {}
+        for company, promises in self.grouped("company_id").items():
+            for partner in promises.partner_id.commercial_partner_id.with_company(company):
+                levels[partner.id, company.id] = partner.collections_level_id.id
         # sudo: the event log is written by the follow-up only; a broken promise is one of its steps.
-        event = (
+        events = (
             self.env["collections.event"]
             .sudo()
-            .create(
-                {
-                    "partner_id": partner.id,
-                    "company_id": self.company_id.id,
-                    "level_id": partner.with_company(self.company_id).collections_level_id.id,
-                    "channel": "promise",
-                    "state": "failed",
-                    "manual": True,
-                    "move_ids": [Command.set(self.move_ids.ids)],
-                    "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
-                    "user_id": self.user_id.id,
-                    "error": message,
-                }
-            )
+            .create([promise._broken_event_values(levels, messages[promise]) for promise in self])
         )
         # sudo: the task goes to the collector, whoever runs the daily job.
-        event.activity_id = partner.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            summary=self.env._("Promise to pay broken"),
-            note=message,
-            user_id=self.user_id.id or self.env.user.id,
+        tasks = Batch._schedule_activities(
+            [
+                (
+                    promise.partner_id.commercial_partner_id,
+                    "mail.mail_activity_data_todo",
+                    {
+                        "summary": self.env._("Promise to pay broken"),
+                        "note": messages[promise],
+                        "user_id": promise.user_id.id or self.env.user.id,
+                    },
+                )
+                for promise in self
+            ],
+            sudo=True,
         )
+        for event, task in zip(events, tasks, strict=True):
+            event.activity_id = task
         # Back on the worklist at once, with the reason.
-        self.env["collections.runner"]._refresh_partners(partner, self.company_id)
+        for company, promises in self.grouped("company_id").items():
+            self.env["collections.runner"]._refresh_partners(promises.partner_id.commercial_partner_id, company)
+
+    def _broken_event_values(self, levels, message):
+        partner = self.partner_id.commercial_partner_id
+        return {
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "level_id": levels.get((partner.id, self.company_id.id)) or False,
+            "channel": "promise",
+            "state": "failed",
+            "manual": True,
+            "move_ids": [Command.set(self.move_ids.ids)],
+            "amount_due": sum(self.move_ids.mapped("amount_residual_signed")),
+            "user_id": self.user_id.id,
+            "error": message,
+        }

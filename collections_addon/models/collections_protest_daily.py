@@ -1,15 +1,11 @@
 """Protests the follow-up proposes, and the daily job: the tasks of the last day to pay, an invoice paid
 outside the notary, a missing release letter; a protested invoice paid since is settled."""
 
-import logging
-
 from odoo import api, models
 from odoo.tools import format_date
 
 from ..engine import deadline_reminder, release_letter_overdue
 from ..engine.protest import DAILY_STATES, DEADLINE_STATES, WINDOW_STATES, auto_settlement_date
-
-_logger = logging.getLogger(__name__)
 
 
 class CollectionsProtest(models.Model):
@@ -72,28 +68,35 @@ class CollectionsProtest(models.Model):
                 ("release_letter_date", "=", False),
             ]
         )
+        self.env["collections.batch"]._in_savepoints(protests, self._daily_checks, "the daily check of protests")
+
+    @api.model
+    def _daily_checks(self, protests):
+        """The daily check of ``protests``; their tasks and notes created at the end, in bulk."""
+        work = {"tasks": [], "notes": []}
         for protest in protests:
             lang = protest.user_id.lang or protest.company_id.partner_id.lang
-            try:
-                with self.env.cr.savepoint():
-                    # The tasks are read by the responsible: in their language, not the job's.
-                    protest.with_context(lang=lang)._daily_check()
-            except Exception:
-                _logger.exception("Collections: the daily check of protest %s failed", protest.id)
+            # The tasks are read by the responsible: in their language, not the job's.
+            protest.with_context(lang=lang)._daily_check(work)
+        Batch = self.env["collections.batch"]
+        Batch._schedule_activities(work["tasks"])
+        Batch._log_notes(work["notes"])
 
-    def _daily_check(self):
+    def _daily_check(self, work):
+        """The day's facts of this protest; its tasks and notes go to ``work`` ({"tasks": [], "notes": []})."""
         self.ensure_one()
         today = self.company_id._collections_today()
         paid = self._is_paid()
         # In this order: a protest settled by the check is then looked at for its release letter.
-        self._daily_remind_paid_outside(paid, today)
-        self._daily_remind_deadline(today)
-        self._daily_settle_if_paid(paid, today)
-        self._daily_remind_release_letter(today)
+        self._daily_remind_paid_outside(paid, today, work)
+        self._daily_remind_deadline(today, work)
+        self._daily_settle_if_paid(paid, today, work)
+        self._daily_remind_release_letter(today, work)
 
-    def _daily_remind_paid_outside(self, paid, today):
+    def _daily_remind_paid_outside(self, paid, today, work):
         if self.state in WINDOW_STATES and paid and not self.paid_reminder_done:
             self._remind(
+                work,
                 self.env._(
                     "%(invoice)s is paid: withdraw protest %(protest)s",
                     invoice=self.title_number or self.move_id.name,
@@ -108,18 +111,20 @@ class CollectionsProtest(models.Model):
             )
             self._internal_write({"paid_reminder_done": True})
 
-    def _daily_remind_deadline(self, today):
+    def _daily_remind_deadline(self, today, work):
         if self.state not in DEADLINE_STATES:
             return
         reminder = deadline_reminder(self.deadline_date or None, today, self.deadline_reminder_date or None)
         if reminder == "last_day":
             self._remind(
+                work,
                 self.env._("Last day to pay at the notary: %(protest)s", protest=self.name),
                 self.env._("The debtor may pay until the notary closes today; a withdrawal is possible until then."),
                 today,
             )
         elif reminder == "outcome":
             self._remind(
+                work,
                 self.env._("Protest %(protest)s: record the notary's outcome", protest=self.name),
                 self.env._(
                     "The last day to pay was %(deadline)s: record whether the debtor paid at the notary or the "
@@ -131,17 +136,18 @@ class CollectionsProtest(models.Model):
         if reminder:
             self._internal_write({"deadline_reminder_date": today})
 
-    def _daily_settle_if_paid(self, paid, today):
+    def _daily_settle_if_paid(self, paid, today, work):
         if self.state == "protested" and paid:
             self._do_step("settle", auto_settlement_date(self._last_payment_date(), self.protest_date or None, today))
-            self.message_post(body=self.env._("The invoice is paid: protest settled by the daily check."))
+            work["notes"].append((self, self.env._("The invoice is paid: protest settled by the daily check.")))
 
-    def _daily_remind_release_letter(self, today):
+    def _daily_remind_release_letter(self, today, work):
         if self.state != "settled" or self.release_reminder_done:
             return
         days = self.company_id.collections_release_letter_days
         if release_letter_overdue(self.settlement_date, bool(self.release_letter_date), days, today):
             self._remind(
+                work,
                 self.env._("Issue the release letter of %(protest)s", protest=self.name),
                 self.env._(
                     "The debt was settled on %(date)s: the customer needs the release letter to cancel the "
@@ -156,14 +162,10 @@ class CollectionsProtest(models.Model):
         protest_type = self.env.ref("collections_addon.mail_activity_type_protest")
         return self.activity_ids.filtered(lambda activity: activity.activity_type_id == protest_type)
 
-    def _remind(self, summary, note, deadline):
-        self.activity_schedule(
-            "collections_addon.mail_activity_type_protest",
-            date_deadline=deadline,
-            summary=summary,
-            note=note,
-            user_id=self._reminder_user().id,
-        )
+    def _remind(self, work, summary, note, deadline):
+        """A protest task for the responsible, created with the batch's others (``work``)."""
+        values = {"date_deadline": deadline, "summary": summary, "note": note, "user_id": self._reminder_user().id}
+        work["tasks"].append((self, "collections_addon.mail_activity_type_protest", values))
 
     def _reminder_user(self):
         """The responsible, else a collections manager of the company: never the job's own user."""

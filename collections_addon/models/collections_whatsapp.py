@@ -112,22 +112,24 @@ class CollectionsWhatsapp(models.AbstractModel):
             ("next_attempt", "<=", fields.Datetime.now()),
         ]
         events = Event.search(domain, order="next_attempt, id", limit=limit)
+        blacklisted = self._blacklisted(events)
         handled = 0
         for event in events:
-            self._send_one(event, commit=commit)
+            self._send_one(event, commit=commit, blacklisted=blacklisted)
             handled += 1
             if commit and self.env["ir.cron"]._commit_progress(1, remaining=len(events) - handled) <= 0:
                 break
         return handled
 
     @api.model
-    def _send_one(self, event, commit=False):
+    def _send_one(self, event, commit=False, blacklisted=None):
+        """``blacklisted``: the opted-out numbers of the batch (``_blacklisted``), read once for it."""
         config = self._config(event.company_id)
         problem = self._config_problem(event.company_id)
         if problem:
             self._fail(event, problem)
             return
-        if self._cancel_if_stale(event):
+        if self._cancel_if_stale(event, blacklisted):
             return
         attempt = event.attempts + 1
         # Recorded before the call: a crash during it is retried later, never forgotten.
@@ -147,7 +149,7 @@ class CollectionsWhatsapp(models.AbstractModel):
             self._refused(event, attempt, verdict, status_code, body, timed_out)
 
     @api.model
-    def _cancel_if_stale(self, event):
+    def _cancel_if_stale(self, event, blacklisted=None):
         """Cancel a queued message that must not go out any more; True when it was cancelled."""
         channel = self.env["collections.channel"]
         if channel._on_hold(event.partner_id, event.company_id) or channel._all_paid(event):
@@ -163,7 +165,7 @@ class CollectionsWhatsapp(models.AbstractModel):
                 }
             )
             return True
-        if self._opted_out(event):
+        if self._opted_out(event, blacklisted):
             # The customer opted out (e.g. answered STOP) after the step was queued: the opt-out wins.
             event.write(
                 {
@@ -250,15 +252,26 @@ class CollectionsWhatsapp(models.AbstractModel):
         self._fail(event, error)
 
     @api.model
-    def _opted_out(self, event):
+    def _opted_out(self, event, blacklisted=None):
+        """Whether the message's number opted out; ``blacklisted`` (the batch's opted-out numbers) saves a
+        query per message."""
         # A message to its collections contact's number does not stop for the customer's own number.
         own_number = event.recipient in (False, event.partner_id.phone_sanitized)
         if own_number and event.partner_id.phone_sanitized_blacklisted:
             return True
-        # sudo: the blacklist is not readable by the queue's users; only its presence is checked.
-        return bool(event.recipient) and bool(
-            self.env["phone.blacklist"].sudo().search_count([("number", "=", event.recipient)], limit=1)
-        )
+        if blacklisted is None:
+            blacklisted = self._blacklisted(event)
+        return bool(event.recipient) and event.recipient in blacklisted
+
+    @api.model
+    def _blacklisted(self, events):
+        """The numbers of ``events`` that opted out of text messages (the phone blacklist), in one query."""
+        numbers = {event.recipient for event in events if event.recipient}
+        if not numbers:
+            return set()
+        # sudo: the blacklist is not readable by the queue's users; only the presence of a number is checked.
+        found = self.env["phone.blacklist"].sudo().search_fetch([("number", "in", list(numbers))], ["number"])
+        return set(found.mapped("number"))
 
     @api.model
     def _fail(self, event, error):

@@ -5,15 +5,11 @@ collector. The delays (read but unpaid: a call; sent but never delivered: a
 failure) are the level's, and ``engine.whatsapp.escalation`` says when one is due.
 """
 
-import logging
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 
 from ..engine import whatsapp as wa
-
-_logger = logging.getLogger(__name__)
 
 
 class CollectionsWhatsapp(models.AbstractModel):
@@ -34,25 +30,22 @@ class CollectionsWhatsapp(models.AbstractModel):
         The run calls it for messages that could not be queued at all: it already gave the
         collector a task for them, only the fallback is missing.
         """
-        without = events.browse()
-        channel = self.env["collections.channel"]
-        for event in events.filtered(lambda e: not e.escalated):
-            fallback = event.level_id.whatsapp_fallback
-            if fallback in wa.FALLBACK_CHANNELS and channel._queue_fallback(event, fallback):
-                event.escalated = True
-            else:
-                without |= event
-        return without
+        events = events.filtered(lambda event: not event.escalated)
+        replaced = self.env["collections.channel"]._queue_fallbacks(events)
+        replaced.escalated = True
+        return events - replaced
 
     @api.model
     def _escalate(self):
-        """Escalations on delivery state, each in its own savepoint so that one never blocks the others.
+        """Escalations on delivery state, the batch in one savepoint; when one fails, each in its own savepoint so
+        that one never blocks the others.
 
         Read but still unpaid after the level's delay: the collector gets a call task.
         Sent but never delivered after the level's delay: the message counts as failed
         and falls back like one.
         """
         now = fields.Datetime.now()
+        kinds = {}
         for event in self._escalation_candidates():
             kind = wa.escalation(
                 event.state,
@@ -62,13 +55,12 @@ class CollectionsWhatsapp(models.AbstractModel):
                 read_call_hours=event.level_id.whatsapp_read_call_hours,
                 undelivered_hours=event.level_id.whatsapp_undelivered_hours,
             )
-            if not kind:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    self._escalate_one(event, kind)
-            except Exception:
-                _logger.exception("Collections: WhatsApp escalation of event %s failed", event.id)
+            if kind:
+                kinds[event] = kind
+        due = self.env["collections.event"].sudo().union(*kinds)
+        self.env["collections.batch"]._in_savepoints(
+            due, lambda events: self._escalate_events(events, kinds), "WhatsApp escalation"
+        )
 
     @api.model
     def _escalation_candidates(self):
@@ -93,15 +85,18 @@ class CollectionsWhatsapp(models.AbstractModel):
         )
 
     @api.model
-    def _escalate_one(self, event, kind):
+    def _escalate_events(self, events, kinds):
+        """The escalations ``kinds`` ({event: "call" or "fail"}) of ``events``, in bulk."""
         channel = self.env["collections.channel"]
-        if channel._all_paid(event) or channel._on_hold(event.partner_id, event.company_id):
-            # Paid, paused or excluded: nothing to escalate; a later pause end is a new step.
-            event.escalated = True
-        elif kind == "call":
-            channel._plan_call_after_read(event)
-            event.escalated = True
-        else:
+        # Paid, paused or excluded: nothing to escalate; a later pause end is a new step.
+        settled = events.filtered(
+            lambda event: channel._all_paid(event) or channel._on_hold(event.partner_id, event.company_id)
+        )
+        calls = (events - settled).filtered(lambda event: kinds[event] == "call")
+        channel._plan_calls_after_read(calls)
+        (settled | calls).escalated = True
+        failed = events - settled - calls
+        for event in failed:
             event.write(
                 {
                     "state": "failed",
@@ -112,7 +107,7 @@ class CollectionsWhatsapp(models.AbstractModel):
                     ),
                 }
             )
-            self._handle_failures(event)
+        self._handle_failures(failed)
 
     @api.model
     def _read_note(self, event):

@@ -33,24 +33,33 @@ class ReportCollectionsLetter(models.AbstractModel):
             company_events = events.filtered(lambda event, company=company: event.company_id == company)
             items = runner._open_items(company, company_events.partner_id)
             today = company._collections_today()
+            lines_of, claimed_of, claimed_moves_of = {}, {}, {}
             for event in company_events:
                 lines = [item for item in items.get(event.partner_id.id, []) if item.move_id in event.move_ids.ids]
-                letters[event.id] = self._letter(event, lines, today, greeting_terms)
+                lines_of[event.id], claimed_of[event.id] = lines, claimed_items(lines, today)
+                claimed_ids = {item.move_id for item in claimed_of[event.id]}
+                claimed_moves_of[event.id] = event.move_ids.filtered(lambda move, ids=claimed_ids: move.id in ids)
+            # In bulk for the batch: the payment boxes, and the access tokens of the short links.
+            pay_nows = self.env["collections.pay.now"]._pay_now(company, claimed_moves_of, today, embed_qr=True)
+            linked = self.env["account.move"].union(*(self._oldest(moves) for moves in claimed_moves_of.values()))
+            self.env["collections.script"]._ensure_access_tokens(linked)
+            # sudo: as in _letter_link, the link carries part of the token.
+            linked.sudo().fetch(["access_token"])
+            for event in company_events:
+                claimed = (claimed_of[event.id], claimed_moves_of[event.id], pay_nows.get(event.id))
+                letters[event.id] = self._letter(event, lines_of[event.id], today, greeting_terms, claimed)
         return letters
 
     @api.model
-    def _letter(self, event, lines, today, greeting_terms):
-        """What the letter of ``event`` says, from its invoices' open ``lines``; ``greeting_terms`` caches the
-        tone check's words per language."""
+    def _letter(self, event, lines, today, greeting_terms, claimed):
+        """What the letter of ``event`` says, from its invoices' open ``lines`` and what it ``claims`` (the
+        claimed items, their invoices and how to pay them); ``greeting_terms`` caches the tone check's words
+        per language."""
         partner = event.partner_id
         lang = partner.lang or self.env.lang or "en_US"
-        open_moves = event.move_ids.filtered(lambda move: move.id in {item.move_id for item in lines})
-        claimed = claimed_items(lines, today)
-        claimed_ids = {item.move_id for item in claimed}
-        claimed_moves = open_moves.filtered(lambda move: move.id in claimed_ids)
+        claimed, claimed_moves, pay_now = claimed
         level = event.level_id.with_context(lang=lang)
         PayNow = self.env["collections.pay.now"]
-        pay_now = PayNow._pay_now(event.company_id, {partner.id: claimed_moves}, today, embed_qr=True).get(partner.id)
         body, whole_message = self._letter_body(event, level, claimed, claimed_moves, pay_now or False)
         text = html2plaintext(body) if body else ""
         if lang not in greeting_terms:
@@ -104,9 +113,13 @@ class ReportCollectionsLetter(models.AbstractModel):
         return Markup(), False
 
     @api.model
+    def _oldest(self, moves):
+        return moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))[:1]
+
+    @api.model
     def _letter_link(self, claimed_moves):
         """The short payment link of the oldest invoice claimed ("" when none is)."""
-        oldest = claimed_moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))[:1]
+        oldest = self._oldest(claimed_moves)
         if not oldest:
             return ""
         Script = self.env["collections.script"]
