@@ -62,8 +62,7 @@ class ResPartner(models.Model):
         """
         tables = self.env["collections.rate.index"]._collections_tables()
         # What the charges read, for every move at once (not every column of account.move, as a first read would).
-        moves.fetch(["commercial_partner_id", "company_id", "move_type", "currency_id"])
-        moves.fetch(["amount_residual", "invoice_date_due", "date"])
+        moves.fetch(["commercial_partner_id", "company_id", "move_type", "currency_id", "amount_residual", "date"])
         profiles, engine_profiles, charges, problems = {}, {}, {}, {}
         default_plans, engine_by_profile = {}, {}
         for move in moves:
