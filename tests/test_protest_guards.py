@@ -97,6 +97,25 @@ class TestProtestSecurity(ProtestCase):
         self.assertEqual(protest.company_id, other)
         self.assertEqual(protest.user_id, collector_b, "the collector of the customer in the invoice's company")
 
+    def test_protests_created_together_keep_the_company_check(self):
+        """Records created in bulk are checked for their companies together (collections.input.mixin): a notary
+        of another company among them is still refused, with Odoo's message, and nothing is created."""
+        other_notary = self.notary.copy({"name": "Notary of the branch", "company_id": self.company_2.id})
+        second = self.make_invoice(self.customer, 500, 70)
+        protests = self.env["collections.protest"].with_context(allowed_company_ids=[self.company.id])
+
+        def vals_list(second_notary):
+            return [
+                {"move_id": self.invoice.id, "notary_id": self.notary.id},
+                {"move_id": second.id, "notary_id": second_notary.id},
+            ]
+
+        with self.assertRaises(UserError) as caught:
+            protests.create(vals_list(other_notary))
+        self.assertIn("company inconsistencies", str(caught.exception))
+        self.assertFalse(protests.search([("move_id", "in", (self.invoice | second).ids)]))
+        self.assertEqual(len(protests.create(vals_list(self.notary))), 2)
+
     def test_collector_cannot_configure_rules(self):
         with self.assertRaises(AccessError), self.env.cr.savepoint():
             self.env["collections.protest.rule"].with_user(self.collector).create(
