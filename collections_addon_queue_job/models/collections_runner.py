@@ -21,10 +21,9 @@ import logging
 from collections import Counter
 
 from odoo import api, models
-from odoo.tools import SQL
-
 from odoo.addons.collections_addon.models.collections_runner import _RUN_LOCK_KEY, _Progress
 from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -151,9 +150,7 @@ class CollectionsRunner(models.AbstractModel):
         day = day or str(company._collections_today())
         # sudo: the follow-up's own jobs, read for the run's report whoever asks (queue.job is admin-only).
         jobs = (
-            self.env["queue.job"]
-            .sudo()
-            .search([("identity_key", "=like", f"{IDENTITY_PREFIX}:{company.id}:{day}:%")])
+            self.env["queue.job"].sudo().search([("identity_key", "=like", f"{IDENTITY_PREFIX}:{company.id}:{day}:%")])
         )
         report = Counter({"jobs": len(jobs), "remaining": 0})
         for job in jobs:

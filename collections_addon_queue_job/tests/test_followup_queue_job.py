@@ -8,15 +8,14 @@ plays the other worker: it holds the claim of a batch, or the company's run lock
 from unittest.mock import patch
 
 from odoo import sql_db
-from odoo.tests import freeze_time, tagged
-from odoo.tools import mute_logger
-
 from odoo.addons.collections_addon.tests.common import NOON, TODAY
 from odoo.addons.collections_addon.tests.common_run import RunCase
 from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
 
 DAY = str(TODAY)
 
