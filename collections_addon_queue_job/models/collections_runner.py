@@ -21,7 +21,7 @@ import logging
 from collections import Counter
 
 from odoo import api, models
-from odoo.addons.collections_addon.models.collections_runner import _RUN_LOCK_KEY, _Progress
+from odoo.addons.collections_addon.collections_addon.models.collections_runner import _RUN_LOCK_KEY, _Progress
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tools import SQL
 
