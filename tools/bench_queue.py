@@ -146,7 +146,8 @@ def _verify(env):
     env.cr.execute(
         """
         SELECT count(*) FROM (
-            SELECT res_id FROM mail_mail WHERE model = 'res.partner' GROUP BY res_id HAVING count(*) > 1
+            SELECT message.res_id FROM mail_mail mail JOIN mail_message message ON message.id = mail.mail_message_id
+             WHERE message.model = 'res.partner' GROUP BY message.res_id HAVING count(*) > 1
         ) twice
         """
     )
