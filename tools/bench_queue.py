@@ -44,7 +44,7 @@ def run_workers(args, base, env):
             text=True,
         )
         coordinated = json.loads(output.stdout.strip().splitlines()[-1])
-        _wait_for(lambda: not _unfinished(args.database), server, f"the jobs did not finish (see {log})")
+        _wait_for(lambda: not _unfinished(args), server, f"the jobs did not finish (see {log})")
         finished = time.time()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -105,16 +105,26 @@ def _wait_for(condition, server, message, timeout=3600):
         time.sleep(0.25)
 
 
-def _unfinished(database):
-    output = subprocess.run(
-        [os.environ["COLLECTIONS_DEV"], "psql", "-d", database, "-tAc", _UNFINISHED_SQL],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return int(output.stdout.strip() or 0)
+def _unfinished(args):
+    """The follow-up's jobs not finished yet, read on one connection (a psql process per poll would take the
+    cores the workers need)."""
+    global _connection  # noqa: PLW0603 -- one connection for the whole wait
+    if _connection is None:
+        import psycopg2
+
+        options = configparser.RawConfigParser()
+        options.read(args.config)
+        server = options["options"]
+        _connection = psycopg2.connect(
+            dbname=args.database, host=server["db_host"], port=server["db_port"], user=server["db_user"]
+        )
+        _connection.autocommit = True
+    with _connection.cursor() as cursor:
+        cursor.execute(_UNFINISHED_SQL)
+        return cursor.fetchone()[0]
 
 
+_connection = None
 _UNFINISHED_SQL = (
     "SELECT count(*) FROM queue_job WHERE identity_key LIKE 'collections.followup:%' "
     "AND state IN ('wait_dependencies', 'pending', 'enqueued', 'started')"
