@@ -39,8 +39,10 @@ class TestFollowupQueueJob(RunCase):
 
     def jobs(self):
         # sudo: the queue's jobs are its managers' to see (the test plays the worker, not a user).
-        return self.env["queue.job"].sudo().search(
-            [("identity_key", "=like", f"collections.followup:{self.company.id}:%")], order="id"
+        return (
+            self.env["queue.job"]
+            .sudo()
+            .search([("identity_key", "=like", f"collections.followup:{self.company.id}:%")], order="id")
         )
 
     def perform(self, record):
