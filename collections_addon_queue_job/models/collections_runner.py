@@ -93,8 +93,11 @@ class CollectionsRunner(models.AbstractModel):
             # The day is over: today's run enqueues whoever this batch did not review.
             return json.dumps({"stale": True})
         if not runner._claim_batch(company, partner_ids):
+            # Not a failure: waiting for the other worker does not use up the job's tries.
             raise RetryableJobError(
-                "Collections: this batch is being followed up by another worker", seconds=BUSY_RETRY_SECONDS
+                "Collections: this batch is being followed up by another worker",
+                seconds=BUSY_RETRY_SECONDS,
+                ignore_retry=True,
             )
         pending = runner._not_reviewed_today(company, partner_ids)
         try:
