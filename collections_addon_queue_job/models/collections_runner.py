@@ -46,11 +46,13 @@ class CollectionsRunner(models.AbstractModel):
         self.env["collections.event"]._cron_sync_mail_states()
         for company in self.env["res.company"].search([]):
             try:
-                self.with_company(company)._enqueue_followup(company)
+                # A savepoint, not a rollback: the jobs of the companies before stay enqueued.
+                with self.env.cr.savepoint():
+                    self.with_company(company)._enqueue_followup(company)
             except Exception:
                 # One company's broken configuration must not stop the follow-up of the others.
                 _logger.exception("Collections: the follow-up jobs of %s were not enqueued", company.name)
-                self.env.cr.rollback()
+                self.env.invalidate_all()
 
     @api.model
     def _enqueue_followup(self, company, batch_size=None):
