@@ -83,6 +83,22 @@ class TestFollowupQueueJob(RunCase):
             trap.perform_enqueued_jobs()
         self.assert_each_contacted_once()
 
+    @mute_logger("odoo.addons.collections_addon_queue_job.models.collections_runner")
+    def test_a_broken_company_leaves_the_others_jobs_in_place(self):
+        Runner = type(self.runner)
+        original = Runner._partners_to_review
+        broken = []
+
+        def broken_elsewhere(runner, company, pending_only=False):
+            if company != self.company:
+                broken.append(company)
+                raise ValueError("a broken configuration")
+            return original(runner, company, pending_only=pending_only)
+
+        with patch.object(Runner, "_partners_to_review", broken_elsewhere):
+            self.assertEqual(len(self.coordinate()), 3, "the companies before and after ours failed")
+        self.assertIn(self.company_2, broken)
+
     def test_a_second_daily_run_enqueues_no_duplicate(self):
         jobs = self.coordinate()
         self.assertEqual(len(jobs), 3)
