@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for collections_addon: set-up, demo server, tests, bench.
-#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] | screenshots | odoo ARGS... | lint | stop
+#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | test-queue-job | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] [--workers N] | screenshots | odoo ARGS... | lint | stop
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -139,6 +139,10 @@ write_config() {
     ln -sfn "$ROOT" "$ADDONS/collections_addon"
     # The Sales bridge lives in the repository (a folder Odoo never scans: only the addons path is scanned).
     ln -sfn "$ROOT/collections_addon_sale" "$ADDONS/collections_addon_sale"
+    # The Job Queue bridge too, and OCA's queue_job itself (fetched by ensure_queue_job): on the addons path,
+    # installed only where asked (the main test database proves the addon works without it).
+    ln -sfn "$ROOT/collections_addon_queue_job" "$ADDONS/collections_addon_queue_job"
+    if [ -d "$QUEUE_JOB_DIR/queue_job" ]; then ln -sfn "$QUEUE_JOB_DIR/queue_job" "$ADDONS/queue_job"; fi
     cat > "$CONF" <<CONF
 [options]
 addons_path = $ODOO_SRC/addons,$ADDONS
@@ -153,11 +157,53 @@ list_db = True
 CONF
 }
 
+# OCA's Job Queue (queue_job) for the Job Queue bridge, its tests and ./dev.sh bench --workers: the wheel from
+# PyPI (pip download, no dependencies: the wheel's "odoo" dependency is the Odoo tree itself), of which only
+# the addon folder odoo/addons/queue_job is kept, under the cache.
+QUEUE_JOB_SPEC=${QUEUE_JOB_SPEC:-odoo-addon-queue-job>=19.0,<19.1}
+QUEUE_JOB_DIR="$CACHE/queue_job"
+
+ensure_queue_job() {
+    if [ ! -f "$QUEUE_JOB_DIR/queue_job/__manifest__.py" ]; then
+        say "fetching OCA queue_job ($QUEUE_JOB_SPEC) from PyPI into $QUEUE_JOB_DIR"
+        local tmp
+        tmp=$(mktemp -d)
+        "$VENV/bin/python" -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+            -d "$tmp" "$QUEUE_JOB_SPEC" || {
+            rm -rf "$tmp"
+            # Everything else works without it: only the bridge's tests and bench --workers need it.
+            say "cannot download $QUEUE_JOB_SPEC from PyPI: the Job Queue tests and bench --workers will fail"
+            return 0
+        }
+        rm -rf "$QUEUE_JOB_DIR.new"
+        "$VENV/bin/python" - "$tmp" "$QUEUE_JOB_DIR.new" <<'PY'
+import pathlib
+import sys
+import zipfile
+
+wheel = next(pathlib.Path(sys.argv[1]).glob("*.whl"))
+target = pathlib.Path(sys.argv[2])
+with zipfile.ZipFile(wheel) as archive:
+    members = [name for name in archive.namelist() if name.startswith("odoo/addons/queue_job/")]
+    for name in members:
+        archive.extract(name, target)
+(target / "odoo/addons/queue_job").rename(target / "queue_job")
+(target / "wheel").write_text(wheel.name + "\n")
+PY
+        rm -rf "$tmp" "$QUEUE_JOB_DIR.new/odoo" "$QUEUE_JOB_DIR"
+        mv "$QUEUE_JOB_DIR.new" "$QUEUE_JOB_DIR"
+    fi
+    # queue_job's own Python dependency (its migrations import it); requests comes with Odoo.
+    "$VENV/bin/python" -c "import openupgradelib" 2>/dev/null \
+        || "$VENV/bin/python" -m pip install -q --disable-pip-version-check openupgradelib
+}
+
 setup() {
     mkdir -p "$STATE"
     ensure_debian_packages
     ensure_odoo_source
     ensure_venv
+    ensure_queue_job
     ensure_postgres
     write_config
 }
@@ -325,7 +371,7 @@ run_odoo_tests() {
     errors=$(sed -E 's/.* ([0-9]+) error\(s\).*/\1/' <<<"$summary")
     total=$(sed -E 's/.* of ([0-9]+) tests.*/\1/' <<<"$summary")
     # Odoo's test result logs "<test module logger>: skipped <test> : <reason>".
-    local skip_pattern="odoo\.addons\.collections_addon(_sale)?\.tests\.[a-z_.]+: skipped "
+    local skip_pattern="odoo\.addons\.collections_addon(_sale|_queue_job)?\.tests\.[a-z_.]+: skipped "
     skipped=$(grep -cE "$skip_pattern" "$log" || true)
     if [ "$total" -eq 0 ]; then say "Odoo ran no test of collections_addon ($tags)"; rc=1; fi
     if [ "$skipped" -gt 0 ]; then
@@ -376,8 +422,26 @@ cmd_test() {
         run_odoo_tests "${db}_br" collections_addon,l10n_br collections_l10n_br/collections_addon \
             "$STATE/test-odoo-br.log" || rc=1
         passed=$((passed + ODOO_PASSED)); failed=$((failed + ODOO_FAILED)); skipped=$((skipped + ODOO_SKIPPED))
+        # OCA's Job Queue on a third database: the follow-up spread over queue jobs (the bridge
+        # collections_addon_queue_job installs itself with queue_job). Only the bridge's tests run there.
+        queue_job_tests "$db" || rc=1
+        passed=$((passed + ODOO_PASSED)); failed=$((failed + ODOO_FAILED)); skipped=$((skipped + ODOO_SKIPPED))
     fi
     echo "odoo: $passed passed, $failed failed, $skipped skipped${FAKE_CLOCK:+ (clock started at $FAKE_CLOCK)}"
+    exit "$rc"
+}
+
+# The Job Queue bridge's tests on their own database (collections_addon + queue_job); ./dev.sh test-queue-job
+# runs this step alone.
+queue_job_tests() {
+    run_odoo_tests "${1}_qj" collections_addon,queue_job /collections_addon_queue_job "$STATE/test-odoo-qj.log"
+}
+
+cmd_test_queue_job() {
+    setup
+    local rc=0
+    queue_job_tests collections_test || rc=1
+    echo "odoo: $ODOO_PASSED passed, $ODOO_FAILED failed, $ODOO_SKIPPED skipped"
     exit "$rc"
 }
 
@@ -400,11 +464,12 @@ cmd_stop() {
 case "${1:-}" in
     demo) shift; cmd_demo "$@" ;;
     test) shift; cmd_test "$@" ;;
+    test-queue-job) shift; cmd_test_queue_job ;;
     bench) shift; cmd_bench "$@" ;;
     screenshots) shift; cmd_screenshots ;;
     odoo) shift; setup; odoo "$@" ;;
     psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
-    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] | screenshots | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | test-queue-job | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] [--workers N] | screenshots | odoo ARGS... | lint | stop" >&2; exit 2 ;;
 esac

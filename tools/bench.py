@@ -215,6 +215,12 @@ def main():
         return run(args)
     if args.step == "history":
         return history(args)
+    if args.step in ("queue-coordinate", "queue-verify"):
+        from bench_queue import step
+
+        return step(args)
+    if args.workers is not None and (args.workers < 1 or args.history or args.reports or args.all_channels):
+        parser.error("--workers needs N >= 1, and goes with neither --history, --reports nor --all-channels")
     if args.step == "reports":
         from bench_reports import reports
 
@@ -236,6 +242,10 @@ def main():
     ]
     env = dict(os.environ)
     _prepare_database(args, base, env)
+    if args.workers:
+        from bench_queue import run_workers
+
+        return run_workers(args, base, env)
     if args.reports:
         subprocess.run([*base, "--database", args.database, "--step", "reports"], check=True, env=env)
         return 0
@@ -271,7 +281,16 @@ def _parser():
         action="store_true",
         help="on the data with history, time the stored reports' refresh, the dashboard and every report",
     )
-    parser.add_argument("--step", choices=["generate", "history", "run", "reports"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="spread the run over N Odoo workers with OCA's queue_job (tools/bench_queue.py)",
+    )
+    parser.add_argument(
+        "--step",
+        choices=["generate", "history", "run", "reports", "queue-coordinate", "queue-verify"],
+        help=argparse.SUPPRESS,
+    )
     return parser
 
 

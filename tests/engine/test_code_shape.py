@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# The Sales bridge (collections_addon_sale/) is production code too; its tests, like tests/, are not.
-BRIDGE = [path for path in ROOT.glob("collections_addon_sale/**/*.py") if "tests" not in path.parts]
+# The bridges (collections_addon_sale/, collections_addon_queue_job/) are production code too; their tests, like
+# tests/, are not.
+BRIDGE = [path for path in ROOT.glob("collections_addon_*/**/*.py") if "tests" not in path.parts]
 PRODUCTION = sorted(
     [*ROOT.glob("collections_addon/**/*.py"), *ROOT.glob("tools/*.py"), *ROOT.glob("migrations/**/*.py"), *BRIDGE]
 )
@@ -23,6 +24,7 @@ def _functions(tree):
 def test_the_production_code_is_found():
     assert len(PRODUCTION) > 50
     assert any(path.name == "sale_order.py" for path in BRIDGE), "the Sales bridge is checked too"
+    assert any(path.parent.parent.name == "collections_addon_queue_job" for path in BRIDGE), "the Job Queue bridge too"
 
 
 @pytest.mark.parametrize("path", PRODUCTION, ids=lambda path: str(path.relative_to(ROOT)))
