@@ -255,7 +255,8 @@ def _prepare_database(args, base, env):
         started = time.time()
         # Built under another name and renamed once complete: an interrupted build is never reused.
         building = f"{template}_building"
-        _psql(args, f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+        if _database_exists(args, building):
+            _psql(args, f'DROP DATABASE "{building}" WITH (FORCE)')
         install = ["-d", building, "-i", "collections_addon", "--stop-after-init", *_QUIET]
         subprocess.run([os.environ["COLLECTIONS_DEV"], "odoo", *install], check=True, env=env)
         print(f"  module installed in {time.time() - started:.0f} s", flush=True)

@@ -180,8 +180,8 @@ def _insert_partners(cr, params):
     )
 
 
-def _insert_invoices(cr, params):
-    """Invoices ``first`` to ``last``: the moves, then their product and receivable lines."""
+def _number_invoices(cr, params):
+    """Table bench_move: invoices ``first`` to ``last`` with their ids, customers, dates, amounts and numbers."""
     cr.execute(
         SQL(
             """
@@ -207,6 +207,11 @@ def _insert_invoices(cr, params):
             **params,
         )
     )
+
+
+def _insert_invoices(cr, params):
+    """Invoices ``first`` to ``last``: the moves, then their product and receivable lines."""
+    _number_invoices(cr, params)
     amounts = ["amount_untaxed", "amount_total", "amount_residual"]
     amounts += [f"{name}_signed" for name in ("amount_untaxed", "amount_total", "amount_residual")]
     amounts += ["amount_untaxed_in_currency_signed", "amount_total_in_currency_signed"]
@@ -231,6 +236,11 @@ def _insert_invoices(cr, params):
         },
         params,
     )
+    _insert_lines(cr, params)
+
+
+def _insert_lines(cr, params):
+    """The product line and the receivable line of each invoice of bench_move; the customers' rank."""
     common = {
         "id": None,
         "move_id": "bench_move.id",
