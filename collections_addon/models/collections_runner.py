@@ -44,7 +44,11 @@ class RunResult:
     contacted: int = 0
     skipped: int = 0
     failed: int = 0
+    reviewed: int = 0
     reasons: dict = field(default_factory=dict)
+    held_back: Counter = field(default_factory=Counter)
+    # Every decision, for a run that commits nothing (a preview, a manual send, tests); a run that commits
+    # batch by batch keeps none, so that its memory does not grow with the customers.
     decisions: list = field(default_factory=list)
     # Stale bank data (see res_company_bank.py): the run sends nothing automatically and says why.
     bank_warning: str | bool = False
@@ -163,7 +167,9 @@ class CollectionsRunner(models.AbstractModel):
                 break
             batch = self.env["res.partner"].browse(partner_ids[start : start + batch_size])
             decisions = self._decide_batch(company, batch, today, policies, manual)
-            result.decisions.extend(decisions)
+            self._note_decisions(result, decisions, manual)
+            if dry_run or not commit:
+                result.decisions.extend(decisions)
             if not dry_run:
                 self._act_batch(company, batch, today, decisions, policies, manual, result, email_overrides)
             progress.remaining = max(progress.remaining - len(batch), 0)
@@ -173,26 +179,29 @@ class CollectionsRunner(models.AbstractModel):
         self._log_result(company, result, dry_run, manual)
         return result
 
-    def _log_result(self, company, result, dry_run, manual=False):
-        """Why customers were held back (in ``result.reasons``) and one summary line in the log."""
-        held_back = Counter()
-        for decision in result.decisions:
+    def _note_decisions(self, result, decisions, manual=False):
+        """Why the customers of a batch were held back (in ``result.reasons``), counted for the summary."""
+        result.reviewed += len(decisions)
+        for decision in decisions:
             engine = decision.engine
             if engine.action == "contact" and result.bank_warning and not manual:
                 result.reasons.setdefault(engine.partner_id, result.bank_warning)
             elif engine.action != "contact" and engine.reason != "no_open_items":
                 result.reasons.setdefault(engine.partner_id, self._reason_label(engine.reason))
                 if engine.action == "skip":
-                    held_back[engine.reason] += 1
+                    result.held_back[engine.reason] += 1
                     _logger.debug("Collections: customer %s held back: %s", engine.partner_id, engine.reason)
+
+    def _log_result(self, company, result, dry_run, manual=False):
+        """One summary line in the log."""
         _logger.info(
             "Collections %s for %s: %s customer(s) reviewed, %s contacted, %s failed, held back: %s",
             "preview" if dry_run else "run",
             company.name,
-            len(result.decisions),
+            result.reviewed,
             result.contacted,
             result.failed,
-            dict(held_back) or "none",
+            dict(result.held_back) or "none",
         )
 
     def _try_lock_company(self, company):
