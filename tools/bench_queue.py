@@ -36,27 +36,13 @@ def run_workers(args, base, env):
     )
     try:
         _wait_for(lambda: READY in _read(log), server, f"the job runner did not start (see {log})")
-        output = subprocess.run(
-            [*base, "--database", args.database, "--step", "queue-coordinate"],
-            check=True,
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        coordinated = json.loads(output.stdout.strip().splitlines()[-1])
+        coordinated = _step(base, args, env, "queue-coordinate")
         _wait_for(lambda: not _unfinished(args), server, f"the jobs did not finish (see {log})")
         finished = time.time()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    output = subprocess.run(
-        [*base, "--database", args.database, "--step", "queue-verify"],
-        check=True,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    figures = json.loads(output.stdout.strip().splitlines()[-1])
+    figures = _step(base, args, env, "queue-verify")
     figures["seconds"] = round(finished - coordinated["started"], 2)
     figures["enqueue_seconds"] = coordinated["enqueue_seconds"]
     _print(figures, args)
@@ -95,6 +81,14 @@ def _server_config(args):
 
 def _read(path):
     return Path(path).read_text() if Path(path).exists() else ""
+
+
+def _step(base, args, env, step):
+    """Run a bench step in its own process; its last line of output is its figures (JSON)."""
+    output = subprocess.run(
+        [*base, "--database", args.database, "--step", step], check=True, env=env, capture_output=True, text=True
+    )
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def _wait_for(condition, server, message, timeout=3600):
