@@ -9,7 +9,6 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
 from ..engine.bounds import HOLD_REVIEW_DAYS
@@ -34,19 +33,11 @@ class ResCompany(models.Model):
 
     @api.constrains("collections_hold_review_days")
     def _check_collections_hold_review_days(self):
+        fix = self.env._("enter how many days pass between two reviews of a hold without an end date.")
         for company in self:
-            value = company.collections_hold_review_days
-            problem = HOLD_REVIEW_DAYS.problem(value)
-            if problem:
-                raise ValidationError(
-                    self.env["collections.input.mixin"]._collections_range_message(
-                        self._fields["collections_hold_review_days"],
-                        value,
-                        HOLD_REVIEW_DAYS,
-                        problem,
-                        self.env._("enter how many days pass between two reviews of a hold without an end date."),
-                    )
-                )
+            company._collections_check_range(
+                "collections_hold_review_days", company.collections_hold_review_days, HOLD_REVIEW_DAYS, fix
+            )
 
 
 class CollectionsHold(models.Model):

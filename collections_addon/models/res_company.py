@@ -92,18 +92,22 @@ class ResCompany(models.Model):
         """The numbers of the collections settings, refused with a message before the database refuses them."""
         if "collections_release_letter_days" not in vals:
             return
-        value = vals["collections_release_letter_days"] or 0
-        problem = RELEASE_LETTER_DAYS.problem(value)
+        self._collections_check_range(
+            "collections_release_letter_days",
+            vals["collections_release_letter_days"] or 0,
+            RELEASE_LETTER_DAYS,
+            self.env._("enter the days a settled protest may wait for its release letter (0: none)."),
+        )
+
+    def _collections_check_range(self, name, value, bound, fix):
+        """A collections setting out of its engine ``bound``: the message of every typed number, naming the field
+        and ``fix`` (the mixin is not inherited: its required-field check would apply to every field of
+        companies)."""
+        problem = bound.problem(value)
         if problem:
-            # The message of every typed number (the mixin is not inherited: its required-field check would
-            # apply to every field of companies).
             raise ValidationError(
                 self.env["collections.input.mixin"]._collections_range_message(
-                    self._fields["collections_release_letter_days"],
-                    value,
-                    RELEASE_LETTER_DAYS,
-                    problem,
-                    self.env._("enter the days a settled protest may wait for its release letter (0: none)."),
+                    self._fields[name], value, bound, problem, fix
                 )
             )
 

@@ -5,7 +5,6 @@ most N days old (0: no check, as installed). The rule is the engine's (``engine/
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import format_date
 
 from ..engine import BANK_AGE_DAYS, stale_journals
@@ -23,19 +22,11 @@ class ResCompany(models.Model):
 
     @api.constrains("collections_bank_max_age_days")
     def _check_collections_bank_max_age_days(self):
+        fix = self.env._("enter how many days old the last bank statement may be (0: no check).")
         for company in self:
-            value = company.collections_bank_max_age_days
-            problem = BANK_AGE_DAYS.problem(value)
-            if problem:
-                raise ValidationError(
-                    self.env["collections.input.mixin"]._collections_range_message(
-                        self._fields["collections_bank_max_age_days"],
-                        value,
-                        BANK_AGE_DAYS,
-                        problem,
-                        self.env._("enter how many days old the last bank statement may be (0: no check)."),
-                    )
-                )
+            company._collections_check_range(
+                "collections_bank_max_age_days", company.collections_bank_max_age_days, BANK_AGE_DAYS, fix
+            )
 
     def _collections_stale_bank_journals(self, today):
         """{bank journal: date of its last statement line} of the journals too old for the follow-up."""

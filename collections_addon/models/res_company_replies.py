@@ -6,7 +6,6 @@ nothing more.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 from ..engine.bounds import REPLY_HOLD_DAYS
 
@@ -29,19 +28,11 @@ class ResCompany(models.Model):
 
     @api.constrains("collections_reply_hold_days")
     def _check_collections_reply_hold_days(self):
+        fix = self.env._("enter how many days a reply holds the reminders, or 0 to hold until handled.")
         for company in self:
-            value = company.collections_reply_hold_days
-            problem = REPLY_HOLD_DAYS.problem(value)
-            if problem:
-                raise ValidationError(
-                    self.env["collections.input.mixin"]._collections_range_message(
-                        self._fields["collections_reply_hold_days"],
-                        value,
-                        REPLY_HOLD_DAYS,
-                        problem,
-                        self.env._("enter how many days a reply holds the reminders, or 0 to hold until handled."),
-                    )
-                )
+            company._collections_check_range(
+                "collections_reply_hold_days", company.collections_reply_hold_days, REPLY_HOLD_DAYS, fix
+            )
 
 
 class ResConfigSettings(models.TransientModel):

@@ -84,17 +84,12 @@ class ResCompany(models.Model):
         changed = [name for name in SCORE_WEIGHT_FIELDS if name in vals]
         if not changed:
             return
-        Input = self.env["collections.input.mixin"]
         for name in changed:
             weight = SCORE_WEIGHT_FIELDS[name]
-            value = vals[name] or 0
-            rule = _RANGES.get(weight, SCORE_POINTS)
-            problem = rule.problem(value)
-            if problem:
-                fix = self.env._("enter the days of history the score reads (365: a year).")
-                if weight != "lookback_days":
-                    fix = self.env._("enter the points of the score, 0 to 100.")
-                raise ValidationError(Input._collections_range_message(self._fields[name], value, rule, problem, fix))
+            fix = self.env._("enter the days of history the score reads (365: a year).")
+            if weight != "lookback_days":
+                fix = self.env._("enter the points of the score, 0 to 100.")
+            self._collections_check_range(name, vals[name] or 0, _RANGES.get(weight, SCORE_POINTS), fix)
         for company in self or [self.browse()]:
             current = {weight: company[name] for name, weight in SCORE_WEIGHT_FIELDS.items()} if company else {}
             current.update({SCORE_WEIGHT_FIELDS[name]: vals[name] or 0 for name in changed})

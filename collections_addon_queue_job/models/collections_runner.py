@@ -114,7 +114,7 @@ class CollectionsRunner(models.AbstractModel):
             raise RetryableJobError(f"Collections: the batch failed and is tried again: {error}") from error
         return json.dumps(
             {
-                "reviewed": len(result.decisions),
+                "reviewed": result.reviewed,
                 "contacted": result.contacted,
                 "skipped": result.skipped,
                 "failed": result.failed,
