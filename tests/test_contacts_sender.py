@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo.tests import Form, freeze_time, tagged
-from odoo.tools import mute_logger
+from odoo.tools import formatLang, mute_logger
 
 from .common import NOON
 from .common_contacts import ContactsMixin
@@ -69,6 +69,23 @@ class TestContactsAndSender(ContactsMixin, RunCase):
         self.assertIn(invoice.name, mail.body_html)
         event = self.events_of(customer)
         self.assertEqual((len(event), event.mail_id, event.mail_ids), (1, mail, mail))
+
+    def test_the_tables_amounts_are_formatted_as_odoo_formats_them_in_each_language(self):
+        # The invoice table formats thousands of amounts with the separators read once per language and
+        # currency: it must print exactly what Odoo's formatLang prints, signs, rounding and symbols included.
+        channel = self.env["collections.channel"]
+        euro = self.env.ref("base.EUR").sudo()
+        euro.active = True
+        yen = self.env.ref("base.JPY").sudo()
+        yen.active = True
+        values = [0.0, -0.0, 2.675, 2.665, 1234.5, -1234.565, 999999.995, 1234567890.12, 0.005, -7.0, 1e-9]
+        for lang in ("en_US", "pt_BR"):
+            lang_env = self.env(context=dict(self.env.context, lang=lang))
+            for currency in (self.env.company.currency_id, euro, yen):
+                formatter = channel._amount_formatter(lang_env, currency)
+                for value in values:
+                    with self.subTest(lang=lang, currency=currency.name, value=value):
+                        self.assertEqual(formatter(value), formatLang(lang_env, value, currency_obj=currency))
 
     @mute_logger("odoo.addons.mail.models.mail_mail")
     def test_two_collections_contacts_get_one_mail_each_in_their_language_and_nothing_twice(self):

@@ -7,13 +7,16 @@ chatter; what the customer owes is listed in a table (overdue, then coming due, 
 currency), and the level may attach the customer's statement.
 """
 
+import ast
 import base64
 from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import Command, api, models
-from odoo.tools import SQL, format_date, formatLang
+from odoo.addons.base.models.res_lang import intersperse
+from odoo.tools import SQL, float_round, format_date, get_lang
+from odoo.tools.misc import NON_BREAKING_SPACE
 
 from ..engine import split_by_due
 
@@ -333,7 +336,10 @@ class CollectionsChannel(models.AbstractModel):
         def fmt_amount(value, currency):
             key = ("amount", value, currency.id, lang)
             if key not in formats:
-                formats[key] = formatLang(lang_env, value, currency_obj=currency)
+                formatter = formats.get(("formatter", currency.id, lang))
+                if formatter is None:
+                    formatter = formats["formatter", currency.id, lang] = self._amount_formatter(lang_env, currency)
+                formats[key] = formatter(value)
             return formats[key]
 
         covered = set(move_ids)
@@ -361,6 +367,27 @@ class CollectionsChannel(models.AbstractModel):
                     {"kind": kind, "currency": currency, "entries": entries, "total": fmt_amount(total, currency)}
                 )
         return sections
+
+    @api.model
+    def _amount_formatter(self, lang_env, currency):
+        """A function formatting an amount of ``currency`` as ``formatLang(lang_env, amount, currency_obj=currency)``
+        does, with the language's separators and grouping and the currency's symbol read once: formatLang reads
+        them for every amount, and the amounts of a run's tables are mostly distinct."""
+        lang = get_lang(lang_env)
+        grouping = ast.literal_eval(lang.grouping)
+        thousands_sep, decimal_point = lang.thousands_sep or "", lang.decimal_point
+        digits, symbol, after = currency.decimal_places, currency.symbol, currency.position == "after"
+
+        def formatter(value):
+            rounded = float_round(value, precision_digits=digits, rounding_method="HALF-EVEN")
+            parts = f"{rounded:.{digits}f}".split(".")
+            parts[0] = intersperse(parts[0], grouping, thousands_sep)[0]
+            text = decimal_point.join(parts)
+            if not symbol:
+                return text
+            return f"{text}{NON_BREAKING_SPACE}{symbol}" if after else f"{symbol}{NON_BREAKING_SPACE}{text}"
+
+        return formatter
 
     def _decision_sections(self, decision, lang, today, formats):
         """The invoice sections of ``decision`` in ``lang``, kept in ``formats``: the e-mail and the chatter

@@ -286,11 +286,14 @@ class CollectionsProtest(models.Model):
         lines = self.env["account.move.line"].browse(line_ids)
         self._raise_if_ineligible(lines)
         line_of = {line.id: line for line in lines}
+        unnumbered = [vals["move_line_id"] for vals in vals_list if "title_number" not in vals]
+        numbers = self._title_numbers(self.env["account.move.line"].browse(unnumbered)) if unnumbered else {}
         for vals in vals_list:
             line = line_of[vals["move_line_id"]]
             vals["amount"] = line.amount_residual_currency
             vals["due_date"] = line.date_maturity
-            vals.setdefault("title_number", self._title_number(line))
+            if "title_number" not in vals:
+                vals["title_number"] = numbers[line.id]
             if "user_id" not in vals:
                 vals["user_id"] = self._default_responsible(line.move_id).id
 

@@ -57,9 +57,14 @@ class CollectionsRunner(models.AbstractModel):
         for level_id, line_ids in lines_by_level.items():
             self.env.cr.execute(
                 SQL(
-                    "UPDATE account_move_line SET collections_level_id = %s WHERE id = ANY(%s)",
-                    level_id,
-                    line_ids,
+                    # A line already at its level is not rewritten: each new row version costs every index of
+                    # the table, and a daily run finds most lines where the last one left them.
+                    """
+                    UPDATE account_move_line SET collections_level_id = %(level)s
+                     WHERE id = ANY(%(lines)s) AND collections_level_id IS DISTINCT FROM %(level)s
+                    """,
+                    level=level_id,
+                    lines=line_ids,
                 )
             )
         if all_moves:
@@ -103,6 +108,8 @@ class CollectionsRunner(models.AbstractModel):
                        collections_last_date = %(today)s
                   FROM (VALUES %(rows)s) AS batch(id, level_id)
                  WHERE move.id = batch.id
+                   AND (move.collections_level_id IS DISTINCT FROM batch.level_id
+                        OR move.collections_last_date IS DISTINCT FROM %(today)s)
                 """,
                 today=today,
                 rows=SQL(", ").join(rows),

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..engine.charges import Charges, charges_for
 from ..engine.receivable import RECEIVABLE_ACCOUNT_TYPE
@@ -61,29 +62,52 @@ class ResPartner(models.Model):
         customer and the problem, rather than failing for every other customer.
         """
         tables = self.env["collections.rate.index"]._collections_tables()
-        # What the charges read, for every move at once (not every column of account.move, as a first read would).
-        moves.fetch(["commercial_partner_id", "company_id", "move_type", "currency_id", "amount_residual", "date"])
+        principals = principals or {}
+        rows = self._collections_charged_moves(moves)
+        partners = self.env["res.partner"].browse({row[1] for row in rows.values()})
+        # Records out of the recordset, so that what a customer's profile reads is read for all of them at once.
+        partner_of = {partner.id: partner for partner in partners}
+        is_company = {partner.id: partner.is_company for partner in partners}
+        company_of = {company.id: company for company in self.env["res.company"].browse({r[2] for r in rows.values()})}
+        currencies = self.env["res.currency"].browse({row[4] for row in rows.values()})
+        digits_of = dict(zip(currencies.ids, currencies.mapped("decimal_places"), strict=True))
+        invoice_types = set(self.env["account.move"].get_invoice_types(include_receipts=True))
         profiles, engine_profiles, charges, problems = {}, {}, {}, {}
         default_plans, engine_by_profile = {}, {}
-        for move in moves:
-            partner = move.commercial_partner_id
-            key = (partner.id, move.company_id.id)
+        for move_id in moves.ids:
+            _id, partner_id, company_id, move_type, currency_id, residual, due, move_date, name = rows[move_id]
+            key = (partner_id, company_id)
             if key not in profiles:
                 # sudo: which profile applies is configuration; the charges are computed for whoever shows the amount
                 # (a collector, an accountant's statement, a delivery webhook falling back to SMS).
-                profile = partner.sudo()._collections_charges_profile(move.company_id, default_plans)
+                profile = (
+                    partner_of[partner_id].sudo()._collections_charges_profile(company_of[company_id], default_plans)
+                )
                 if profile.id not in engine_by_profile:
                     engine_by_profile[profile.id] = profile._collections_engine_profile()
                 profiles[key], engine_profiles[key] = profile, engine_by_profile[profile.id]
-            if partner.id in problems or move.move_type in ("out_refund", "in_refund"):
+            if partner_id in problems or move_type in ("out_refund", "in_refund"):
                 continue  # a credit note is deducted from the claim, never charged
+            principal = principals.get(move_id)
             try:
-                charges[move.id] = self._collections_move_charges(
-                    move, on_date, engine_profiles[key], tables, (principals or {}).get(move.id)
-                )
+                if principal is None and move_type not in invoice_types:
+                    charges[move_id] = self._collections_move_charges(
+                        moves.browse(move_id), on_date, engine_profiles[key], tables
+                    )
+                else:
+                    # An invoice counts its residual (or the principal given) from its due date.
+                    charges[move_id] = charges_for(
+                        abs(residual) if principal is None else principal,
+                        due or move_date,
+                        on_date,
+                        engine_profiles[key],
+                        not is_company[partner_id],
+                        tables,
+                        digits_of[currency_id],
+                    )
             except ValueError as error:
-                problems[partner.id] = self.env._(
-                    "The charges of %(invoice)s cannot be computed: %(reason)s", invoice=move.name, reason=str(error)
+                problems[partner_id] = self.env._(
+                    "The charges of %(invoice)s cannot be computed: %(reason)s", invoice=name, reason=str(error)
                 )
         if problems:
             charges = {
@@ -92,6 +116,25 @@ class ResPartner(models.Model):
                 if moves.browse(move_id).commercial_partner_id.id not in problems
             }
         return charges, profiles, problems
+
+    def _collections_charged_moves(self, moves):
+        """What the charges read of ``moves``, by move id: ``(id, customer id, company id, type, currency id,
+        residual, due date, date, name)``. One query for a run's batch: reading twenty thousand invoices field by
+        field through the ORM costs more than computing their charges."""
+        moves.check_access("read")
+        columns = [
+            "commercial_partner_id", "company_id", "move_type", "currency_id", "amount_residual", "invoice_date_due",
+            "date", "name",
+        ]  # fmt: skip
+        moves.flush_recordset(columns)
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, %s FROM account_move WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                moves.ids,
+            )
+        )
+        return {row[0]: row for row in rows}
 
     def _collections_move_charges(self, move, on_date, profile, tables, principal=None):
         """The engine Charges of one open receivable ``move`` on ``on_date`` (ValueError: the engine refuses).
