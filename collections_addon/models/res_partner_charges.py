@@ -67,8 +67,13 @@ class ResPartner(models.Model):
         partners = self.env["res.partner"].browse({row[1] for row in rows.values()})
         # Records out of the recordset, so that what a customer's profile reads is read for all of them at once.
         partner_of = {partner.id: partner for partner in partners}
-        is_company = {partner.id: partner.is_company for partner in partners}
         company_of = {company.id: company for company in self.env["res.company"].browse({r[2] for r in rows.values()})}
+        for company in company_of.values():
+            # What a customer's profile reads, in each company (a first read would fetch every column of res.partner).
+            partners.sudo().with_company(company).fetch(
+                ["commercial_partner_id", "is_company", "collections_charges_profile_id", "collections_policy_id"]
+            )
+        is_company = {partner.id: partner.is_company for partner in partners}
         currencies = self.env["res.currency"].browse({row[4] for row in rows.values()})
         digits_of = dict(zip(currencies.ids, currencies.mapped("decimal_places"), strict=True))
         invoice_types = set(self.env["account.move"].get_invoice_types(include_receipts=True))
