@@ -67,13 +67,18 @@ class HistoryWriter:
         from psycopg2.extras import execute_values
 
         cr = self.env.cr._obj
-        by_level = defaultdict(list)
-        for line_id, level_id in self.line_level.items():
-            by_level[level_id].append(line_id)
-        for level_id, line_ids in by_level.items():
-            cr.execute(
-                "UPDATE account_move_line SET collections_level_id = %s WHERE id = ANY(%s)", (level_id, line_ids)
-            )
+        execute_values(
+            cr,
+            """
+            INSERT INTO collections_line_level (line_id, level_id, company_id)
+                 SELECT line.id, batch.level_id, line.company_id
+                   FROM (VALUES %s) AS batch(line_id, level_id)
+                   JOIN account_move_line line ON line.id = batch.line_id
+            ON CONFLICT (line_id) DO UPDATE SET level_id = EXCLUDED.level_id
+            """,
+            list(self.line_level.items()),
+            page_size=5000,
+        )
         line_moves = {line["id"]: line["move_id"] for lines in self.lines.values() for line in lines}
         last_date, partner_last = {}, {}
         for event in self.events:

@@ -162,7 +162,6 @@ class CollectionsRunner(models.AbstractModel):
                 "date_maturity",
                 "currency_id",
                 "no_followup",
-                "collections_level_id",
                 "move_id",
                 "account_id",
             ]
@@ -229,7 +228,8 @@ class CollectionsRunner(models.AbstractModel):
                   FROM account_move_line line
                   JOIN account_move move ON move.id = line.move_id
                   JOIN account_account account ON account.id = line.account_id
-             LEFT JOIN collections_level level ON level.id = line.collections_level_id
+             LEFT JOIN collections_line_level line_level ON line_level.line_id = line.id
+             LEFT JOIN collections_level level ON level.id = line_level.level_id
                  WHERE line.company_id = %(company)s
                    AND line.partner_id = ANY(%(partners)s)
                    AND %(open_line)s

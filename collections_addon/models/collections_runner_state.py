@@ -49,26 +49,30 @@ class CollectionsRunner(models.AbstractModel):
                     lines_by_level[level_id].append(item.line_id)
                     moves_by_level[level_id].add(item.move_id)
             all_moves.update(decision.engine.move_ids)
-        # Plain SQL on purpose: these are the addon's own bookkeeping columns, and an ORM write on
-        # posted invoices re-synchronises every dynamic line of the move (seconds per hundred invoices).
-        # It also spares collectors, who may not edit posted invoices, an access error.
-        self.env["account.move.line"].flush_model(["collections_level_id"])
+        # Plain SQL on purpose: these are the addon's own bookkeeping, and an ORM write on posted invoices
+        # re-synchronises every dynamic line of the move (seconds per hundred invoices). It also spares
+        # collectors, who may not edit posted invoices, an access error.
         self.env["account.move"].flush_model(["collections_level_id", "collections_last_date"])
-        for level_id, line_ids in lines_by_level.items():
+        if lines_by_level:
+            level_of = {line_id: level_id for level_id, ids in lines_by_level.items() for line_id in ids}
+            # One statement for the batch; a line already at its level is left as it is.
             self.env.cr.execute(
                 SQL(
-                    # A line already at its level is not rewritten: each new row version costs every index of
-                    # the table, and a daily run finds most lines where the last one left them.
                     """
-                    UPDATE account_move_line SET collections_level_id = %(level)s
-                     WHERE id = ANY(%(lines)s) AND collections_level_id IS DISTINCT FROM %(level)s
+                    INSERT INTO collections_line_level (line_id, level_id, company_id)
+                         SELECT line_id, level_id, %(company)s FROM unnest(%(lines)s::int[], %(levels)s::int[])
+                                AS batch(line_id, level_id)
+                    ON CONFLICT (line_id) DO UPDATE SET level_id = EXCLUDED.level_id
+                          WHERE collections_line_level.level_id IS DISTINCT FROM EXCLUDED.level_id
                     """,
-                    level=level_id,
-                    lines=line_ids,
+                    company=company.id,
+                    lines=list(level_of),
+                    levels=list(level_of.values()),
                 )
             )
         if all_moves:
             self._write_move_levels(today, sorted(all_moves), moves_by_level)
+        self.env["collections.line.level"].invalidate_model()
         self.env["account.move.line"].invalidate_model(["collections_level_id"])
         self.env["account.move"].invalidate_model(["collections_level_id", "collections_last_date"])
 
