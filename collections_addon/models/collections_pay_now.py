@@ -72,8 +72,19 @@ class CollectionsPayNow(models.AbstractModel):
         link_enabled = self._link_enabled(company)
         base_url = company.get_base_url()
         result, link_requests = {}, {}
-        # What the order reads, for every invoice at once (a first read would fetch every column of account.move).
-        all_moves.fetch(["invoice_date_due", "date"])
+        # What the order and the amounts read, for every invoice at once (a first read of a field would fetch every
+        # column of account.move).
+        all_moves.fetch(
+            [
+                "invoice_date_due",
+                "date",
+                "currency_id",
+                "name",
+                "payment_reference",
+                "move_type",
+                "commercial_partner_id",
+            ]
+        )
         for key, claimed in moves_by_key.items():
             moves = claimed.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
             if not moves:

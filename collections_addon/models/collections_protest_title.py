@@ -102,7 +102,11 @@ class CollectionsProtest(models.Model):
         """
         if not lines:
             return {}
+        # What the checks and the protests' creation read, for every receivable at once (a first read of a field
+        # would fetch every column of these wide tables).
+        lines.fetch(["move_id", "company_id", "account_id", "reconciled", "amount_residual_currency", "date_maturity"])
         moves = lines.move_id
+        moves.fetch(["company_id", "move_type", "state", "name", "commercial_partner_id", "currency_id"])
         exclude = exclude or self.browse()
         today_of = {company: company._collections_today() for company in moves.company_id}
         # sudo: the checks must see every dispute, agreement, promise and protest of these invoices, also those

@@ -24,6 +24,10 @@ class CollectionsRunner(models.AbstractModel):
         """Thank the customers of the batch who paid what they were reminded of; returns them."""
         paid = self.env["res.partner"]
         to_thank = []
+        # What the check reads, for the batch at once (a first read would fetch every column of res.partner).
+        paid.union(*(decision.partner for decision in decisions)).fetch(
+            ["collections_level_id", "collections_last_date", "collections_thanked_date"]
+        )
         for decision in decisions:
             partner = decision.partner
             level = partner.collections_level_id

@@ -71,6 +71,8 @@ class ResPartner(models.Model):
         # sudo: the hold is the follow-up's bookkeeping, whoever refreshed the status (a collector, a portal
         # customer's promise, the daily jobs); it reads what the collectors see in this company only.
         partners = self.browse([decision.partner.id for decision in decisions]).with_company(company).sudo()
+        # The level just written, for the batch at once (a first read would fetch every column of res.partner).
+        partners.fetch(["collections_level_id"])
         facts = partners._collections_credit_hold_facts(company)
         rules = {}
         rows = []
