@@ -290,6 +290,12 @@ class CollectionsProtest(models.Model):
         numbers = self._title_numbers(self.env["account.move.line"].browse(unnumbered)) if unnumbered else {}
         for vals in vals_list:
             line = line_of[vals["move_line_id"]]
+            move = line.move_id
+            # The invoice's company, customer and currency, given rather than computed after the insert: the
+            # amount's currency would be computed record by record there (the run proposes thousands at once).
+            vals.update(
+                company_id=move.company_id.id, partner_id=move.commercial_partner_id.id, currency_id=move.currency_id.id
+            )
             vals["amount"] = line.amount_residual_currency
             vals["due_date"] = line.date_maturity
             if "title_number" not in vals:
