@@ -136,3 +136,12 @@ class TestMultiCompany(CollectionsCase):
         self.assertEqual(shared_a.collections_level_id, self.level_first)
         self.assertEqual(str(shared_a.collections_last_date), "2026-03-16")
         self.assertEqual(invoice_a.collections_level_id, self.level_first)
+        # Each receivable records the level it reached in its own company; a collector reads their companies' only.
+        receivable_a, receivable_b = (
+            invoice.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            for invoice in (invoice_a, invoice_b)
+        )
+        self.assertEqual(receivable_a.with_user(self.collector).collections_level_id, self.level_first)
+        self.assertEqual(receivable_b.collections_level_id, event_b.level_id)
+        line_levels = self.env["collections.line.level"].with_user(self.collector).search([])
+        self.assertEqual(line_levels.line_id, receivable_a, "the other company's bookkeeping stays out of sight")
