@@ -177,13 +177,27 @@ class CollectionsChannel(models.AbstractModel):
 
     @api.model
     def _pay_nows(self, company, decisions, today=None):
-        """{partner id: PayNow}: how each customer pays what the message claims (``collections.pay.now``), in bulk."""
-        claimed = self.env["account.move"].browse({move_id for d in decisions for move_id in d.engine.claimed_move_ids})
-        moves_by_partner = {
-            d.partner.id: claimed.browse(d.engine.claimed_move_ids).with_prefetch(claimed._prefetch_ids)
-            for d in decisions
-        }
-        return self.env["collections.pay.now"]._pay_now(company, moves_by_partner, today)
+        """{partner id: PayNow}: how each customer pays what the message claims (``collections.pay.now``), in bulk.
+
+        Inside ``with_context(collections_pay_nows={})`` (a run's batch) a customer's is computed once for all the
+        channels of its step: the e-mail, the text messages and the letter claim the same invoices.
+        """
+        today = today or company._collections_today()
+        cache = self.env.context.get("collections_pay_nows")
+        cache = {} if cache is None else cache
+        key_of = {d.partner.id: (company.id, today, d.partner.id, tuple(d.engine.claimed_move_ids)) for d in decisions}
+        missing = [d for d in decisions if key_of[d.partner.id] not in cache]
+        if missing:
+            claimed = self.env["account.move"].browse(
+                {move_id for d in missing for move_id in d.engine.claimed_move_ids}
+            )
+            moves_by_partner = {
+                d.partner.id: claimed.browse(d.engine.claimed_move_ids).with_prefetch(claimed._prefetch_ids)
+                for d in missing
+            }
+            for partner_id, pay in self.env["collections.pay.now"]._pay_now(company, moves_by_partner, today).items():
+                cache[key_of[partner_id]] = pay
+        return {partner_id: cache[key] for partner_id, key in key_of.items() if key in cache}
 
     @api.model
     def _values_by_partner(self, company, decisions, pay_nows=None, langs=None):
@@ -194,7 +208,7 @@ class CollectionsChannel(models.AbstractModel):
         all_moves.fetch(["name", "invoice_date", "invoice_date_due", "date", "access_token"])
         Script._ensure_access_tokens(all_moves)
         pay_nows = self._pay_nows(company, decisions) if pay_nows is None else pay_nows
-        values = {}
+        values, formats = {}, {}
         for decision in decisions:
             # What the message claims: the overdue invoices and total, as the customer form counts them
             # (before the due date, what comes due). Shared prefetch: a link or a name is read once.
@@ -208,6 +222,7 @@ class CollectionsChannel(models.AbstractModel):
                 collector,
                 pay_now=pay_nows.get(decision.partner.id, False),
                 lang=(langs or {}).get(decision.partner.id),
+                formats=formats,
             )
         return values
 

@@ -86,7 +86,8 @@ class CollectionsRunner(models.AbstractModel):
 
     def _execute(self, company, today, decisions, email_overrides=None):
         """Queue every channel of each decision; returns the ids of customers whose step is complete."""
-        Channel = self.env["collections.channel"]
+        # The way each customer pays is shared by the channels of its step (see _pay_nows).
+        Channel = self.env["collections.channel"].with_context(collections_pay_nows={})
         existing = self._existing_events(company, decisions)
         event_vals = []
         by_channel = defaultdict(list)

@@ -365,7 +365,7 @@ class CollectionsScript(models.Model):
 
     @api.model
     def _placeholder_values(
-        self, partner, company, moves, amount, collector, short_link=False, pay_now=None, lang=None
+        self, partner, company, moves, amount, collector, short_link=False, pay_now=None, lang=None, formats=None
     ):
         """Placeholder values for one customer, formatted in its language (or ``lang``: its contact's).
 
@@ -373,30 +373,35 @@ class CollectionsScript(models.Model):
         ``short_link``: the payment link is the short one, for paper (a portal URL with its token
         is about a hundred characters nobody types from a letter).
         ``pay_now``: the customer's ``PayNow`` (``collections.pay.now``) when the caller computed it for a
-        batch; None computes it here, False means there is none.
+        batch; None computes it here, False means there is none. ``formats`` caches the formatted dates across
+        the customers of a batch (the same due dates repeat).
         """
         lang = lang or partner.lang or self.env.lang or "en_US"
+        formats = {} if formats is None else formats
+
+        def fmt_date(value, date_format=False):
+            key = ("date", value, lang, date_format)
+            if key not in formats:
+                formats[key] = tools.format_date(self.env, value, lang_code=lang, date_format=date_format)
+            return formats[key]
+
         moves = moves.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
         # A slice would prefetch alone: keep the batch's prefetch for the link below.
         oldest = moves[:1].with_prefetch(moves._prefetch_ids)
         due_dates = []
         for move in moves:
-            due = tools.format_date(self.env, move.invoice_date_due or move.date, lang_code=lang)
+            due = fmt_date(move.invoice_date_due or move.date)
             if due not in due_dates:
                 due_dates.append(due)
         month = ""
         if oldest:
-            month = tools.format_date(
-                self.env,
-                oldest.invoice_date or oldest.invoice_date_due or oldest.date,
-                lang_code=lang,
-                date_format="MMMM y",
-            )
+            month = fmt_date(oldest.invoice_date or oldest.invoice_date_due or oldest.date, "MMMM y")
         portal_link = short_portal_link = ""
         if oldest:
-            self._ensure_access_tokens(oldest)
             # sudo: the link carries the invoice's access token, which the collector may not read.
             move_sudo = oldest.sudo()
+            if not move_sudo.access_token:  # a batch gave its invoices their tokens at once
+                self._ensure_access_tokens(oldest)
             short_portal_link = self._short_payment_url(move_sudo)
             portal_link = short_portal_link if short_link else move_sudo.get_base_url() + move_sudo.get_portal_url()
         if pay_now is None and moves:
@@ -436,6 +441,8 @@ class CollectionsScript(models.Model):
         invoice re-synchronises its lines: far too slow for a run's batch.
         """
         moves = moves.sudo()
+        # The token alone, for the batch at once (a first read would fetch every column of account.move).
+        moves.fetch(["access_token"])
         missing = moves.filtered(lambda move: not move.access_token)
         if not missing:
             return
