@@ -20,9 +20,14 @@ class CollectionsProtest(models.Model):
     @api.model
     def _receivable_lines(self, move):
         receivables = move.line_ids.filtered(lambda line: line.account_id.account_type == RECEIVABLE_ACCOUNT_TYPE)
+        return receivables.browse(self._receivable_order(move, receivables))
+
+    @api.model
+    def _receivable_order(self, move, receivables):
+        """The ids of ``move``'s ``receivables`` in title order: by due date, then id."""
         # Today stands in for a missing due date only: most lines have one (and today costs a lookup).
-        today = move.company_id._collections_today() if not all(receivables.mapped("date_maturity")) else None
-        return receivables.sorted(lambda line: (line.date_maturity or today, line.id))
+        today = move.company_id._collections_today() if not all(line.date_maturity for line in receivables) else None
+        return [line.id for line in sorted(receivables, key=lambda line: (line.date_maturity or today, line.id))]
 
     @api.model
     def _default_line(self, move):
@@ -64,10 +69,7 @@ class CollectionsProtest(models.Model):
             if len(receivables) < 2:
                 numbers[line.id] = move.name
                 continue
-            # Today stands in for a missing due date only, as in _receivable_lines.
-            today = move.company_id._collections_today() if not all(r.date_maturity for r in receivables) else None
-            order = [r.id for r in sorted(receivables, key=lambda r: (r.date_maturity or today, r.id))]
-            numbers[line.id] = f"{move.name}-{order.index(line.id) + 1}"
+            numbers[line.id] = f"{move.name}-{self._receivable_order(move, receivables).index(line.id) + 1}"
         return numbers
 
     @api.model

@@ -96,7 +96,7 @@ class ResPartner(models.Model):
             principal = principals.get(move_id)
             try:
                 if principal is None and move_type not in invoice_types:
-                    charges[move_id] = self._collections_move_charges(
+                    charges[move_id] = self._collections_entry_charges(
                         moves.browse(move_id), on_date, engine_profiles[key], tables
                     )
                 else:
@@ -141,19 +141,15 @@ class ResPartner(models.Model):
         )
         return {row[0]: row for row in rows}
 
-    def _collections_move_charges(self, move, on_date, profile, tables, principal=None):
-        """The engine Charges of one open receivable ``move`` on ``on_date`` (ValueError: the engine refuses).
+    def _collections_entry_charges(self, move, on_date, profile, tables):
+        """The engine Charges of one open journal entry ``move`` on ``on_date`` (ValueError: the engine refuses).
 
-        An invoice counts its residual (or ``principal``) from its due date. A journal entry (an agreement's
-        instalments) has no residual of its own: its open receivable lines count, each from its own due date; the
-        overdue ones, or every one when none is overdue (what a reminder claims: ``engine.claimed_items``).
+        An entry (an agreement's instalments) has no residual of its own: its open receivable lines count, each
+        from its own due date; the overdue ones, or every one when none is overdue (what a reminder claims:
+        ``engine.claimed_items``). An invoice is charged in bulk by ``_collections_charges_by_customer``.
         """
         digits = move.currency_id.decimal_places
         individual = not move.commercial_partner_id.is_company
-        if principal is not None or move.is_invoice(include_receipts=True):
-            principal = abs(move.amount_residual) if principal is None else principal
-            due = move.invoice_date_due or move.date
-            return charges_for(principal, due, on_date, profile, individual, tables, digits)
         lines = move.line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == RECEIVABLE_ACCOUNT_TYPE
