@@ -1,6 +1,6 @@
 {
     "name": "Collections",
-    "version": "19.0.1.7.0",
+    "version": "19.0.1.8.0",
     "summary": "Receivables collection: follow-up plans, e-mail, SMS, WhatsApp, letters, call scripts and worklist",
     "category": "Accounting/Accounting",
     "author": "collections_addon contributors",

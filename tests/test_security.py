@@ -145,3 +145,39 @@ class TestMultiCompany(CollectionsCase):
         self.assertEqual(receivable_b.collections_level_id, event_b.level_id)
         line_levels = self.env["collections.line.level"].with_user(self.collector).search([])
         self.assertEqual(line_levels.line_id, receivable_a, "the other company's bookkeeping stays out of sight")
+        move_levels = self.env["collections.move.level"].with_user(self.collector).search([])
+        self.assertEqual(move_levels.move_id, invoice_a)
+
+    def test_invoices_filter_sort_and_group_by_their_follow_up_level(self):
+        other = self.setup_other_company(name="Second Co")["company"]
+        other.email = "billing@second.example"
+        customer = self.make_customer("Shared Customer", phone="+55 11 91234-5678")
+        invoice_a = self.make_invoice(customer, 100, 8)
+        invoice_b = self.make_invoice(customer, 700, 30, company=other)
+        not_reached = self.make_invoice(customer, 50, -5)
+        self.run_followup(self.company)
+        self.run_followup(other)
+        level_b = invoice_b.collections_level_id
+        self.assertTrue(level_b)
+        invoices = invoice_a | invoice_b | not_reached
+        Invoices = self.env["account.move"].with_context(allowed_company_ids=(self.company | other).ids)
+        in_test = [("id", "in", invoices.ids)]
+
+        self.assertEqual(Invoices.search([*in_test, ("collections_level_id", "=", self.level_first.id)]), invoice_a)
+        self.assertEqual(Invoices.search([*in_test, ("collections_level_id", "=", False)]), not_reached)
+        self.assertEqual(Invoices.search([*in_test, ("collections_level_id", "in", level_b.ids)]), invoice_b)
+        self.assertEqual(
+            Invoices.search([*in_test, ("collections_last_date", "=", "2026-03-16")]), invoice_a | invoice_b
+        )
+        by_level = dict(Invoices._read_group(in_test, ["collections_level_id"], ["__count"]))
+        self.assertEqual(by_level, {self.level_first: 1, level_b: 1, Invoices.env["collections.level"]: 1})
+        ordered = Invoices.search(in_test, order="collections_last_date, id")
+        self.assertEqual(ordered[-1], not_reached, "an invoice never reminded sorts after the reminded ones")
+        described = Invoices.fields_get(["collections_level_id", "collections_last_date"], ["groupable", "sortable"])
+        self.assertTrue(all(attributes["groupable"] and attributes["sortable"] for attributes in described.values()))
+
+        # A collector of the first company finds its invoices by level, and nothing of the second's.
+        mine = (
+            self.env["account.move"].with_user(self.collector).search([*in_test, ("collections_level_id", "!=", False)])
+        )
+        self.assertEqual(mine, invoice_a)

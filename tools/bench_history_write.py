@@ -88,17 +88,21 @@ class HistoryWriter:
                 partner_last[event["partner_id"]] = max(
                     (event["date"], event["level_id"]), partner_last.get(event["partner_id"], (event["date"], 0))
                 )
-        move_rows = [
-            (line_moves[line_id], level_id, last_date.get(line_moves[line_id]))
+        # One row per invoice: a statement may not write the same invoice twice.
+        move_rows = {
+            line_moves[line_id]: (line_moves[line_id], level_id, last_date.get(line_moves[line_id]))
             for line_id, level_id in self.line_level.items()
-        ]
+        }
         execute_values(
             cr,
             """
-            UPDATE account_move AS move SET collections_level_id = batch.level_id, collections_last_date = batch.day
-              FROM (VALUES %s) AS batch(id, level_id, day) WHERE move.id = batch.id
+            INSERT INTO collections_move_level (move_id, level_id, last_date, company_id)
+                 SELECT move.id, batch.level_id, batch.day, move.company_id
+                   FROM (VALUES %s) AS batch(move_id, level_id, day)
+                   JOIN account_move move ON move.id = batch.move_id
+            ON CONFLICT (move_id) DO UPDATE SET level_id = EXCLUDED.level_id, last_date = EXCLUDED.last_date
             """,
-            move_rows,
+            list(move_rows.values()),
             template="(%s, %s, %s::date)",
             page_size=2000,
         )

@@ -34,6 +34,7 @@ from . import (
     collections_level_sender,
     collections_level_variant,
     collections_line_level,
+    collections_move_level,
     collections_negotiation,
     collections_negotiation_accounting,
     collections_negotiation_answer,

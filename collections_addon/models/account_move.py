@@ -1,26 +1,30 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
 from ..engine import AGREEMENT_BOOKED_STATES, predicted_pay_date
 from ..engine.protest import TITLE_LOCKED_STATES
 from ..engine.receivable import CLAIMABLE_MOVE_TYPES, RECEIVABLE_ACCOUNT_TYPE, is_open_invoice
 
+# The invoice's follow-up fields kept in collections.move.level, by the column that holds them there.
+_MOVE_LEVEL_COLUMNS = {"collections_level_id": "level_id", "collections_last_date": "last_date"}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Kept in collections.move.level, which the run writes in bulk; read, searched, sorted and grouped through
+    # _field_to_sql below.
     collections_level_id = fields.Many2one(
         "collections.level",
         string="Follow-up Level",
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        ondelete="set null",
+        compute="_compute_collections_move_level",
         help="The last follow-up step this invoice received.",
     )
     collections_last_date = fields.Date(
-        string="Last Reminder", copy=False, readonly=True, help="When this invoice was last part of a reminder."
+        string="Last Reminder",
+        compute="_compute_collections_move_level",
+        help="When this invoice was last part of a reminder.",
     )
     collections_event_ids = fields.Many2many(
         "collections.event",
@@ -199,6 +203,42 @@ class AccountMove(models.Model):
             move.collections_settled_by_id = agreements.filtered(
                 lambda agreement, move=move: move._origin in agreement.move_ids
             )[:1]
+
+    def _compute_collections_move_level(self):
+        saved_ids = [move_id for move_id in self._origin.ids if move_id]
+        # sudo: an invoice's follow-up level and last reminder are shown to whoever sees the invoice, as when
+        # they were columns of it.
+        rows = (
+            self.env["collections.move.level"]
+            .sudo()
+            .search_fetch([("move_id", "in", saved_ids)], ["move_id", "level_id", "last_date"])
+        )
+        row_of = {row.move_id.id: row for row in rows}
+        for move in self:
+            row = row_of.get(move._origin.id)
+            move.collections_level_id = row.level_id.id if row else False
+            move.collections_last_date = row.last_date if row else False
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        column = _MOVE_LEVEL_COLUMNS.get(field_expr)
+        if not column:
+            return super()._field_to_sql(alias, field_expr, query)
+        self._check_field_access(self._fields[field_expr], "read")
+        MoveLevel = self.env["collections.move.level"]
+        if query is None:
+            return SQL(
+                "(SELECT %s FROM collections_move_level WHERE move_id = %s)",
+                SQL.identifier(column, to_flush=MoveLevel._fields[column]),
+                SQL.identifier(alias, "id"),
+            )
+        level_alias = query.make_alias(alias, "collections_move_level")
+        query.add_join(
+            "LEFT JOIN",
+            level_alias,
+            "collections_move_level",
+            SQL("%s = %s", SQL.identifier(level_alias, "move_id"), SQL.identifier(alias, "id")),
+        )
+        return SQL.identifier(level_alias, column, to_flush=MoveLevel._fields[column])
 
     def _compute_collections_event_ids(self):
         events = self.env["collections.event"].search([("move_ids", "in", self.ids)])

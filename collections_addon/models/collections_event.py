@@ -166,6 +166,17 @@ class CollectionsEvent(models.Model):
         "This customer already has this follow-up step on this channel today.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Each event is inserted with its level's plan: computed after the insert, the plan would cost an
+        # UPDATE of every event the run creates.
+        levels = self.env["collections.level"].browse({vals["level_id"] for vals in vals_list if vals.get("level_id")})
+        plan_of = {level.id: level.policy_id.id for level in levels}
+        vals_list = [{**vals, "policy_id": plan_of.get(vals.get("level_id"), False)} for vals in vals_list]
+        events = super().create(vals_list)
+        self.env.remove_to_compute(self._fields["policy_id"], events)
+        return events
+
     @api.depends("partner_id", "level_id", "channel")
     def _compute_display_name(self):
         channels = dict(self._fields["channel"]._description_selection(self.env))

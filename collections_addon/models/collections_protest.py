@@ -73,6 +73,18 @@ _STEP_FIELDS = {
 # What went to the notary: fixed once the title left.
 _TITLE_FIELDS = {"move_id", "move_line_id", "amount", "title_number", "notary_id"}
 
+# The stored computed fields a new protest is inserted with (_guarded_complete_create), not computed after.
+_GIVEN_ON_CREATE = (
+    "company_id",
+    "partner_id",
+    "currency_id",
+    "cost_creditor",
+    "cost_debtor",
+    "cost_to_rebill",
+    "recovered_amount",
+    "days_to_settlement",
+)
+
 
 class CollectionsProtest(models.Model):
     _name = "collections.protest"
@@ -230,6 +242,17 @@ class CollectionsProtest(models.Model):
     # Create and write
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        protests = super().create(vals_list)
+        # _guarded_complete_create completed each new protest's values in place with what the computes would
+        # give (its title's company, customer and currency; no costs, nothing recovered yet): computed again
+        # after the insert, they would cost an UPDATE of every protest the run proposes.
+        for name in _GIVEN_ON_CREATE:
+            given = [protest.id for protest, vals in zip(protests, vals_list, strict=True) if name in vals]
+            self.env.remove_to_compute(self._fields[name], protests.browse(given))
+        return protests
+
     # ------------------------------------------------------------------
     # The write guard (collections.guarded.mixin): steps' fields, and what follows the invoice
     # ------------------------------------------------------------------
@@ -296,6 +319,10 @@ class CollectionsProtest(models.Model):
             vals.update(
                 company_id=move.company_id.id, partner_id=move.commercial_partner_id.id, currency_id=move.currency_id.id
             )
+            if not vals.get("cost_ids"):
+                vals.update(cost_creditor=0.0, cost_debtor=0.0, cost_to_rebill=0.0)
+            if not any(vals.get(name) for name in ("paid_date", "settlement_date", "protest_date")):
+                vals.update(recovered_amount=0.0, days_to_settlement=0)
             vals["amount"] = line.amount_residual_currency
             vals["due_date"] = line.date_maturity
             if "title_number" not in vals:

@@ -38,7 +38,6 @@ class CollectionsRunner(models.AbstractModel):
         self.env["collections.event"].flush_model(
             ["company_id", "partner_id", "level_id", "state", "channel", "move_ids"]
         )
-        self.env["account.move"].flush_model(["collections_level_id"])
         event_moves = self.env["collections.event"]._fields["move_ids"]
         rows = self.env.execute_query(
             SQL(
@@ -53,9 +52,9 @@ class CollectionsRunner(models.AbstractModel):
                    AND EXISTS (SELECT 1 FROM %(rel)s rel
                                 WHERE rel.%(event_col)s = event.id AND rel.%(move_col)s = ANY(%(moves)s))
                  UNION
-                SELECT NULL, move.id, move.collections_level_id
-                  FROM account_move move
-                 WHERE move.id = ANY(%(moves)s) AND move.collections_level_id IS NOT NULL
+                SELECT NULL, move_level.move_id, move_level.level_id
+                  FROM collections_move_level move_level
+                 WHERE move_level.move_id = ANY(%(moves)s) AND move_level.level_id IS NOT NULL
                 """,
                 company=company.id,
                 partners=list(set(partner_of_move.values())),

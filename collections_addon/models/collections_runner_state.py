@@ -49,10 +49,9 @@ class CollectionsRunner(models.AbstractModel):
                     lines_by_level[level_id].append(item.line_id)
                     moves_by_level[level_id].add(item.move_id)
             all_moves.update(decision.engine.move_ids)
-        # Plain SQL on purpose: these are the addon's own bookkeeping, and an ORM write on posted invoices
-        # re-synchronises every dynamic line of the move (seconds per hundred invoices). It also spares
-        # collectors, who may not edit posted invoices, an access error.
-        self.env["account.move"].flush_model(["collections_level_id", "collections_last_date"])
+        # Plain SQL on purpose: these are the addon's own bookkeeping, kept beside the invoices and their lines
+        # (collections.move.level, collections.line.level) so that the run never rewrites a posted invoice.
+        # That also spares collectors, who may not edit posted invoices, an access error.
         if lines_by_level:
             level_of = {line_id: level_id for level_id, ids in lines_by_level.items() for line_id in ids}
             # One statement for the batch; a line already at its level is left as it is.
@@ -71,12 +70,13 @@ class CollectionsRunner(models.AbstractModel):
                 )
             )
         if all_moves:
-            self._write_move_levels(today, sorted(all_moves), moves_by_level)
+            self._write_move_levels(company, today, sorted(all_moves), moves_by_level)
         self.env["collections.line.level"].invalidate_model()
+        self.env["collections.move.level"].invalidate_model()
         self.env["account.move.line"].invalidate_model(["collections_level_id"])
         self.env["account.move"].invalidate_model(["collections_level_id", "collections_last_date"])
 
-    def _write_move_levels(self, today, move_ids, moves_by_level):
+    def _write_move_levels(self, company, today, move_ids, moves_by_level):
         """Each invoice shows the highest level by days among the one it had and those its lines reached."""
         days_of = dict(
             self.env["collections.level"].browse(list(moves_by_level)).mapped(lambda level: (level.id, level.days))
@@ -86,10 +86,10 @@ class CollectionsRunner(models.AbstractModel):
             for move_id, level_id, days in self.env.execute_query(
                 SQL(
                     """
-                    SELECT move.id, level.id, level.days
-                      FROM account_move move
-                 LEFT JOIN collections_level level ON level.id = move.collections_level_id
-                     WHERE move.id = ANY(%s)
+                    SELECT move_level.move_id, level.id, level.days
+                      FROM collections_move_level move_level
+                 LEFT JOIN collections_level level ON level.id = move_level.level_id
+                     WHERE move_level.move_id = ANY(%s)
                     """,
                     move_ids,
                 )
@@ -99,24 +99,25 @@ class CollectionsRunner(models.AbstractModel):
         for level_id in sorted(moves_by_level, key=days_of.get):
             for move_id in moves_by_level[level_id]:
                 reached[move_id].append((level_id, days_of[level_id]))
-        rows = []
+        levels = []
         for move_id in move_ids:
             level = highest_by_days([current.get(move_id), *reached[move_id]])
-            rows.append(SQL("(%s, %s::integer)", move_id, level[0] if level else None))
-        # One UPDATE for the moves: each gets its level and today's date.
+            levels.append(level[0] if level else None)
+        # One statement for the batch: each invoice gets its level and today's date; one already there is left.
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE account_move AS move
-                   SET collections_level_id = batch.level_id,
-                       collections_last_date = %(today)s
-                  FROM (VALUES %(rows)s) AS batch(id, level_id)
-                 WHERE move.id = batch.id
-                   AND (move.collections_level_id IS DISTINCT FROM batch.level_id
-                        OR move.collections_last_date IS DISTINCT FROM %(today)s)
+                INSERT INTO collections_move_level (move_id, level_id, last_date, company_id)
+                     SELECT move_id, level_id, %(today)s, %(company)s
+                       FROM unnest(%(moves)s::int[], %(levels)s::int[]) AS batch(move_id, level_id)
+                ON CONFLICT (move_id) DO UPDATE SET level_id = EXCLUDED.level_id, last_date = EXCLUDED.last_date
+                      WHERE collections_move_level.level_id IS DISTINCT FROM EXCLUDED.level_id
+                         OR collections_move_level.last_date IS DISTINCT FROM EXCLUDED.last_date
                 """,
                 today=today,
-                rows=SQL(", ").join(rows),
+                company=company.id,
+                moves=move_ids,
+                levels=levels,
             )
         )
 
