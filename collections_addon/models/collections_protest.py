@@ -73,17 +73,14 @@ _STEP_FIELDS = {
 # What went to the notary: fixed once the title left.
 _TITLE_FIELDS = {"move_id", "move_line_id", "amount", "title_number", "notary_id"}
 
-# The stored computed fields a new protest is inserted with (_guarded_complete_create), not computed after.
-_GIVEN_ON_CREATE = (
-    "company_id",
-    "partner_id",
-    "currency_id",
-    "cost_creditor",
-    "cost_debtor",
-    "cost_to_rebill",
-    "recovered_amount",
-    "days_to_settlement",
-)
+# What a new protest's stored computes would give at its creation (its title's company, customer and currency;
+# no costs; nothing recovered): inserted with the protest, not computed and written again after the insert. The
+# amounts are left empty, which Odoo reads, searches and sums as zero: each amount given would cost a lookup of
+# the currency per protest, and the run proposes thousands.
+_TITLE_COMPUTES = ("company_id", "partner_id", "currency_id")
+_COST_COMPUTES = ("cost_creditor", "cost_debtor", "cost_to_rebill")
+_RECOVERY_COMPUTES = ("recovered_amount", "days_to_settlement")
+_RECOVERY_DATES = ("paid_date", "settlement_date", "protest_date")
 
 
 class CollectionsProtest(models.Model):
@@ -245,12 +242,17 @@ class CollectionsProtest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         protests = super().create(vals_list)
-        # _guarded_complete_create completed each new protest's values in place with what the computes would
-        # give (its title's company, customer and currency; no costs, nothing recovered yet): computed again
-        # after the insert, they would cost an UPDATE of every protest the run proposes.
-        for name in _GIVEN_ON_CREATE:
-            given = [protest.id for protest, vals in zip(protests, vals_list, strict=True) if name in vals]
-            self.env.remove_to_compute(self._fields[name], protests.browse(given))
+        # Computed again after the insert, these would cost an UPDATE of every protest the run proposes; the
+        # values were completed in place by _guarded_complete_create.
+        created = list(zip(protests, vals_list, strict=True))
+        settled = {
+            _TITLE_COMPUTES: [protest.id for protest, vals in created if "currency_id" in vals],
+            _COST_COMPUTES: [protest.id for protest, vals in created if not vals.get("cost_ids")],
+            _RECOVERY_COMPUTES: [protest.id for protest, vals in created if "days_to_settlement" in vals],
+        }
+        for names, ids in settled.items():
+            for name in names:
+                self.env.remove_to_compute(self._fields[name], protests.browse(ids))
         return protests
 
     # ------------------------------------------------------------------
@@ -319,10 +321,8 @@ class CollectionsProtest(models.Model):
             vals.update(
                 company_id=move.company_id.id, partner_id=move.commercial_partner_id.id, currency_id=move.currency_id.id
             )
-            if not vals.get("cost_ids"):
-                vals.update(cost_creditor=0.0, cost_debtor=0.0, cost_to_rebill=0.0)
-            if not any(vals.get(name) for name in ("paid_date", "settlement_date", "protest_date")):
-                vals.update(recovered_amount=0.0, days_to_settlement=0)
+            if not any(vals.get(name) for name in _RECOVERY_DATES):
+                vals["days_to_settlement"] = 0
             vals["amount"] = line.amount_residual_currency
             vals["due_date"] = line.date_maturity
             if "title_number" not in vals:
