@@ -173,8 +173,20 @@ class TestMultiCompany(CollectionsCase):
         self.assertEqual(by_level, {self.level_first: 1, level_b: 1, Invoices.env["collections.level"]: 1})
         ordered = Invoices.search(in_test, order="collections_last_date, id")
         self.assertEqual(ordered[-1], not_reached, "an invoice never reminded sorts after the reminded ones")
-        described = Invoices.fields_get(["collections_level_id", "collections_last_date"], ["groupable", "sortable"])
-        self.assertTrue(all(attributes["groupable"] and attributes["sortable"] for attributes in described.values()))
+        self.assertEqual(
+            Invoices.search([*in_test, ("collections_level_id.name", "=", self.level_first.name)]).filtered(
+                lambda move: move.company_id == self.company
+            ),
+            invoice_a,
+        )
+        self.assertEqual(Invoices.search([*in_test, ("collections_last_date", "=", False)]), not_reached)
+        self.assertEqual(
+            Invoices.search([*in_test, ("collections_level_id", "not in", level_b.ids)]), invoice_a | not_reached
+        )
+        self.assertEqual(invoices.filtered_domain([("collections_level_id", "!=", False)]), invoice_a | invoice_b)
+        attributes = ["groupable", "sortable", "searchable"]
+        described = Invoices.fields_get(["collections_level_id", "collections_last_date"], attributes)
+        self.assertEqual([[field[name] for name in attributes] for field in described.values()], [[True] * 3] * 2)
 
         # A collector of the first company finds its invoices by level, and nothing of the second's.
         mine = (

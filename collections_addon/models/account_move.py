@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
 from ..engine import AGREEMENT_BOOKED_STATES, predicted_pay_date
@@ -13,17 +14,19 @@ _MOVE_LEVEL_COLUMNS = {"collections_level_id": "level_id", "collections_last_dat
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    # Kept in collections.move.level, which the run writes in bulk; read, searched, sorted and grouped through
-    # _field_to_sql below.
+    # Kept in collections.move.level, which the run writes in bulk; searched, sorted and grouped as stored fields
+    # are, on the column _field_to_sql reads.
     collections_level_id = fields.Many2one(
         "collections.level",
         string="Follow-up Level",
         compute="_compute_collections_move_level",
+        search="_search_collections_level_id",
         help="The last follow-up step this invoice received.",
     )
     collections_last_date = fields.Date(
         string="Last Reminder",
         compute="_compute_collections_move_level",
+        search="_search_collections_last_date",
         help="When this invoice was last part of a reminder.",
     )
     collections_event_ids = fields.Many2many(
@@ -219,11 +222,25 @@ class AccountMove(models.Model):
             move.collections_level_id = row.level_id.id if row else False
             move.collections_last_date = row.last_date if row else False
 
+    def _search_collections_level_id(self, operator, value):
+        return self._collections_move_level_condition("collections_level_id", operator, value)
+
+    def _search_collections_last_date(self, operator, value):
+        return self._collections_move_level_condition("collections_last_date", operator, value)
+
+    def _collections_move_level_condition(self, name, operator, value):
+        """The condition as on a stored field (an invoice without a row has neither), on _field_to_sql's column."""
+        field = self._fields[name]
+        return Domain.custom(
+            to_sql=lambda model, alias, query: field.condition_to_sql(name, operator, value, model, alias, query)
+        )
+
     def _field_to_sql(self, alias, field_expr, query=None):
         column = _MOVE_LEVEL_COLUMNS.get(field_expr)
         if not column:
             return super()._field_to_sql(alias, field_expr, query)
         self._check_field_access(self._fields[field_expr], "read")
+        # The table is read past its company rule, as the compute reads it (sudo): the invoice's own rules decide.
         MoveLevel = self.env["collections.move.level"]
         if query is None:
             return SQL(
