@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer entry point for collections_addon: set-up, demo server, tests, bench.
-#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | test-queue-job | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] [--workers N] | screenshots | odoo ARGS... | lint | stop
+#   ./dev.sh demo [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--fresh] | test [--at "YYYY-MM-DD HH:MM" [--tz ZONE]] [--tags TAGS] | test-queue-job | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] [--workers N | --repeat N] | screenshots | odoo ARGS... | lint | stop
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -471,5 +471,5 @@ case "${1:-}" in
     psql) shift; setup; psql_odoo "$@" ;;
     lint) shift; setup_venv_only; "$VENV/bin/ruff" check "$ROOT" ;;
     stop) cmd_stop ;;
-    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | test-queue-job | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] [--workers N] | screenshots | odoo ARGS... | lint | stop" >&2; exit 2 ;;
+    *) echo "usage: ./dev.sh demo [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--fresh] | test [--at \"YYYY-MM-DD HH:MM\" [--tz ZONE]] [--tags TAGS] | test-queue-job | bench [--partners N --invoices M] [--all-channels] [--pay-now] [--history | --reports] [--workers N | --repeat N] | screenshots | odoo ARGS... | lint | stop" >&2; exit 2 ;;
 esac
