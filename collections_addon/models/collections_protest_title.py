@@ -62,14 +62,17 @@ class CollectionsProtest(models.Model):
             ["move_id", "date_maturity"],
         ):
             receivables_of[receivable.move_id.id].append(receivable)
-        numbers = {}
+        numbers, position_of = {}, {}
         for line in lines:
             move = line.move_id
             receivables = receivables_of[move.id]
             if len(receivables) < 2:
                 numbers[line.id] = move.name
                 continue
-            numbers[line.id] = f"{move.name}-{self._receivable_order(move, receivables).index(line.id) + 1}"
+            if move.id not in position_of:  # an invoice's instalments are ordered once, however many are protested
+                order = self._receivable_order(move, receivables)
+                position_of[move.id] = {line_id: position for position, line_id in enumerate(order, 1)}
+            numbers[line.id] = f"{move.name}-{position_of[move.id][line.id]}"
         return numbers
 
     @api.model
